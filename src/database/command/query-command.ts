@@ -1,0 +1,301 @@
+/**
+ * Query and logic commands (`_.gt`, `_.in`, `_.elemMatch`, `_.geoNear`, `_.and`, `_.not`, ...).
+ *
+ * A query command validates and encodes its operand when it is built, so a bad value fails at the call
+ * that introduced it. Logic commands keep their operands (commands or query objects) for the query
+ * encoder, which knows the field they apply to.
+ */
+import { encodeValue, type WireObject, type WireValue } from '../../protocol/codec'
+import { invalidArgument } from '../../protocol/errors'
+import { isGeometry, type GeoMultiPolygon, type GeoPoint, type GeoPolygon, type Geometry } from '../../protocol/geo'
+import { isArray, isObjectLike, isRegExp } from '../../internal/is'
+import { DbCommand } from './base'
+
+/** A query object: field paths to values or commands, or a logic command. */
+export type QueryObject = Record<string, unknown>
+/** What a logic command combines: commands (on a field) or whole query objects. */
+export type LogicOperand = DbCommand | QueryObject | RegExp
+
+/** `and()` / `or()` on any condition, as wx's `DatabaseLogicCommand`. */
+abstract class Condition extends DbCommand {
+  /** This condition and all of `conditions` (`$and`). */
+  and(...conditions: LogicOperand[] | [LogicOperand[]]): LogicCommand {
+    return new LogicCommand('$and', [this as LogicOperand].concat(spread(conditions)))
+  }
+  /** This condition or any of `conditions` (`$or`). */
+  or(...conditions: LogicOperand[] | [LogicOperand[]]): LogicCommand {
+    return new LogicCommand('$or', [this as LogicOperand].concat(spread(conditions)))
+  }
+}
+
+/** `_.and(a, b)`, `_.or([a, b])`, `_.nor(...)`, `_.not(cmd)` and chained `.and()` / `.or()`. */
+export class LogicCommand extends Condition {
+  constructor(
+    readonly op: '$and' | '$or' | '$nor' | '$not',
+    readonly operands: LogicOperand[],
+  ) {
+    super()
+  }
+}
+
+/** A comparison, element, array or geo condition on one field, its operand already encoded. */
+export class QueryCommand extends Condition {
+  constructor(
+    readonly op: string,
+    readonly wire: WireValue,
+  ) {
+    super()
+  }
+  eq(value: unknown): LogicCommand {
+    return this.and(eq(value))
+  }
+  neq(value: unknown): LogicCommand {
+    return this.and(neq(value))
+  }
+  gt(value: unknown): LogicCommand {
+    return this.and(gt(value))
+  }
+  gte(value: unknown): LogicCommand {
+    return this.and(gte(value))
+  }
+  lt(value: unknown): LogicCommand {
+    return this.and(lt(value))
+  }
+  lte(value: unknown): LogicCommand {
+    return this.and(lte(value))
+  }
+  in(values: unknown[]): LogicCommand {
+    return this.and(inArray(values))
+  }
+  nin(values: unknown[]): LogicCommand {
+    return this.and(nin(values))
+  }
+  exists(value: boolean): LogicCommand {
+    return this.and(exists(value))
+  }
+  mod(divisor: number | [number, number], remainder?: number): LogicCommand {
+    return this.and(mod(divisor, remainder))
+  }
+  size(value: number): LogicCommand {
+    return this.and(size(value))
+  }
+  all(values: unknown[]): LogicCommand {
+    return this.and(all(values))
+  }
+  elemMatch(condition: unknown): LogicCommand {
+    return this.and(elemMatch(condition))
+  }
+  geoNear(options: GeoNearOptions): LogicCommand {
+    return this.and(geoNear(options))
+  }
+  geoWithin(options: GeoWithinOptions): LogicCommand {
+    return this.and(geoWithin(options))
+  }
+  geoIntersects(options: GeoIntersectsOptions): LogicCommand {
+    return this.and(geoIntersects(options))
+  }
+}
+
+/** `_.and(a, b)` and `_.and([a, b])` mean the same. */
+export function spread<T>(args: T[] | [T[]]): T[] {
+  return args.length === 1 && isArray(args[0]) ? (args[0] as T[]) : (args as T[])
+}
+
+/**
+ * Encodes a literal value: commands are not values, so one found inside is a mistake worth naming
+ * (`{ a: _.gt(1) }` passed to `_.eq()`, `add()` or `_.set()`).
+ */
+export function encodeData(value: unknown, api: string): WireValue {
+  return encodeValue(value, api, (v, path) => {
+    if (v instanceof DbCommand) {
+      throw invalidArgument(api, `a command (${v.op}) cannot be used as a value${path ? ` (at "${path}")` : ''}`)
+    }
+    return undefined
+  })
+}
+
+/**
+ * Encodes a condition on array elements or values (`_.elemMatch`, `_.pull`, `_.not`): query commands
+ * become operator expressions such as `{ $gt: 5 }`.
+ */
+export function encodeCondition(value: unknown, api: string): WireValue {
+  return encodeValue(value, api, (v) => (v instanceof Condition ? expression(v as QueryCommand | LogicCommand, api) : undefined))
+}
+
+/** The field-less form of a condition: `{ $gt: 1, $lt: 5 }` for `_.gt(1).lt(5)`. */
+export function expression(command: QueryCommand | LogicCommand, api: string): WireObject {
+  if (command instanceof QueryCommand) return { [command.op]: command.wire }
+  const parts = command.operands.map((operand) => {
+    if (isRegExp(operand)) return encodeValue(operand, api) as WireObject
+    return encodeCondition(operand, api) as WireObject
+  })
+  if (command.op === '$not') return { $not: parts[0]! }
+  if (command.op === '$and') {
+    // Merge `{ $gt: 1 }` and `{ $lt: 5 }` into one operator object when no operator repeats.
+    const merged: WireObject = {}
+    let clash = false
+    for (const part of parts) {
+      for (const key in part) {
+        if (key in merged || key[0] !== '$') clash = true
+        merged[key] = part[key]!
+      }
+    }
+    if (!clash) return merged
+  }
+  return { [command.op]: parts }
+}
+
+const api = (name: string) => `command.${name}`
+
+function compare(op: string, name: string) {
+  return (value: unknown): QueryCommand => new QueryCommand(op, encodeData(value, api(name)))
+}
+
+/** Equal to `value` (for objects: exactly equal). */
+export const eq: (value: unknown) => QueryCommand = compare('$eq', 'eq')
+/** Not equal to `value`. */
+export const neq: (value: unknown) => QueryCommand = compare('$ne', 'neq')
+/** Greater than `value`. */
+export const gt: (value: unknown) => QueryCommand = compare('$gt', 'gt')
+/** Greater than or equal to `value`. */
+export const gte: (value: unknown) => QueryCommand = compare('$gte', 'gte')
+/** Less than `value`. */
+export const lt: (value: unknown) => QueryCommand = compare('$lt', 'lt')
+/** Less than or equal to `value`. */
+export const lte: (value: unknown) => QueryCommand = compare('$lte', 'lte')
+
+function list(op: string, name: string) {
+  return (values: unknown[]): QueryCommand => {
+    if (!isArray(values)) throw invalidArgument(api(name), `takes an array, got ${typeof values}`)
+    return new QueryCommand(op, encodeData(values, api(name)))
+  }
+}
+
+/** Equal to one of `values`. */
+export const inArray: (values: unknown[]) => QueryCommand = list('$in', 'in')
+/** Equal to none of `values`. */
+export const nin: (values: unknown[]) => QueryCommand = list('$nin', 'nin')
+/** An array containing all of `values`. */
+export const all: (values: unknown[]) => QueryCommand = list('$all', 'all')
+
+/** The field exists (`true`) or does not (`false`). */
+export function exists(value: boolean): QueryCommand {
+  if (typeof value !== 'boolean') throw invalidArgument(api('exists'), `takes true or false, got ${typeof value}`)
+  return new QueryCommand('$exists', value)
+}
+
+/** An array of exactly `value` elements. */
+export function size(value: number): QueryCommand {
+  if (!isNonNegativeInteger(value)) throw invalidArgument(api('size'), `takes a non-negative integer, got ${String(value)}`)
+  return new QueryCommand('$size', value)
+}
+
+/**
+ * `field % divisor === remainder`. Both `mod(4, 1)` and `mod([4, 1])` are accepted; the official client
+ * drops the remainder of the first form (reference §14 item 3), we do not.
+ */
+export function mod(divisor: number | [number, number], remainder?: number): QueryCommand {
+  const pair = isArray(divisor) ? divisor : [divisor, remainder === undefined ? 0 : remainder]
+  if (pair.length !== 2 || !pair.every((n) => typeof n === 'number' && isFinite(n)) || pair[0] === 0) {
+    throw invalidArgument(api('mod'), 'takes (divisor, remainder) or [divisor, remainder]: numbers, divisor not 0')
+  }
+  return new QueryCommand('$mod', pair)
+}
+
+/** An array with at least one element matching `condition` (a query object or a command). */
+export function elemMatch(condition: unknown): QueryCommand {
+  if (!(condition instanceof Condition) && !isObjectLike(condition)) {
+    throw invalidArgument(api('elemMatch'), 'takes a query object or a command')
+  }
+  return new QueryCommand('$elemMatch', encodeCondition(condition, api('elemMatch')))
+}
+
+/** Options of `_.geoNear`: distances in metres. */
+export interface GeoNearOptions {
+  geometry: GeoPoint
+  maxDistance?: number
+  minDistance?: number
+}
+/** Options of `_.geoWithin`: a (multi)polygon, or a circle `[centre, radius in radians]`. */
+export type GeoWithinOptions =
+  | { geometry: GeoPolygon | GeoMultiPolygon }
+  | { centerSphere: [GeoPoint | [number, number], number] }
+/** Options of `_.geoIntersects`. */
+export interface GeoIntersectsOptions {
+  geometry: Geometry
+}
+
+function geometryOf(name: string, options: { geometry?: unknown } | undefined, types: string[]): WireObject {
+  const geometry = options && options.geometry
+  if (!isGeometry(geometry) || types.indexOf(geometry._internalType) < 0) {
+    throw invalidArgument(api(name), `takes { geometry } with a ${types.join(' or ')} from db.Geo`)
+  }
+  return geometry.toJSON() as unknown as WireObject
+}
+
+function distance(name: string, value: unknown): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
+    throw invalidArgument(api(name), `distances are non-negative numbers of metres, got ${String(value)}`)
+  }
+  return value
+}
+
+/** Sorted by distance from a point, optionally within `[minDistance, maxDistance]` metres. */
+export function geoNear(options: GeoNearOptions): QueryCommand {
+  const near: WireObject = { $geometry: geometryOf('geoNear', options, ['Point']) }
+  const max = distance('geoNear', options.maxDistance)
+  const min = distance('geoNear', options.minDistance)
+  if (max !== undefined) near.$maxDistance = max
+  if (min !== undefined) near.$minDistance = min
+  return new QueryCommand('$nearSphere', near)
+}
+
+/**
+ * Inside a (multi)polygon or a sphere cap. The official client throws a TypeError on `centerSphere`
+ * (reference §14 item 3); we send `$centerSphere` as MongoDB defines it.
+ */
+export function geoWithin(options: GeoWithinOptions): QueryCommand {
+  const circle = options && (options as { centerSphere?: unknown }).centerSphere
+  if (circle === undefined) {
+    return new QueryCommand('$geoWithin', { $geometry: geometryOf('geoWithin', options as { geometry: unknown }, ['Polygon', 'MultiPolygon']) })
+  }
+  const [centre, radius] = isArray(circle) ? circle : []
+  const lngLat = isGeometry(centre) && centre._internalType === 'Point' ? (centre as GeoPoint).toJSON().coordinates : centre
+  if (!isArray(lngLat) || lngLat.length !== 2 || !lngLat.every((n) => typeof n === 'number') || typeof radius !== 'number' || !(radius >= 0)) {
+    throw invalidArgument(api('geoWithin'), 'centerSphere takes [Point or [longitude, latitude], radius in radians]')
+  }
+  return new QueryCommand('$geoWithin', { $centerSphere: [lngLat as number[], radius] })
+}
+
+/** Intersecting a geometry. */
+export function geoIntersects(options: GeoIntersectsOptions): QueryCommand {
+  const all = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon']
+  return new QueryCommand('$geoIntersects', { $geometry: geometryOf('geoIntersects', options, all) })
+}
+
+function logic(op: '$and' | '$or' | '$nor') {
+  return (...conditions: LogicOperand[] | [LogicOperand[]]): LogicCommand => {
+    const operands = spread(conditions)
+    if (!operands.length) throw invalidArgument(api(op.slice(1)), 'takes at least one condition')
+    return new LogicCommand(op, operands)
+  }
+}
+
+/** All conditions hold: `_.and(a, b)` or `_.and([a, b])`. */
+export const and: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$and')
+/** Any condition holds. */
+export const or: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$or')
+/** No condition holds. */
+export const nor: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$nor')
+
+/** The field does not match `condition` (a command or a RegExp). */
+export function not(condition: QueryCommand | LogicCommand | RegExp): LogicCommand {
+  if (!(condition instanceof Condition) && !isRegExp(condition)) {
+    throw invalidArgument(api('not'), 'takes a command such as _.gt(5), or a RegExp')
+  }
+  return new LogicCommand('$not', [condition])
+}
+
+export function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value % 1 === 0
+}

@@ -1,0 +1,135 @@
+/**
+ * Update commands (`_.set`, `_.inc`, `_.push`, ...): each validates and encodes its operand when built.
+ *
+ * Operands are type-encoded, unlike the official serializer, which sends `_.set(new Date())` as an ISO
+ * string and `_.set(db.serverDate())` as `{ offset }` (reference §14 item 2), and `_.addToSet({ each })`
+ * verbatim (item 4).
+ */
+import type { WireObject, WireValue } from '../../protocol/codec'
+import { invalidArgument } from '../../protocol/errors'
+import { isArray, isDate, isObjectLike, isPlainObject, keysOf } from '../../internal/is'
+import { DbCommand } from './base'
+import { encodeCondition, encodeData, spread } from './query-command'
+
+/** One update operator on one field; `wire` is the operand as sent: `{ [op]: { [field]: wire } }`. */
+export class UpdateCommand extends DbCommand {
+  constructor(
+    readonly op: string,
+    readonly wire: WireValue,
+  ) {
+    super()
+  }
+}
+
+const api = (name: string) => `command.${name}`
+
+function numeric(op: string, name: string, dates?: boolean) {
+  return (value: number): UpdateCommand => {
+    if (!(typeof value === 'number' && isFinite(value)) && !(dates && isDate(value))) {
+      throw invalidArgument(api(name), `takes a finite number${dates ? ' or a Date' : ''}, got ${String(value)}`)
+    }
+    return new UpdateCommand(op, encodeData(value, api(name)))
+  }
+}
+
+/** Replaces the field with `value` as a whole (objects are not merged). */
+export function set(value: unknown): UpdateCommand {
+  if (value === undefined) throw invalidArgument(api('set'), 'takes a value; use _.remove() to delete a field')
+  return new UpdateCommand('$set', encodeData(value, api('set')))
+}
+
+/** Deletes the field. */
+export function remove(): UpdateCommand {
+  return new UpdateCommand('$unset', '')
+}
+
+/** Adds `n` (atomic). */
+export const inc: (n: number) => UpdateCommand = numeric('$inc', 'inc')
+/** Multiplies by `n` (atomic). */
+export const mul: (n: number) => UpdateCommand = numeric('$mul', 'mul')
+/** Sets the field to `value` when `value` is smaller. */
+export const min: (value: number | Date) => UpdateCommand = numeric('$min', 'min', true) as (value: number | Date) => UpdateCommand
+/** Sets the field to `value` when `value` is larger. */
+export const max: (value: number | Date) => UpdateCommand = numeric('$max', 'max', true) as (value: number | Date) => UpdateCommand
+
+/** Renames the field to `name` (a field path). */
+export function rename(name: string): UpdateCommand {
+  if (typeof name !== 'string' || !name) throw invalidArgument(api('rename'), 'takes the new field name')
+  return new UpdateCommand('$rename', name)
+}
+
+/** Bitwise `{ and | or | xor: integer }`. */
+export function bit(operation: { and?: number; or?: number; xor?: number }): UpdateCommand {
+  const keys = isObjectLike(operation) ? keysOf(operation) : []
+  const ok = keys.length > 0 && keys.every((k) => /^(and|or|xor)$/.test(k) && Number.isInteger((operation as Record<string, unknown>)[k]))
+  if (!ok) throw invalidArgument(api('bit'), 'takes { and | or | xor: integer }')
+  return new UpdateCommand('$bit', operation as WireObject)
+}
+
+/** Options of `_.push`: MongoDB's `$each`, `$position`, `$sort`, `$slice`. */
+export interface PushOptions {
+  each: unknown[]
+  position?: number
+  sort?: 1 | -1 | Record<string, 1 | -1>
+  slice?: number
+}
+
+/**
+ * Appends values: `_.push(a, b)`, `_.push([a, b])`, or `_.push({ each, position, sort, slice })`.
+ */
+export function push(...args: unknown[]): UpdateCommand {
+  const first = args[0]
+  if (args.length === 1 && isPlainObject(first) && 'each' in first) {
+    const { each, position, sort, slice } = first as unknown as PushOptions
+    if (!isArray(each)) throw invalidArgument(api('push'), '{ each } must be an array')
+    for (const [name, value] of [['position', position], ['slice', slice]] as const) {
+      if (value !== undefined && !Number.isInteger(value)) throw invalidArgument(api('push'), `${name} must be an integer`)
+    }
+    if (sort !== undefined && sort !== 1 && sort !== -1 && !isObjectLike(sort)) {
+      throw invalidArgument(api('push'), 'sort must be 1, -1 or { field: 1 | -1 }')
+    }
+    const modifiers: WireObject = { $each: encodeData(each, api('push')) }
+    if (position !== undefined) modifiers.$position = position
+    if (sort !== undefined) modifiers.$sort = sort as WireValue
+    if (slice !== undefined) modifiers.$slice = slice
+    return new UpdateCommand('$push', modifiers)
+  }
+  return new UpdateCommand('$push', { $each: encodeData(spread(args), api('push')) })
+}
+
+/** Prepends values: `_.unshift(a, b)` or `_.unshift([a, b])`. */
+export function unshift(...values: unknown[]): UpdateCommand {
+  return new UpdateCommand('$push', { $each: encodeData(spread(values), api('unshift')), $position: 0 })
+}
+
+/** Removes the last element. */
+export function pop(): UpdateCommand {
+  return new UpdateCommand('$pop', 1)
+}
+
+/** Removes the first element. */
+export function shift(): UpdateCommand {
+  return new UpdateCommand('$pop', -1)
+}
+
+/** Removes every element equal to `value` or matching a condition (`_.pull(_.gt(5))`). */
+export function pull(condition: unknown): UpdateCommand {
+  if (condition === undefined) throw invalidArgument(api('pull'), 'takes a value or a condition')
+  return new UpdateCommand('$pull', encodeCondition(condition, api('pull')))
+}
+
+/** Removes every element equal to one of `values`. */
+export function pullAll(values: unknown[]): UpdateCommand {
+  if (!isArray(values)) throw invalidArgument(api('pullAll'), 'takes an array')
+  return new UpdateCommand('$pullAll', encodeData(values, api('pullAll')))
+}
+
+/** Appends `value` unless present; `{ each: [...] }` appends each missing value. */
+export function addToSet(value: unknown): UpdateCommand {
+  if (isPlainObject(value) && keysOf(value).length === 1 && 'each' in value) {
+    if (!isArray(value.each)) throw invalidArgument(api('addToSet'), '{ each } must be an array')
+    return new UpdateCommand('$addToSet', { $each: encodeData(value.each, api('addToSet')) })
+  }
+  if (value === undefined) throw invalidArgument(api('addToSet'), 'takes a value or { each: [...] }')
+  return new UpdateCommand('$addToSet', encodeData(value, api('addToSet')))
+}

@@ -1,0 +1,28 @@
+/**
+ * mpcloud: one typed, small SDK for mini program cloud development.
+ *
+ * @example
+ * import { createCloud } from 'mpcloud'
+ * const cloud = createCloud({ transport })
+ * cloud.init({ env: 'demo' })
+ * const db = cloud.database()
+ * const _ = db.command
+ * const { data } = await db.collection('todos').where({ done: false, priority: _.gte(2) }).get()
+ */
+export { createCloud, type Cloud, type CloudOptions, type InitConfig } from './cloud'
+export type { Transport } from './core/transport'
+export type { Callbacks } from './core/callbackify'
+export { CloudError, isCloudError, errCodeOf } from './protocol/errors'
+export { GeoPoint, GeoLineString, GeoPolygon, GeoMultiPoint, GeoMultiLineString, GeoMultiPolygon, type Geometry } from './protocol/geo'
+export { ServerDate } from './protocol/server-date'
+export { DbRegExp } from './protocol/regexp'
+export type { ProtocolRequest, ProtocolResponse, DatabaseRequest, DatabaseAction } from './protocol/database'
+export { Database, type DatabaseConfig } from './database/database'
+export { CollectionReference, type AddResult, type AddManyResult } from './database/collection'
+export { DocumentReference, type DocumentGetResult, type SetResult } from './database/document'
+export { Query, type GetResult, type CountResult, type UpdateResult, type RemoveResult } from './database/query'
+export { Aggregate, type AggregateResult } from './database/aggregate/aggregate'
+export type { Command } from './database/command/command'
+export type { QueryCommand, LogicCommand } from './database/command/query-command'
+export type { UpdateCommand } from './database/command/update-command'
+export type { AnyDocument, CollectionTypes, Filter, UpdateData, NewDocument, Projection, Stored } from './database/types'

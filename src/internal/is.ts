@@ -1,0 +1,33 @@
+/** Tiny type guards shared by every layer. They never throw and never allocate. */
+
+const toString = Object.prototype.toString
+
+/** `'Object'`, `'Array'`, `'Date'`, `'RegExp'`, ... as `Object.prototype.toString` reports it. */
+export function tagOf(value: unknown): string {
+  return toString.call(value).slice(8, -1)
+}
+
+/** A JSON-like object: created by `{}`, `Object.create(null)` or a class (not an array, Date, RegExp...). */
+export function isObjectLike(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && tagOf(value) === 'Object'
+}
+
+/** A plain object literal: its prototype is `Object.prototype` or `null`. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!isObjectLike(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === null || Object.getPrototypeOf(proto) === null
+}
+
+export const isArray: (value: unknown) => value is unknown[] = Array.isArray
+
+export function isDate(value: unknown): value is Date {
+  return tagOf(value) === 'Date'
+}
+
+export function isRegExp(value: unknown): value is RegExp {
+  return tagOf(value) === 'RegExp'
+}
+
+/** Own enumerable keys: the only keys the SDK ever reads from user objects (no inherited `__proto__` tricks). */
+export const keysOf: (value: object) => string[] = Object.keys
