@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createRequester } from '../../../src/core/request'
+import { isCloudError } from '../../../src/protocol/errors'
+import type { ProtocolRequest, ProtocolResponse } from '../../../src/protocol/database'
+
+function transport(answers: Array<ProtocolResponse | Error | 'hang'>) {
+  const sent: ProtocolRequest[] = []
+  return {
+    sent,
+    send(request: ProtocolRequest): Promise<ProtocolResponse> {
+      sent.push(request)
+      const answer = answers[Math.min(sent.length - 1, answers.length - 1)]!
+      if (answer === 'hang') return new Promise(() => {})
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)
+    },
+  }
+}
+
+const read: ProtocolRequest = { action: 'database.queryDocument', collectionName: 'todos', queryType: 'WHERE', limit: 100 }
+const write: ProtocolRequest = { action: 'database.addDocument', collectionName: 'todos', data: { a: 1 } }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('request pipeline', () => {
+  it('adds the envelope (action, dataVersion, env) in the official order', async () => {
+    const t = transport([{ requestId: 'r', data: { list: [] } }])
+    await createRequester(t, { env: 'demo' })('collection.get', read)
+    expect(Object.keys(t.sent[0]!).slice(0, 3)).toEqual(['action', 'dataVersion', 'env'])
+    expect(t.sent[0]).toMatchObject({ dataVersion: '2020-01-10', env: 'demo', collectionName: 'todos' })
+  })
+
+  it('turns a server error into a CloudError named after the API (reference W11)', async () => {
+    const t = transport([{ code: 'DATABASE_COLLECTION_NOT_EXIST', message: 'collection not exists', requestId: 'rq1' }])
+    const error = await createRequester(t, {})('collection.get', read).catch((e: unknown) => e)
+    expect(isCloudError(error)).toBe(true)
+    expect(error).toMatchObject({
+      errCode: -502005,
+      code: 'DATABASE_COLLECTION_NOT_EXIST',
+      requestId: 'rq1',
+      errMsg: 'collection.get:fail -502005 database collection not exists. collection not exists',
+    })
+    expect(t.sent).toHaveLength(1)
+  })
+
+  it('retries an idempotent read after a transient failure', async () => {
+    const t = transport([new Error('socket hang up'), { code: 'SYS_ERR', message: 'busy' }, { requestId: 'ok', data: { list: [] } }])
+    const response = await createRequester(t, { retries: 2 })('collection.get', read)
+    expect(response.requestId).toBe('ok')
+    expect(t.sent).toHaveLength(3)
+  })
+
+  it('gives up after the configured retries with the last error', async () => {
+    const t = transport([new Error('down')])
+    const error = await createRequester(t, { retries: 1 })('collection.get', read).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', errCode: -1, errMsg: 'collection.get:fail database.queryDocument failed: down' })
+    expect(t.sent).toHaveLength(2)
+  })
+
+  it('never retries a write, even after a network failure: it may have been applied', async () => {
+    const t = transport([new Error('reset'), { requestId: 'r', data: { _id: 'x' } }])
+    await expect(createRequester(t, { retries: 3 })('collection.add', write)).rejects.toMatchObject({ code: 'NETWORK_ERROR' })
+    expect(t.sent).toHaveLength(1)
+  })
+
+  it('does not retry a read rejected for a non-transient reason', async () => {
+    const t = transport([{ code: 'DATABASE_PERMISSION_DENIED', message: 'no' }, { requestId: 'r', data: { list: [] } }])
+    await expect(createRequester(t, {})('collection.get', read)).rejects.toMatchObject({ errCode: -502003 })
+    expect(t.sent).toHaveLength(1)
+  })
+
+  it('fails with TIMEOUT when no response arrives in time', async () => {
+    vi.useFakeTimers()
+    const t = transport(['hang'])
+    const pending = createRequester(t, { timeout: 50, retries: 0 })('collection.count', { ...read, action: 'database.countDocument' })
+    const assertion = expect(pending).rejects.toMatchObject({ code: 'TIMEOUT', errMsg: 'collection.count:fail no response to database.countDocument within 50 ms' })
+    await vi.advanceTimersByTimeAsync(60)
+    await assertion
+  })
+
+  it('rejects an empty response instead of resolving undefined', async () => {
+    const t = transport([undefined as unknown as ProtocolResponse])
+    await expect(createRequester(t, { retries: 0 })('collection.add', write)).rejects.toMatchObject({ code: 'SDK_ERROR' })
+  })
+})
