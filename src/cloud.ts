@@ -47,7 +47,7 @@ export function createCloud(options: CloudOptions): Cloud {
       if (config.timeout !== undefined && !(typeof config.timeout === 'number' && config.timeout > 0)) {
         throw invalidArgument('cloud.init', 'timeout must be a positive number of milliseconds')
       }
-      initial = { ...config }
+      initial = Object.assign({}, config)
     },
     database(config = {}) {
       const env = config.env || (initial && initial.env)

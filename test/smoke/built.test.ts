@@ -1,0 +1,54 @@
+/**
+ * The built package, as users get it: `dist/` ESM and CJS entries import cleanly, run a query, and
+ * contain only ES2015 syntax (mini program hosts lack `?.`, `??` and `globalThis`). `npm test` builds
+ * before it runs this.
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { describe, expect, it } from 'vitest'
+import type * as Mpcloud from '../../src/index'
+import { recordingTransport } from '../helpers/recording-transport'
+
+const DIST = new URL('../../dist/', import.meta.url)
+const require = createRequire(import.meta.url)
+
+async function whereGet(sdk: typeof Mpcloud) {
+  const transport = recordingTransport()
+  const cloud = sdk.createCloud({ transport })
+  cloud.init({ env: 'smoke' })
+  const db = cloud.database()
+  const result = await db.collection('todos').where({ n: db.command.gt(1) }).get()
+  return { result, request: transport.last() }
+}
+
+describe('built output', () => {
+  it('ESM entry: dist/index.js', async () => {
+    const sdk = (await import(new URL('index.js', DIST).href)) as typeof Mpcloud
+    const { result, request } = await whereGet(sdk)
+    expect(result).toEqual({ data: [], errMsg: 'collection.get:ok' })
+    expect(request).toEqual({ action: 'database.queryDocument', collectionName: 'todos', queryType: 'WHERE', query: { n: { $gt: 1 } }, limit: 100 })
+  })
+
+  it('CJS entry: dist/index.cjs', async () => {
+    const sdk = require(new URL('index.cjs', DIST).pathname) as typeof Mpcloud
+    const { request } = await whereGet(sdk)
+    expect(request.query).toEqual({ n: { $gt: 1 } })
+    expect(sdk.isCloudError(new sdk.CloudError('a', 'SYS_ERR', 'b'))).toBe(true)
+  })
+
+  it('bundled types: dist/index.d.ts declares the public API', () => {
+    const dts = readFileSync(new URL('index.d.ts', DIST), 'utf8')
+    for (const name of ['createCloud', 'CollectionTypes', 'CloudError', 'Database', 'Query', 'Aggregate']) {
+      expect(dts).toMatch(new RegExp(`\\b${name}\\b`))
+    }
+  })
+
+  it('every shipped .js/.cjs file is ES2015: no ?., ??, globalThis', () => {
+    const files = readdirSync(DIST, { recursive: true }).map(String).filter((f) => /\.c?js$/.test(f))
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      const code = readFileSync(new URL(file, DIST), 'utf8')
+      expect(code, file).not.toMatch(/\?\.[\w$[(]|\?\?|\bglobalThis\b/)
+    }
+  })
+})
