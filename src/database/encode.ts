@@ -12,7 +12,7 @@ import type { WireObject, WireValue } from '../protocol/codec'
 import { invalidArgument } from '../protocol/errors'
 import { isObjectLike, keysOf } from '../internal/is'
 import { DbCommand } from './command/base'
-import { encodeData, LogicCommand, QueryCommand, type QueryObject } from './command/query-command'
+import { encodeCondition, encodeData, LogicCommand, QueryCommand, type QueryObject } from './command/query-command'
 import { UpdateCommand } from './command/update-command'
 import { encodeValue } from '../protocol/codec'
 
@@ -28,6 +28,9 @@ function isLeaf(value: unknown): boolean {
 export function flatten(object: QueryObject, api: string, out: QueryObject = {}, prefix = '', seen: object[] = []): QueryObject {
   if (seen.indexOf(object) >= 0) throw invalidArgument(api, `the value at "${prefix.slice(0, -1)}" is circular`)
   seen.push(object)
+  // Nested objects flatten after their siblings, as in the official serializer, so `$and`s built from
+  // both concatenate in the same order.
+  const nested: string[] = []
   for (const key of keysOf(object)) {
     const value = object[key]
     // Below the top level, `$` keys were kept with their parent (see `operators` below).
@@ -42,8 +45,9 @@ export function flatten(object: QueryObject, api: string, out: QueryObject = {},
       if (childKey[0] === '$') operators[childKey] = (value as QueryObject)[childKey]
     }
     if (keysOf(operators).length) out[path] = operators
-    flatten(value as QueryObject, api, out, path + '.', seen)
+    nested.push(key)
   }
+  for (const key of nested) flatten(object[key] as QueryObject, api, out, prefix + key + '.', seen)
   seen.pop()
   return out
 }
@@ -59,9 +63,21 @@ export function encodeQuery(query: QueryObject | LogicCommand, api: string): Wir
   for (const key of keysOf(flat)) {
     const value = flat[key]
     if (value instanceof DbCommand) merge(out, encodeAt(key, value, api))
-    else out[key] = encodeData(value, api)
+    else if (key[0] !== '$') out[key] = encodeData(value, api)
+    else merge(out, { [key]: encodeOperator(key, value, api) })
   }
   return out
+}
+
+/**
+ * A raw operator written by hand (`{ $or: [{ a: _.gt(1) }, { b: 2 }] }`, `{ $expr: ... }`): logic
+ * operators take query objects, the others conditions, and commands inside are encoded either way.
+ */
+function encodeOperator(key: string, value: unknown, api: string): WireValue {
+  if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) {
+    return value.map((part) => (isObjectLike(part) || part instanceof LogicCommand ? encodeQuery(part as QueryObject, api) : encodeCondition(part, api)))
+  }
+  return encodeCondition(value, api)
 }
 
 /** The condition a command puts on `field`, e.g. `{ age: { $gt: 1 } }` or `{ $and: [...] }`. */
