@@ -25,4 +25,18 @@ export { Aggregate, type AggregateResult } from './database/aggregate/aggregate'
 export type { Command } from './database/command/command'
 export type { QueryCommand, LogicCommand } from './database/command/query-command'
 export type { UpdateCommand } from './database/command/update-command'
-export type { AnyDocument, CollectionTypes, Filter, UpdateData, NewDocument, Projection, Stored } from './database/types'
+export type {
+  AnyDocument,
+  CollectionTypes,
+  DocId,
+  FieldPath,
+  Filter,
+  NewDocument,
+  PathValue,
+  Projected,
+  Projection,
+  SetData,
+  Stored,
+  UpdateData,
+  UpdatePath,
+} from './database/types'

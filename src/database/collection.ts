@@ -5,34 +5,32 @@ import { settle, type Callbacks } from '../core/callbackify'
 import { Aggregate } from './aggregate/aggregate'
 import { encodeData } from './command/query-command'
 import { DocumentReference } from './document'
-import { Query } from './query'
+import { Query, type NoCallbacks } from './query'
 import { dataOf } from './response'
-import type { AnyDocument, NewDocument, Stored } from './types'
+import type { AnyDocument, DocId, NewDocument, Stored } from './types'
 
 /** `add()` of one document: its new `_id`. */
 export interface AddResult {
-  _id: string | number
+  _id: DocId
   errMsg: string
 }
 /** `add()` of several documents: their `_id`s, in order. */
 export interface AddManyResult {
-  _ids: (string | number)[]
+  _ids: DocId[]
   errMsg: string
 }
 /** Options of `add()`: one document or an array of them. */
 export type AddOptions<T, R> = { data: NewDocument<T> | NewDocument<T>[] } & Callbacks<R>
 
-type NoCallbacks = { success?: undefined; fail?: undefined; complete?: undefined }
-
-/** A collection: query it directly, or reach one document, add documents, aggregate. */
-export class CollectionReference<T = AnyDocument> extends Query<T> {
+/** A collection of documents `T`: query it directly, or reach one document, add documents, aggregate. */
+export class CollectionReference<T = AnyDocument> extends Query<T, Stored<T>> {
   /** The collection's name. */
   get collectionName(): string {
     return this._target.collectionName
   }
 
   /** The document with this `_id`. */
-  doc(id: string | number): DocumentReference<T> {
+  doc(id: DocId): DocumentReference<T> {
     if ((typeof id !== 'string' || !id) && (typeof id !== 'number' || !isFinite(id))) {
       throw invalidArgument('collection.doc', `takes a non-empty string or number id, got ${String(id)}`)
     }

@@ -4,9 +4,19 @@ import { CloudError, invalidArgument } from '../protocol/errors'
 import { isObjectLike } from '../internal/is'
 import { settle, type Callbacks } from '../core/callbackify'
 import { encodeData } from './command/query-command'
-import { decodeList, encodeProjection, encodeUpdateData, type CollectionTarget, type RemoveResult, type UpdateOptions, type UpdateResult } from './query'
+import {
+  decodeList,
+  encodeProjection,
+  encodeUpdateData,
+  type CollectionTarget,
+  type NoCallbacks,
+  type ProjectionArgument,
+  type RemoveResult,
+  type UpdateOptions,
+  type UpdateResult,
+} from './query'
 import { dataOf } from './response'
-import type { AnyDocument, NewDocument, Projection, Stored } from './types'
+import type { AnyDocument, DocId, Projected, Projection, SetData, Stored } from './types'
 
 /** `doc.get()` result. */
 export interface DocumentGetResult<T> {
@@ -15,15 +25,18 @@ export interface DocumentGetResult<T> {
 }
 /** `doc.set()` result: `created` is 1 when the document did not exist. */
 export interface SetResult {
-  _id: string | number
+  _id: DocId
   stats: { updated: number; created: number }
   errMsg: string
 }
-/** Options of `set()`. */
-export type SetOptions<T, R> = { data: NewDocument<T> } & Callbacks<R>
+/** Options of `set()`: the whole document, without `_id`. */
+export type SetOptions<T, R> = { data: SetData<T> } & Callbacks<R>
 
-/** A reference to one document by `_id`. */
-export class DocumentReference<T = AnyDocument> {
+/**
+ * A reference to one document by `_id` in a collection of documents `T`; `R` is what `get()` returns
+ * (`Stored<T>`, or the projected shape after `field()`).
+ */
+export class DocumentReference<T = AnyDocument, R = Stored<T>> {
   /** The document's `_id`. */
   readonly _id: string | number
   /** @internal */
@@ -46,14 +59,15 @@ export class DocumentReference<T = AnyDocument> {
    * Chooses the fields `get()` returns. Projection operators are kept: the official client turns
    * `{ x: _.project.slice(2) }` into `{ x: 1 }` and rewrites the caller's object (reference §14 item 12).
    */
-  field(projection: Projection<T>): DocumentReference<T> {
-    return new DocumentReference<T>(this._target, this._id, encodeProjection(projection, 'document.field'))
+  field<const P extends Projection<T>>(projection: ProjectionArgument<T, P>): DocumentReference<T, Projected<Stored<T>, P>>
+  field(projection: Projection<T>): DocumentReference<T, unknown> {
+    return new DocumentReference<T, unknown>(this._target, this._id, encodeProjection(projection, 'document.field'))
   }
 
   /** Reads the document; fails with errCode -1 when it does not exist, as wx does. */
-  get(): Promise<DocumentGetResult<Stored<T>>>
-  get(options: Callbacks<DocumentGetResult<Stored<T>>>): void
-  get(options?: Callbacks<DocumentGetResult<Stored<T>>>): Promise<DocumentGetResult<Stored<T>>> | void {
+  get(options?: Callbacks<DocumentGetResult<R>> & NoCallbacks): Promise<DocumentGetResult<R>>
+  get(options: Callbacks<DocumentGetResult<R>>): void
+  get(options?: Callbacks<DocumentGetResult<R>>): Promise<DocumentGetResult<R>> | void {
     const api = 'document.get'
     return settle(options, () =>
       this._target
@@ -66,7 +80,7 @@ export class DocumentReference<T = AnyDocument> {
           projection: this._projection,
         })
         .then((response) => {
-          const doc = decodeList<Stored<T>>(dataOf(response, api).list)[0]
+          const doc = decodeList<R>(dataOf(response, api).list)[0]
           if (!doc) throw new CloudError(api, 'SDK_ERROR', `document with _id ${this._id} does not exist`, response.requestId)
           return { data: doc, errMsg: `${api}:ok` }
         }),
@@ -74,7 +88,7 @@ export class DocumentReference<T = AnyDocument> {
   }
 
   /** Replaces the document with `data`, creating it when missing. Commands are not allowed. */
-  set(options: SetOptions<T, SetResult> & { success?: undefined; fail?: undefined; complete?: undefined }): Promise<SetResult>
+  set(options: SetOptions<T, SetResult> & NoCallbacks): Promise<SetResult>
   set(options: SetOptions<T, SetResult>): void
   set(options: SetOptions<T, SetResult>): Promise<SetResult> | void {
     const api = 'document.set'
@@ -102,7 +116,7 @@ export class DocumentReference<T = AnyDocument> {
   }
 
   /** Changes some fields: values are set, commands applied; nested objects update by path. */
-  update(options: UpdateOptions<T, UpdateResult> & { success?: undefined; fail?: undefined; complete?: undefined }): Promise<UpdateResult>
+  update(options: UpdateOptions<T, UpdateResult> & NoCallbacks): Promise<UpdateResult>
   update(options: UpdateOptions<T, UpdateResult>): void
   update(options: UpdateOptions<T, UpdateResult>): Promise<UpdateResult> | void {
     const api = 'document.update'
@@ -123,7 +137,7 @@ export class DocumentReference<T = AnyDocument> {
   }
 
   /** Deletes the document. */
-  remove(): Promise<RemoveResult>
+  remove(options?: Callbacks<RemoveResult> & NoCallbacks): Promise<RemoveResult>
   remove(options: Callbacks<RemoveResult>): void
   remove(options?: Callbacks<RemoveResult>): Promise<RemoveResult> | void {
     const api = 'document.remove'

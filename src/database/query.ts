@@ -11,7 +11,7 @@ import type { Requester } from '../core/request'
 import { encodeData, isNonNegativeInteger, LogicCommand, type QueryObject } from './command/query-command'
 import { encodeQuery, encodeUpdate } from './encode'
 import { dataOf } from './response'
-import type { AnyDocument, Filter, Projection, Stored, UpdateData } from './types'
+import type { AnyDocument, FieldPath, Filter, Projected, Projection, Stored, UpdateData } from './types'
 
 /** Default page size when `limit()` is not called, and the most one request returns (reference §2.5). */
 export const DEFAULT_LIMIT = 100
@@ -55,6 +55,20 @@ export interface RemoveResult {
 /** Options of `update()`: the change, plus the optional callbacks. */
 export type UpdateOptions<T, R> = { data: UpdateData<T> } & Callbacks<R>
 
+/** Options without callbacks: the call returns a Promise. */
+export type NoCallbacks = { success?: undefined; fail?: undefined; complete?: undefined }
+/** The options of a call that returns a Promise: no callback given. */
+type PromiseOptions<R> = Callbacks<R> & NoCallbacks
+
+/** A field path `orderBy()` accepts: any path of the document (any string on untyped collections). */
+export type OrderPath<T> = FieldPath<Stored<T>>
+
+/**
+ * `field()`'s argument as written: a {@link Projection}, whose keys are checked one by one (a generic
+ * argument would otherwise accept unknown keys).
+ */
+export type ProjectionArgument<T, P> = P & { [K in Exclude<keyof P, keyof Projection<T>>]: never }
+
 /** Encodes `field()`'s argument: truthy → 1, falsy → 0, projection operators kept whole. */
 export function encodeProjection(projection: unknown, api: string): ProjectionSpec {
   if (!isObjectLike(projection)) throw invalidArgument(api, 'field() takes an object such as { title: true }')
@@ -76,8 +90,11 @@ export function encodeUpdateData(options: { data?: unknown } | undefined, api: s
   return encoded
 }
 
-/** A query on one collection. */
-export class Query<T = AnyDocument> {
+/**
+ * A query on one collection of documents `T`; `R` is what `get()` returns per document (`Stored<T>`,
+ * or the projected shape after `field()`).
+ */
+export class Query<T = AnyDocument, R = Stored<T>> {
   /** @internal */
   protected readonly _target: CollectionTarget
   /** @internal */
@@ -89,12 +106,13 @@ export class Query<T = AnyDocument> {
     this._state = state
   }
 
-  private _with(change: QueryState): Query<T> {
-    return new Query<T>(this._target, { ...this._state, ...change })
+  private _with<N = R>(change: QueryState): Query<T, N> {
+    return new Query<T, N>(this._target, { ...this._state, ...change })
   }
 
   /** Keeps the documents matching `query`; a second `where()` replaces the first, as on wx. */
-  where(query: Filter<T>): Query<T> {
+  where(query: Filter<T>): Query<T, R>
+  where(query: unknown): Query<T, R> {
     const api = 'collection.where'
     if (!isObjectLike(query) && !(query instanceof LogicCommand)) {
       throw invalidArgument(api, `takes a query object, got ${query === null ? 'null' : typeof query}`)
@@ -107,7 +125,8 @@ export class Query<T = AnyDocument> {
   }
 
   /** Sorts by `field` (a dot path); several calls sort by several fields, in call order. */
-  orderBy(field: string, direction: 'asc' | 'desc'): Query<T> {
+  orderBy(field: OrderPath<T>, direction: 'asc' | 'desc'): Query<T, R>
+  orderBy(field: OrderPath<T> | string, direction: 'asc' | 'desc'): Query<T, R> {
     const api = 'collection.orderBy'
     if (typeof field !== 'string' || !field) throw invalidArgument(api, 'takes a field path such as "createdAt"')
     if (direction !== 'asc' && direction !== 'desc') {
@@ -117,26 +136,30 @@ export class Query<T = AnyDocument> {
   }
 
   /** Returns at most `n` documents (default 100; more than 1000 is sent as 1000, the server's maximum). */
-  limit(n: number): Query<T> {
+  limit(n: number): Query<T, R> {
     if (!isNonNegativeInteger(n) || n === 0) throw invalidArgument('collection.limit', `takes a positive integer, got ${String(n)}`)
     return this._with({ limit: Math.min(n, MAX_LIMIT) })
   }
 
   /** Skips the first `n` documents. */
-  skip(n: number): Query<T> {
+  skip(n: number): Query<T, R> {
     if (!isNonNegativeInteger(n)) throw invalidArgument('collection.skip', `takes an integer >= 0, got ${String(n)}`)
     return this._with({ offset: n })
   }
 
-  /** Chooses the fields returned: `{ title: true, secret: false }`, or projection operators. */
-  field(projection: Projection<T>): Query<T> {
+  /**
+   * Chooses the fields returned: `{ title: true, secret: false }`, or projection operators. With literal
+   * values the result is typed: `field({ title: true })` reads `{ _id, title }`.
+   */
+  field<const P extends Projection<T>>(projection: ProjectionArgument<T, P>): Query<T, Projected<Stored<T>, P>>
+  field(projection: Projection<T>): Query<T, unknown> {
     return this._with({ projection: encodeProjection(projection, 'collection.field') })
   }
 
   /** Reads the matching documents. */
-  get(): Promise<GetResult<Stored<T>>>
-  get(options: Callbacks<GetResult<Stored<T>>>): void
-  get(options?: Callbacks<GetResult<Stored<T>>>): Promise<GetResult<Stored<T>>> | void {
+  get(options?: PromiseOptions<GetResult<R>>): Promise<GetResult<R>>
+  get(options: Callbacks<GetResult<R>>): void
+  get(options?: Callbacks<GetResult<R>>): Promise<GetResult<R>> | void {
     const api = 'collection.get'
     return settle(options, () => {
       const { query, order, offset, limit, projection } = this._state
@@ -153,7 +176,7 @@ export class Query<T = AnyDocument> {
   }
 
   /** Counts the matching documents. */
-  count(): Promise<CountResult>
+  count(options?: PromiseOptions<CountResult>): Promise<CountResult>
   count(options: Callbacks<CountResult>): void
   count(options?: Callbacks<CountResult>): Promise<CountResult> | void {
     const api = 'collection.count'
@@ -165,7 +188,7 @@ export class Query<T = AnyDocument> {
   }
 
   /** Updates every matching document (skip, limit, orderBy and field do not apply). */
-  update(options: UpdateOptions<T, UpdateResult> & { success?: undefined; fail?: undefined; complete?: undefined }): Promise<UpdateResult>
+  update(options: UpdateOptions<T, UpdateResult> & NoCallbacks): Promise<UpdateResult>
   update(options: UpdateOptions<T, UpdateResult>): void
   update(options: UpdateOptions<T, UpdateResult>): Promise<UpdateResult> | void {
     const api = 'collection.update'
@@ -180,7 +203,7 @@ export class Query<T = AnyDocument> {
   }
 
   /** Deletes every matching document (skip, limit, orderBy and field do not apply). */
-  remove(): Promise<RemoveResult>
+  remove(options?: PromiseOptions<RemoveResult>): Promise<RemoveResult>
   remove(options: Callbacks<RemoveResult>): void
   remove(options?: Callbacks<RemoveResult>): Promise<RemoveResult> | void {
     const api = 'collection.remove'

@@ -3,12 +3,14 @@
  * operator families.
  */
 import { Aggregate } from '../aggregate/aggregate'
-import { createAggregateOperators, type AggregateOperators } from '../aggregate/operators'
+import { createAggregateOperators } from '../aggregate/operators'
+import type { AggregateOperators } from '../types/aggregate'
 import { project } from './project'
 import * as q from './query-command'
 import * as u from './update-command'
 
 /** `_.expr(...)`: compare fields of the same document with aggregation operators. */
+function expr<const E>(expression: E): { $expr: E }
 function expr(expression: unknown): { $expr: unknown } {
   return { $expr: expression }
 }
@@ -57,7 +59,7 @@ export function createCommand() {
       ...createAggregateOperators(),
       /** A sub-pipeline for `lookup({ pipeline })`; finish it with `done()`. */
       pipeline: (): Aggregate => new Aggregate(),
-    } as AggregateOperators & { pipeline(): Aggregate },
+    } as unknown as AggregateOperators & { pipeline(): Aggregate },
   }
 }
 

@@ -2,9 +2,10 @@
 import { invalidArgument } from '../../protocol/errors'
 import { isArray } from '../../internal/is'
 import { encodeCondition } from './query-command'
+import type { ProjectionOperator } from '../types/projection'
+import type { ElementCondition } from '../types/filter'
 
-/** A projection operator object such as `{ $slice: 2 }`. */
-export type ProjectionOperator = { $slice: number | [number, number] } | { $elemMatch: unknown }
+export type { ProjectionOperator }
 
 /** `_.project.slice(n)` (first n, or last -n) or `_.project.slice([skip, n])`. */
 function slice(value: number | [number, number]): ProjectionOperator {
@@ -14,6 +15,7 @@ function slice(value: number | [number, number]): ProjectionOperator {
 }
 
 /** `_.project.elemMatch(condition)`: only the first array element matching `condition`. */
+function elemMatch(condition: ElementCondition<any>): ProjectionOperator
 function elemMatch(condition: unknown): ProjectionOperator {
   return { $elemMatch: encodeCondition(condition, 'command.project.elemMatch') }
 }

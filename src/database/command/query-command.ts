@@ -10,26 +10,67 @@ import { invalidArgument } from '../../protocol/errors'
 import { isGeometry, type GeoMultiPolygon, type GeoPoint, type GeoPolygon, type Geometry } from '../../protocol/geo'
 import { isArray, isObjectLike, isRegExp } from '../../internal/is'
 import { DbCommand } from './base'
+import type { DbRegExp } from '../../protocol/regexp'
+import type { AnyValue, DocumentLevel, FieldCondition, GeoValue, queryField } from '../types/brand'
+import type { AnyDocument } from '../types/document'
+import type { ElementCondition, Filter } from '../types/filter'
 
 /** A query object: field paths to values or commands, or a logic command. */
 export type QueryObject = Record<string, unknown>
 /** What a logic command combines: commands (on a field) or whole query objects. */
 export type LogicOperand = DbCommand | QueryObject | RegExp
 
-/** `and()` / `or()` on any condition, as wx's `DatabaseLogicCommand`. */
-abstract class Condition extends DbCommand {
+/** An operand of a field-level logic command: a command on the field, or a pattern for string fields. */
+export type FieldOperand = FieldCondition<any> | RegExp | DbRegExp
+
+/** The field values a {@link FieldOperand} compares with (a pattern compares with strings). */
+export type OperandValue<C> = C extends FieldCondition<infer V> ? V : string
+
+/**
+ * A logic command over whole query objects of documents `T`: `_.or([{ done: true }, { priority: 1 }])`.
+ *
+ * It is also typed as a `Filter<T>` (a type-level statement only: it has none of the filter's fields, all
+ * optional), so that `where()` takes one parameter type, `Filter<T>`, and a logic command fits it; `T`
+ * is inferred from that parameter. The alternatives cost more (test/types/bench/README.md): a union
+ * parameter `Filter<T> | LogicCommand` makes TypeScript resolve every property of the filter whenever it
+ * checks an object literal (~58k type instantiations for 10 queries on a 617-path document instead of
+ * ~11k), and two `where()` overloads lose the contextual typing of `_.elemMatch()` inside the query.
+ */
+export type WhereCommand<T> = LogicCommand<DocumentLevel<T>> & Filter<T>
+
+/** An operand of a document-level logic command: a query object or another such logic command. */
+export type DocumentOperand<T> = Filter<T>
+
+/**
+ * The arguments of the logic commands: `(a, b, c)` or `([a, b, c])`.
+ * @typeParam C - the operand type
+ */
+export type Operands<C> = C[] | [C[]]
+
+/** `and()` / `or()` on any condition, as wx's `DatabaseLogicCommand`. `V` is a phantom (see `types.ts`). */
+abstract class Condition<V = any> extends DbCommand {
+  /** @internal compile-time only: the values this condition compares with. */
+  declare readonly [queryField]: V
   /** This condition and all of `conditions` (`$and`). */
+  and<C extends FieldOperand>(...conditions: Operands<C>): LogicCommand<V | OperandValue<C>>
+  and(...conditions: Operands<QueryObject | LogicCommand>): LogicCommand<V>
   and(...conditions: LogicOperand[] | [LogicOperand[]]): LogicCommand {
     return new LogicCommand('$and', [this as LogicOperand].concat(spread(conditions)))
   }
   /** This condition or any of `conditions` (`$or`). */
+  or<C extends FieldOperand>(...conditions: Operands<C>): LogicCommand<V | OperandValue<C>>
+  or(...conditions: Operands<QueryObject | LogicCommand>): LogicCommand<V>
   or(...conditions: LogicOperand[] | [LogicOperand[]]): LogicCommand {
     return new LogicCommand('$or', [this as LogicOperand].concat(spread(conditions)))
   }
 }
 
-/** `_.and(a, b)`, `_.or([a, b])`, `_.nor(...)`, `_.not(cmd)` and chained `.and()` / `.or()`. */
-export class LogicCommand extends Condition {
+/**
+ * `_.and(a, b)`, `_.or([a, b])`, `_.nor(...)`, `_.not(cmd)` and chained `.and()` / `.or()`. On a field,
+ * `V` is the union of its operands' values; on whole documents (`where(_.or([...]))`) it is
+ * `DocumentLevel<T>`, which fits no field.
+ */
+export class LogicCommand<V = any> extends Condition<V> {
   constructor(
     readonly op: '$and' | '$or' | '$nor' | '$not',
     readonly operands: LogicOperand[],
@@ -38,60 +79,73 @@ export class LogicCommand extends Condition {
   }
 }
 
-/** A comparison, element, array or geo condition on one field, its operand already encoded. */
-export class QueryCommand extends Condition {
+/**
+ * A comparison, element, array or geo condition on one field, its operand already encoded. `V` is a
+ * phantom: the values it compares with (`_.gt(5)` is `QueryCommand<5>`, which fits `number` fields).
+ */
+export class QueryCommand<V = any> extends Condition<V> {
   constructor(
     readonly op: string,
     readonly wire: WireValue,
   ) {
     super()
   }
-  eq(value: unknown): LogicCommand {
+  eq<W extends AnyValue>(value: W): LogicCommand<V | W>
+  eq(value: AnyValue): LogicCommand {
     return this.and(eq(value))
   }
-  neq(value: unknown): LogicCommand {
+  neq<W extends AnyValue>(value: W): LogicCommand<V | W>
+  neq(value: AnyValue): LogicCommand {
     return this.and(neq(value))
   }
-  gt(value: unknown): LogicCommand {
+  gt<W extends AnyValue>(value: W): LogicCommand<V | W>
+  gt(value: AnyValue): LogicCommand {
     return this.and(gt(value))
   }
-  gte(value: unknown): LogicCommand {
+  gte<W extends AnyValue>(value: W): LogicCommand<V | W>
+  gte(value: AnyValue): LogicCommand {
     return this.and(gte(value))
   }
-  lt(value: unknown): LogicCommand {
+  lt<W extends AnyValue>(value: W): LogicCommand<V | W>
+  lt(value: AnyValue): LogicCommand {
     return this.and(lt(value))
   }
-  lte(value: unknown): LogicCommand {
+  lte<W extends AnyValue>(value: W): LogicCommand<V | W>
+  lte(value: AnyValue): LogicCommand {
     return this.and(lte(value))
   }
-  in(values: unknown[]): LogicCommand {
+  in<W extends AnyValue>(values: readonly W[]): LogicCommand<V | W>
+  in(values: readonly AnyValue[]): LogicCommand {
     return this.and(inArray(values))
   }
-  nin(values: unknown[]): LogicCommand {
+  nin<W extends AnyValue>(values: readonly W[]): LogicCommand<V | W>
+  nin(values: readonly AnyValue[]): LogicCommand {
     return this.and(nin(values))
   }
-  exists(value: boolean): LogicCommand {
+  exists(value: boolean): LogicCommand<V> {
     return this.and(exists(value))
   }
-  mod(divisor: number | [number, number], remainder?: number): LogicCommand {
+  mod(divisor: number | [number, number], remainder?: number): LogicCommand<V | number> {
     return this.and(mod(divisor, remainder))
   }
-  size(value: number): LogicCommand {
+  size(value: number): LogicCommand<V | any[]> {
     return this.and(size(value))
   }
-  all(values: unknown[]): LogicCommand {
+  all<W extends AnyValue>(values: readonly W[]): LogicCommand<V | W[]>
+  all(values: readonly AnyValue[]): LogicCommand {
     return this.and(all(values))
   }
+  elemMatch(condition: ElementCondition<any>): LogicCommand<V | any[]>
   elemMatch(condition: unknown): LogicCommand {
-    return this.and(elemMatch(condition))
+    return this.and(elemMatch(condition as ElementCondition<any>))
   }
-  geoNear(options: GeoNearOptions): LogicCommand {
+  geoNear(options: GeoNearOptions): LogicCommand<V | GeoValue> {
     return this.and(geoNear(options))
   }
-  geoWithin(options: GeoWithinOptions): LogicCommand {
+  geoWithin(options: GeoWithinOptions): LogicCommand<V | GeoValue> {
     return this.and(geoWithin(options))
   }
-  geoIntersects(options: GeoIntersectsOptions): LogicCommand {
+  geoIntersects(options: GeoIntersectsOptions): LogicCommand<V | GeoValue> {
     return this.and(geoIntersects(options))
   }
 }
@@ -151,41 +205,47 @@ function compare(op: string, name: string) {
   return (value: unknown): QueryCommand => new QueryCommand(op, encodeData(value, api(name)))
 }
 
+/**
+ * A comparison command; the literal type of `value` is kept (`_.eq('open')` is `QueryCommand<'open'>`),
+ * so it fits `'open' | 'closed'` fields and `_.eq('opne')` does not.
+ */
+export type CompareCommand = <V extends AnyValue>(value: V) => QueryCommand<V>
+
 /** Equal to `value` (for objects: exactly equal). */
-export const eq: (value: unknown) => QueryCommand = compare('$eq', 'eq')
+export const eq: CompareCommand = compare('$eq', 'eq')
 /** Not equal to `value`. */
-export const neq: (value: unknown) => QueryCommand = compare('$ne', 'neq')
+export const neq: CompareCommand = compare('$ne', 'neq')
 /** Greater than `value`. */
-export const gt: (value: unknown) => QueryCommand = compare('$gt', 'gt')
+export const gt: CompareCommand = compare('$gt', 'gt')
 /** Greater than or equal to `value`. */
-export const gte: (value: unknown) => QueryCommand = compare('$gte', 'gte')
+export const gte: CompareCommand = compare('$gte', 'gte')
 /** Less than `value`. */
-export const lt: (value: unknown) => QueryCommand = compare('$lt', 'lt')
+export const lt: CompareCommand = compare('$lt', 'lt')
 /** Less than or equal to `value`. */
-export const lte: (value: unknown) => QueryCommand = compare('$lte', 'lte')
+export const lte: CompareCommand = compare('$lte', 'lte')
 
 function list(op: string, name: string) {
-  return (values: unknown[]): QueryCommand => {
+  return (values: readonly unknown[]): QueryCommand => {
     if (!isArray(values)) throw invalidArgument(api(name), `takes an array, got ${typeof values}`)
     return new QueryCommand(op, encodeData(values, api(name)))
   }
 }
 
 /** Equal to one of `values`. */
-export const inArray: (values: unknown[]) => QueryCommand = list('$in', 'in')
+export const inArray: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = list('$in', 'in')
 /** Equal to none of `values`. */
-export const nin: (values: unknown[]) => QueryCommand = list('$nin', 'nin')
+export const nin: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = list('$nin', 'nin')
 /** An array containing all of `values`. */
-export const all: (values: unknown[]) => QueryCommand = list('$all', 'all')
+export const all: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V[]> = list('$all', 'all')
 
-/** The field exists (`true`) or does not (`false`). */
-export function exists(value: boolean): QueryCommand {
+/** The field exists (`true`) or does not (`false`); fits any field. */
+export function exists(value: boolean): QueryCommand<any> {
   if (typeof value !== 'boolean') throw invalidArgument(api('exists'), `takes true or false, got ${typeof value}`)
   return new QueryCommand('$exists', value)
 }
 
-/** An array of exactly `value` elements. */
-export function size(value: number): QueryCommand {
+/** An array of exactly `value` elements; fits array fields. */
+export function size(value: number): QueryCommand<any[]> {
   if (!isNonNegativeInteger(value)) throw invalidArgument(api('size'), `takes a non-negative integer, got ${String(value)}`)
   return new QueryCommand('$size', value)
 }
@@ -194,7 +254,7 @@ export function size(value: number): QueryCommand {
  * `field % divisor === remainder`. Both `mod(4, 1)` and `mod([4, 1])` are accepted; the official client
  * drops the remainder of the first form (reference §14 item 3), we do not.
  */
-export function mod(divisor: number | [number, number], remainder?: number): QueryCommand {
+export function mod(divisor: number | [number, number], remainder?: number): QueryCommand<number> {
   const pair = isArray(divisor) ? divisor : [divisor, remainder === undefined ? 0 : remainder]
   if (pair.length !== 2 || !pair.every((n) => typeof n === 'number' && isFinite(n)) || pair[0] === 0) {
     throw invalidArgument(api('mod'), 'takes (divisor, remainder) or [divisor, remainder]: numbers, divisor not 0')
@@ -202,7 +262,12 @@ export function mod(divisor: number | [number, number], remainder?: number): Que
   return new QueryCommand('$mod', pair)
 }
 
-/** An array with at least one element matching `condition` (a query object or a command). */
+/**
+ * An array with at least one element matching `condition` (a query object or a command). The element
+ * type comes from the field: `{ items: _.elemMatch({ price: _.gt(5) }) }` checks `price` against the
+ * elements of `items`.
+ */
+export function elemMatch<E = any>(condition: NoInfer<ElementCondition<E>>): QueryCommand<E[]>
 export function elemMatch(condition: unknown): QueryCommand {
   if (!(condition instanceof Condition) && !isObjectLike(condition)) {
     throw invalidArgument(api('elemMatch'), 'takes a query object or a command')
@@ -241,7 +306,7 @@ function distance(name: string, value: unknown): number | undefined {
 }
 
 /** Sorted by distance from a point, optionally within `[minDistance, maxDistance]` metres. */
-export function geoNear(options: GeoNearOptions): QueryCommand {
+export function geoNear(options: GeoNearOptions): QueryCommand<GeoValue> {
   const near: WireObject = { $geometry: geometryOf('geoNear', options, ['Point']) }
   const max = distance('geoNear', options.maxDistance)
   const min = distance('geoNear', options.minDistance)
@@ -254,7 +319,7 @@ export function geoNear(options: GeoNearOptions): QueryCommand {
  * Inside a (multi)polygon or a sphere cap. The official client throws a TypeError on `centerSphere`
  * (reference §14 item 3); we send `$centerSphere` as MongoDB defines it.
  */
-export function geoWithin(options: GeoWithinOptions): QueryCommand {
+export function geoWithin(options: GeoWithinOptions): QueryCommand<GeoValue> {
   const circle = options && (options as { centerSphere?: unknown }).centerSphere
   if (circle === undefined) {
     return new QueryCommand('$geoWithin', { $geometry: geometryOf('geoWithin', options as { geometry: unknown }, ['Polygon', 'MultiPolygon']) })
@@ -268,7 +333,7 @@ export function geoWithin(options: GeoWithinOptions): QueryCommand {
 }
 
 /** Intersecting a geometry. */
-export function geoIntersects(options: GeoIntersectsOptions): QueryCommand {
+export function geoIntersects(options: GeoIntersectsOptions): QueryCommand<GeoValue> {
   const all = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon']
   return new QueryCommand('$geoIntersects', { $geometry: geometryOf('geoIntersects', options, all) })
 }
@@ -281,14 +346,25 @@ function logic(op: '$and' | '$or' | '$nor') {
   }
 }
 
+/**
+ * A logic command: on a field, of commands (`{ age: _.or(_.lt(18), _.gt(65)) }`); on whole documents,
+ * of query objects (`where(_.or([{ done: true }, { priority: _.gt(2) }]))`), checked against the
+ * collection's document type.
+ */
+export interface LogicFunction {
+  <C extends FieldOperand>(...conditions: Operands<C>): LogicCommand<OperandValue<C>>
+  <T = AnyDocument>(...conditions: Operands<NoInfer<DocumentOperand<T>>>): WhereCommand<T>
+}
+
 /** All conditions hold: `_.and(a, b)` or `_.and([a, b])`. */
-export const and: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$and')
+export const and: LogicFunction = logic('$and') as LogicFunction
 /** Any condition holds. */
-export const or: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$or')
+export const or: LogicFunction = logic('$or') as LogicFunction
 /** No condition holds. */
-export const nor: (...conditions: LogicOperand[] | [LogicOperand[]]) => LogicCommand = logic('$nor')
+export const nor: LogicFunction = logic('$nor') as LogicFunction
 
 /** The field does not match `condition` (a command or a RegExp). */
+export function not<C extends FieldOperand>(condition: C): LogicCommand<OperandValue<C>>
 export function not(condition: QueryCommand | LogicCommand | RegExp): LogicCommand {
   if (!(condition instanceof Condition) && !isRegExp(condition)) {
     throw invalidArgument(api('not'), 'takes a command such as _.gt(5), or a RegExp')

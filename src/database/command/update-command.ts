@@ -10,9 +10,17 @@ import { invalidArgument } from '../../protocol/errors'
 import { isArray, isDate, isObjectLike, isPlainObject, keysOf } from '../../internal/is'
 import { DbCommand } from './base'
 import { encodeCondition, encodeData, spread } from './query-command'
+import type { AnyValue, updateField } from '../types/brand'
+import type { ElementCondition } from '../types/filter'
 
-/** One update operator on one field; `wire` is the operand as sent: `{ [op]: { [field]: wire } }`. */
-export class UpdateCommand extends DbCommand {
+/**
+ * One update operator on one field; `wire` is the operand as sent: `{ [op]: { [field]: wire } }`.
+ * `V` is a phantom: the value the command leaves in the field (`_.inc(1)` is `UpdateCommand<number>`),
+ * so a command fits the fields whose type `V` is assignable to.
+ */
+export class UpdateCommand<V = any> extends DbCommand {
+  /** @internal compile-time only: the value this command leaves in the field. */
+  declare readonly [updateField]: V
   constructor(
     readonly op: string,
     readonly wire: WireValue,
@@ -32,34 +40,44 @@ function numeric(op: string, name: string, dates?: boolean) {
   }
 }
 
-/** Replaces the field with `value` as a whole (objects are not merged). */
+/** Replaces the field with `value` as a whole (objects are not merged); fits fields of `value`'s type. */
+export function set<V extends AnyValue>(value: V): UpdateCommand<V>
 export function set(value: unknown): UpdateCommand {
   if (value === undefined) throw invalidArgument(api('set'), 'takes a value; use _.remove() to delete a field')
   return new UpdateCommand('$set', encodeData(value, api('set')))
 }
 
-/** Deletes the field. */
-export function remove(): UpdateCommand {
+/**
+ * Deletes the field. Typed `UpdateCommand<undefined>`: it fits optional fields (and `any`), because
+ * removing a required field would leave a document that no longer has its declared type.
+ */
+export function remove(): UpdateCommand<undefined> {
   return new UpdateCommand('$unset', '')
 }
 
-/** Adds `n` (atomic). */
-export const inc: (n: number) => UpdateCommand = numeric('$inc', 'inc')
-/** Multiplies by `n` (atomic). */
-export const mul: (n: number) => UpdateCommand = numeric('$mul', 'mul')
-/** Sets the field to `value` when `value` is smaller. */
-export const min: (value: number | Date) => UpdateCommand = numeric('$min', 'min', true) as (value: number | Date) => UpdateCommand
-/** Sets the field to `value` when `value` is larger. */
-export const max: (value: number | Date) => UpdateCommand = numeric('$max', 'max', true) as (value: number | Date) => UpdateCommand
+/** `_.min()` / `_.max()`: numbers fit number fields, Dates fit Date fields. */
+export interface MinMaxCommand {
+  (value: number): UpdateCommand<number>
+  (value: Date): UpdateCommand<Date>
+}
 
-/** Renames the field to `name` (a field path). */
-export function rename(name: string): UpdateCommand {
+/** Adds `n` (atomic); fits number fields. */
+export const inc: (n: number) => UpdateCommand<number> = numeric('$inc', 'inc')
+/** Multiplies by `n` (atomic); fits number fields. */
+export const mul: (n: number) => UpdateCommand<number> = numeric('$mul', 'mul')
+/** Sets the field to `value` when `value` is smaller. */
+export const min: MinMaxCommand = numeric('$min', 'min', true) as MinMaxCommand
+/** Sets the field to `value` when `value` is larger. */
+export const max: MinMaxCommand = numeric('$max', 'max', true) as MinMaxCommand
+
+/** Renames the field to `name` (a field path); fits any field. */
+export function rename(name: string): UpdateCommand<any> {
   if (typeof name !== 'string' || !name) throw invalidArgument(api('rename'), 'takes the new field name')
   return new UpdateCommand('$rename', name)
 }
 
-/** Bitwise `{ and | or | xor: integer }`. */
-export function bit(operation: { and?: number; or?: number; xor?: number }): UpdateCommand {
+/** Bitwise `{ and | or | xor: integer }`; fits number fields. */
+export function bit(operation: { and?: number; or?: number; xor?: number }): UpdateCommand<number> {
   const keys = isObjectLike(operation) ? keysOf(operation) : []
   const ok = keys.length > 0 && keys.every((k) => /^(and|or|xor)$/.test(k) && Number.isInteger((operation as Record<string, unknown>)[k]))
   if (!ok) throw invalidArgument(api('bit'), 'takes { and | or | xor: integer }')
@@ -67,8 +85,8 @@ export function bit(operation: { and?: number; or?: number; xor?: number }): Upd
 }
 
 /** Options of `_.push`: MongoDB's `$each`, `$position`, `$sort`, `$slice`. */
-export interface PushOptions {
-  each: unknown[]
+export interface PushOptions<E = unknown> {
+  each: readonly E[]
   position?: number
   sort?: 1 | -1 | Record<string, 1 | -1>
   slice?: number
@@ -76,7 +94,11 @@ export interface PushOptions {
 
 /**
  * Appends values: `_.push(a, b)`, `_.push([a, b])`, or `_.push({ each, position, sort, slice })`.
+ * Fits array fields whose elements the values are.
  */
+export function push<E extends AnyValue>(options: PushOptions<E>): UpdateCommand<E[]>
+export function push<E extends AnyValue>(values: readonly E[]): UpdateCommand<E[]>
+export function push<E extends AnyValue>(...values: E[]): UpdateCommand<E[]>
 export function push(...args: unknown[]): UpdateCommand {
   const first = args[0]
   if (args.length === 1 && isPlainObject(first) && 'each' in first) {
@@ -97,34 +119,43 @@ export function push(...args: unknown[]): UpdateCommand {
   return new UpdateCommand('$push', { $each: encodeData(spread(args), api('push')) })
 }
 
-/** Prepends values: `_.unshift(a, b)` or `_.unshift([a, b])`. */
+/** Prepends values: `_.unshift(a, b)` or `_.unshift([a, b])`; fits array fields of those values. */
+export function unshift<E extends AnyValue>(values: readonly E[]): UpdateCommand<E[]>
+export function unshift<E extends AnyValue>(...values: E[]): UpdateCommand<E[]>
 export function unshift(...values: unknown[]): UpdateCommand {
   return new UpdateCommand('$push', { $each: encodeData(spread(values), api('unshift')), $position: 0 })
 }
 
-/** Removes the last element. */
-export function pop(): UpdateCommand {
+/** Removes the last element; fits array fields. */
+export function pop(): UpdateCommand<any[]> {
   return new UpdateCommand('$pop', 1)
 }
 
-/** Removes the first element. */
-export function shift(): UpdateCommand {
+/** Removes the first element; fits array fields. */
+export function shift(): UpdateCommand<any[]> {
   return new UpdateCommand('$pop', -1)
 }
 
-/** Removes every element equal to `value` or matching a condition (`_.pull(_.gt(5))`). */
+/**
+ * Removes every element equal to `value` or matching a condition (`_.pull(_.gt(5))`,
+ * `_.pull({ done: true })` on an array of objects); the element type comes from the field.
+ */
+export function pull<E = any>(condition: NoInfer<ElementCondition<E>>): UpdateCommand<E[]>
 export function pull(condition: unknown): UpdateCommand {
   if (condition === undefined) throw invalidArgument(api('pull'), 'takes a value or a condition')
   return new UpdateCommand('$pull', encodeCondition(condition, api('pull')))
 }
 
-/** Removes every element equal to one of `values`. */
-export function pullAll(values: unknown[]): UpdateCommand {
+/** Removes every element equal to one of `values`; fits array fields of those values. */
+export function pullAll<E extends AnyValue>(values: readonly E[]): UpdateCommand<E[]>
+export function pullAll(values: readonly unknown[]): UpdateCommand {
   if (!isArray(values)) throw invalidArgument(api('pullAll'), 'takes an array')
   return new UpdateCommand('$pullAll', encodeData(values, api('pullAll')))
 }
 
-/** Appends `value` unless present; `{ each: [...] }` appends each missing value. */
+/** Appends `value` unless present; `{ each: [...] }` appends each missing value. Fits arrays of them. */
+export function addToSet<E extends AnyValue>(value: { each: readonly E[] }): UpdateCommand<E[]>
+export function addToSet<E extends AnyValue>(value: E): UpdateCommand<E[]>
 export function addToSet(value: unknown): UpdateCommand {
   if (isPlainObject(value) && keysOf(value).length === 1 && 'each' in value) {
     if (!isArray(value.each)) throw invalidArgument(api('addToSet'), '{ each } must be an array')
