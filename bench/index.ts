@@ -6,7 +6,6 @@
  */
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
-import { Bench } from 'tinybench'
 import { Db } from '@cloudbase/database'
 import { createCloud } from '../dist/index.js'
 import { corpus } from './corpus'
@@ -30,26 +29,50 @@ async function sizes(): Promise<void> {
   console.log(`mpcloud is ${(official.gzip / ours.gzip).toFixed(1)}x smaller (gzip)`)
 }
 
+/** Runs `iteration` repeatedly for `ms` milliseconds; returns iterations per second. */
+async function rate(iteration: () => Promise<void>, ms: number): Promise<number> {
+  let count = 0
+  const start = performance.now()
+  while (performance.now() - start < ms) {
+    await iteration()
+    count++
+  }
+  return (count * 1000) / (performance.now() - start)
+}
+
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
 async function throughput(): Promise<void> {
-  const ourDb = createCloud({ transport: { send: () => Promise.resolve({ requestId: 'r', data: { list: [], total: 0, updated: 1, deleted: 1, _id: 'x' } }) } }).database()
+  const answer = { requestId: 'r', data: { list: [], total: 0, updated: 1, deleted: 1, _id: 'x' } }
+  const ourDb = createCloud({ transport: { send: () => Promise.resolve(answer) } }).database()
   Db.reqClass = class {
     send(): Promise<unknown> {
-      return Promise.resolve({ requestId: 'r', data: { list: [], total: 0, updated: 1, deleted: 1, _id: 'x' } })
+      return Promise.resolve(answer)
     }
   }
   const officialDb = new Db({ env: 'demo' })
-  const bench = new Bench({ time: 1500, warmupTime: 300 })
-  bench.add('mpcloud', async () => {
+  const ours = async () => {
     for (const c of corpus) await c.ours(ourDb as never)
-  })
-  bench.add('@cloudbase/database@0.12.1', async () => {
+  }
+  const official = async () => {
     for (const c of corpus) await c.official(officialDb as never)
-  })
-  await bench.run()
+  }
+  // Warm both up, then alternate short rounds so that JIT, GC and machine noise hit both alike.
+  await rate(ours, 500)
+  await rate(official, 500)
+  const rounds: { ours: number[]; official: number[] } = { ours: [], official: [] }
+  for (let round = 0; round < 9; round++) {
+    rounds.ours.push(await rate(ours, 300))
+    rounds.official.push(await rate(official, 300))
+  }
+  const a = median(rounds.ours)
+  const b = median(rounds.official)
   console.log(`\n## Build-and-serialize throughput (${corpus.length} requests per iteration: ${corpus.map((c) => c.name).join('; ')})`)
-  console.table(bench.table())
-  const [ours, official] = bench.tasks.map((t) => (t.result as { throughput: { mean: number } }).throughput.mean)
-  console.log(`mpcloud is ${(ours! / official!).toFixed(1)}x faster`)
+  console.table({
+    mpcloud: { 'iterations/s (median of 9 rounds)': Math.round(a), 'µs per request': ((1e6 / a) / corpus.length).toFixed(2) },
+    '@cloudbase/database@0.12.1': { 'iterations/s (median of 9 rounds)': Math.round(b), 'µs per request': ((1e6 / b) / corpus.length).toFixed(2) },
+  })
+  console.log(`mpcloud is ${(a / b).toFixed(1)}x faster`)
 }
 
 await sizes()

@@ -33,45 +33,44 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
   const timeout = config.timeout === undefined ? 15000 : config.timeout
   const retries = config.retries === undefined ? 2 : config.retries
 
-  function once(api: string, request: ProtocolRequest): Promise<ProtocolResponse> {
+  return function send(api, request) {
     // Key order as the official client sends it: action, dataVersion, env, then the parameters.
     const envelope: ProtocolRequest = { action: request.action, dataVersion: DATA_VERSION }
     if (config.env !== undefined) envelope.env = config.env
     Object.assign(envelope, request)
-    return new Promise<ProtocolResponse>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new CloudError(api, 'TIMEOUT', `no response to ${request.action} within ${timeout} ms`)),
-        timeout,
-      )
-      transport.send(envelope).then(
-        (response) => {
-          clearTimeout(timer)
-          if (!response || typeof response !== 'object') {
-            reject(new CloudError(api, 'SDK_ERROR', `empty response to ${request.action}`))
-          } else if (response.code) {
-            reject(new CloudError(api, String(response.code), String(response.message || response.code), response.requestId))
-          } else resolve(response)
-        },
-        (error: unknown) => {
-          clearTimeout(timer)
-          reject(
-            isCloudError(error)
-              ? error
-              : new CloudError(api, 'NETWORK_ERROR', `${request.action} failed: ${error instanceof Error ? error.message : String(error)}`),
-          )
-        },
-      )
-    })
-  }
+    const { action } = request
+    let attemptsLeft = IDEMPOTENT.indexOf(action) >= 0 ? retries : 0
 
-  return function send(api, request) {
-    const attempts = IDEMPOTENT.indexOf(request.action) >= 0 ? retries + 1 : 1
-    const attempt = (n: number): Promise<ProtocolResponse> =>
-      once(api, request).catch((error: CloudError) => {
-        if (n + 1 >= attempts || TRANSIENT.indexOf(error.code) < 0) throw error
-        // Back off 100 ms, 200 ms, ... so a struggling server is not hammered.
-        return new Promise<void>((r) => setTimeout(r, 100 * (n + 1))).then(() => attempt(n + 1))
-      })
-    return attempt(0)
+    return new Promise<ProtocolResponse>((resolve, reject) => {
+      function attempt(): void {
+        let settled = false
+        // A response arriving after the timeout is ignored: the caller already has its error.
+        const timer = setTimeout(() => fail(new CloudError(api, 'TIMEOUT', `no response to ${action} within ${timeout} ms`)), timeout)
+        function fail(error: CloudError): void {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          if (attemptsLeft > 0 && TRANSIENT.indexOf(error.code) >= 0) {
+            // Back off 100 ms, 200 ms, ... so a struggling server is not hammered.
+            setTimeout(attempt, 100 * (retries - --attemptsLeft))
+          } else reject(error)
+        }
+        transport.send(envelope).then(
+          (response) => {
+            if (settled) return
+            if (!response || typeof response !== 'object') return fail(new CloudError(api, 'SDK_ERROR', `empty response to ${action}`))
+            if (response.code) {
+              return fail(new CloudError(api, String(response.code), String(response.message || response.code), response.requestId))
+            }
+            settled = true
+            clearTimeout(timer)
+            resolve(response)
+          },
+          (error: unknown) =>
+            fail(isCloudError(error) ? error : new CloudError(api, 'NETWORK_ERROR', `${action} failed: ${error instanceof Error ? error.message : String(error)}`)),
+        )
+      }
+      attempt()
+    })
   }
 }

@@ -107,7 +107,7 @@ export class Query<T = AnyDocument, R = Stored<T>> {
   }
 
   private _with<N = R>(change: QueryState): Query<T, N> {
-    return new Query<T, N>(this._target, { ...this._state, ...change })
+    return new Query<T, N>(this._target, Object.assign({}, this._state, change))
   }
 
   /** Keeps the documents matching `query`; a second `where()` replaces the first, as on wx. */
@@ -170,7 +170,7 @@ export class Query<T = AnyDocument, R = Stored<T>> {
       request.limit = limit || DEFAULT_LIMIT
       if (projection) request.projection = projection
       return this._target
-        .send(api, { action: 'database.queryDocument', ...request })
+        .send(api, Object.assign({ action: 'database.queryDocument' }, request))
         .then((response) => ({ data: decodeList(dataOf(response, api).list), errMsg: `${api}:ok` }))
     })
   }
@@ -197,7 +197,7 @@ export class Query<T = AnyDocument, R = Stored<T>> {
       const request = this._request('database.updateDocument')
       const data = encodeUpdateData(options, api)
       return this._target
-        .send(api, { ...request, multi: true, merge: true, upsert: false, data })
+        .send(api, Object.assign(request, { multi: true, merge: true, upsert: false, data }))
         .then((response) => ({ stats: { updated: Number(dataOf(response, api).updated) }, errMsg: `${api}:ok` }))
     })
   }
@@ -210,7 +210,7 @@ export class Query<T = AnyDocument, R = Stored<T>> {
     return settle(options, () => {
       this._checkBatch(api)
       return this._target
-        .send(api, { ...this._request('database.deleteDocument'), multi: true })
+        .send(api, Object.assign(this._request('database.deleteDocument'), { multi: true }))
         .then((response) => ({ stats: { removed: Number(dataOf(response, api).deleted) }, errMsg: `${api}:ok` }))
     })
   }

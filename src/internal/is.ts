@@ -9,7 +9,8 @@ export function tagOf(value: unknown): string {
 
 /** A JSON-like object: created by `{}`, `Object.create(null)` or a class (not an array, Date, RegExp...). */
 export function isObjectLike(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && tagOf(value) === 'Object'
+  // Comparing whole tags avoids slicing a new string on this hot path.
+  return value !== null && typeof value === 'object' && toString.call(value) === '[object Object]'
 }
 
 /** A plain object literal: its prototype is `Object.prototype` or `null`. */
@@ -22,11 +23,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export const isArray: (value: unknown) => value is unknown[] = Array.isArray
 
 export function isDate(value: unknown): value is Date {
-  return tagOf(value) === 'Date'
+  return toString.call(value) === '[object Date]'
 }
 
 export function isRegExp(value: unknown): value is RegExp {
-  return tagOf(value) === 'RegExp'
+  return toString.call(value) === '[object RegExp]'
 }
 
 /** Own enumerable keys: the only keys the SDK ever reads from user objects (no inherited `__proto__` tricks). */

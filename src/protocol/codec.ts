@@ -22,9 +22,9 @@ export type WireObject = { [key: string]: WireValue }
 
 /**
  * Encodes values the codec does not know (the database layer's commands); returns `undefined` to let
- * the codec treat the value as a plain object.
+ * the codec treat the value as a plain object. `path` is the list of keys leading to `value`.
  */
-export type EncodeHook = (value: object, path: string) => WireValue | undefined
+export type EncodeHook = (value: object, api: string, path: readonly string[]) => WireValue | undefined
 
 /** Sets `key` even when it is `__proto__`, which a plain assignment would turn into a prototype change. */
 export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -38,26 +38,32 @@ export function setKey(target: Record<string, unknown>, key: string, value: unkn
  * `CloudError` naming `api` and the path of the bad value.
  */
 export function encodeValue(value: unknown, api: string, hook?: EncodeHook): WireValue {
-  return encode(value, api, hook, '', [])
+  // Most values are strings and booleans: no bookkeeping for them.
+  return typeof value === 'string' || typeof value === 'boolean' ? value : encode(value, api, hook, [], [])
 }
 
-function encode(value: unknown, api: string, hook: EncodeHook | undefined, path: string, seen: object[]): WireValue {
+/** `at "a.b": ` for error messages, or nothing at the top. */
+export function at(path: readonly string[]): string {
+  return path.length ? `at "${path.join('.')}": ` : ''
+}
+
+function encode(value: unknown, api: string, hook: EncodeHook | undefined, path: string[], seen: object[]): WireValue {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value
     case 'number':
       if (isFinite(value)) return value
-      throw invalidArgument(api, `${where(path)}${value} cannot be stored; use null or a finite number`)
+      throw invalidArgument(api, `${at(path)}${value} cannot be stored; use null or a finite number`)
     case 'object':
       break
     default:
-      throw invalidArgument(api, `${where(path)}a ${typeof value} cannot be stored`)
+      throw invalidArgument(api, `${at(path)}a ${typeof value} cannot be stored`)
   }
   if (value === null) return null
   if (isDate(value)) {
     const ms = value.getTime()
-    if (ms !== ms) throw invalidArgument(api, `${where(path)}the Date is invalid`)
+    if (ms !== ms) throw invalidArgument(api, `${at(path)}the Date is invalid`)
     return { $date: ms }
   }
   if (isRegExp(value)) return { $regex: value.source, $options: value.flags }
@@ -67,27 +73,33 @@ function encode(value: unknown, api: string, hook: EncodeHook | undefined, path:
   if (isServerDate(value)) return { $date: { offset: value.offset } }
   if (isGeometry(value)) return value.toJSON()
   if (hook) {
-    const hooked = hook(value, path)
+    const hooked = hook(value, api, path)
     if (hooked !== undefined) return hooked
   }
-  if (seen.indexOf(value) >= 0) throw invalidArgument(api, `${where(path)}the value is circular`)
+  if (seen.indexOf(value) >= 0) throw invalidArgument(api, `${at(path)}the value is circular`)
   seen.push(value)
   let out: WireValue
   if (isArray(value)) {
-    out = value.map((item, i) => (item === undefined ? null : encode(item, api, hook, join(path, String(i)), seen)))
+    out = []
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i))
+      const item = value[i]
+      out.push(item === undefined ? null : encode(item, api, hook, path, seen))
+      path.pop()
+    }
   } else {
     out = {}
     for (const key of keysOf(value)) {
       const member = (value as Record<string, unknown>)[key]
-      if (member !== undefined) setKey(out, key, encode(member, api, hook, join(path, key), seen))
+      if (member === undefined) continue
+      path.push(key)
+      setKey(out, key, encode(member, api, hook, path, seen))
+      path.pop()
     }
   }
   seen.pop()
   return out
 }
-
-const join = (path: string, key: string) => (path ? `${path}.${key}` : key)
-const where = (path: string) => (path ? `at "${path}": ` : '')
 
 /**
  * Decodes a document read from the wire, as the official client does (reference §2.1): `{$date: ms}` and

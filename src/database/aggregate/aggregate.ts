@@ -120,7 +120,7 @@ export class Aggregate<R = Record<string, unknown>> {
     if (!value.near || typeof value.distanceField !== 'string') {
       throw invalidArgument('aggregate.geoNear', 'takes at least { near: db.Geo.Point, distanceField }')
     }
-    const copy: Record<string, unknown> = { ...value }
+    const copy: Record<string, unknown> = Object.assign({}, value)
     if (value.query !== undefined) copy.query = encodeQuery(value.query as QueryObject, 'aggregate.geoNear')
     return this._pipe('geoNear', encodeData(copy, 'aggregate.geoNear'))
   }
@@ -144,7 +144,7 @@ export class Aggregate<R = Record<string, unknown>> {
     if (typeof value.from !== 'string' || typeof value.as !== 'string') {
       throw invalidArgument('aggregate.lookup', 'takes { from, as } and localField/foreignField or pipeline')
     }
-    const copy: Record<string, unknown> = { ...value }
+    const copy: Record<string, unknown> = Object.assign({}, value)
     if (value.pipeline instanceof Aggregate) copy.pipeline = value.pipeline.done()
     return this._pipe('lookup', encodeData(copy, 'aggregate.lookup'))
   }

@@ -5,7 +5,7 @@
  * that introduced it. Logic commands keep their operands (commands or query objects) for the query
  * encoder, which knows the field they apply to.
  */
-import { encodeValue, type WireObject, type WireValue } from '../../protocol/codec'
+import { at, encodeValue, type EncodeHook, type WireObject, type WireValue } from '../../protocol/codec'
 import { invalidArgument } from '../../protocol/errors'
 import { isGeometry, type GeoMultiPolygon, type GeoPoint, type GeoPolygon, type Geometry } from '../../protocol/geo'
 import { isArray, isObjectLike, isRegExp } from '../../internal/is'
@@ -155,17 +155,24 @@ export function spread<T>(args: T[] | [T[]]): T[] {
   return args.length === 1 && isArray(args[0]) ? (args[0] as T[]) : (args as T[])
 }
 
+/** Commands are not values: one found inside a value is a mistake worth naming. */
+const rejectCommands: EncodeHook = (value, api, path) => {
+  if (value instanceof DbCommand) {
+    throw invalidArgument(api, `${at(path)}a command (${value.op}) cannot be used as a value`)
+  }
+  return undefined
+}
+
+/** Query commands inside a condition become operator expressions such as `{ $gt: 5 }`. */
+const conditionsToExpressions: EncodeHook = (value, api) =>
+  value instanceof Condition ? expression(value as QueryCommand | LogicCommand, api) : undefined
+
 /**
- * Encodes a literal value: commands are not values, so one found inside is a mistake worth naming
- * (`{ a: _.gt(1) }` passed to `_.eq()`, `add()` or `_.set()`).
+ * Encodes a literal value (`_.eq()`, `add()`, `_.set()` operands), refusing commands inside it
+ * (`{ a: _.gt(1) }` is a mistake there).
  */
 export function encodeData(value: unknown, api: string): WireValue {
-  return encodeValue(value, api, (v, path) => {
-    if (v instanceof DbCommand) {
-      throw invalidArgument(api, `a command (${v.op}) cannot be used as a value${path ? ` (at "${path}")` : ''}`)
-    }
-    return undefined
-  })
+  return encodeValue(value, api, rejectCommands)
 }
 
 /**
@@ -173,7 +180,7 @@ export function encodeData(value: unknown, api: string): WireValue {
  * become operator expressions such as `{ $gt: 5 }`.
  */
 export function encodeCondition(value: unknown, api: string): WireValue {
-  return encodeValue(value, api, (v) => (v instanceof Condition ? expression(v as QueryCommand | LogicCommand, api) : undefined))
+  return encodeValue(value, api, conditionsToExpressions)
 }
 
 /** The field-less form of a condition: `{ $gt: 1, $lt: 5 }` for `_.gt(1).lt(5)`. */

@@ -180,7 +180,7 @@ describe('bad input fails with a CloudError that says what to fix, and sends not
   const rejections: Array<[string, (s: ReturnType<typeof setup>) => Promise<unknown>, RegExp]> = [
     ['add(non-object)', ({ db }) => db.collection('t').add({ data: 5 as never }), /collection.add:fail -401002 invalid parameter/],
     ['add([])', ({ db }) => db.collection('t').add({ data: [] }), /at least one/],
-    ['add with a command', ({ db, _ }) => db.collection('t').add({ data: { n: _.inc(1) } }), /a command \(\$inc\) cannot be used as a value \(at "n"\)/],
+    ['add with a command', ({ db, _ }) => db.collection('t').add({ data: { n: _.inc(1) } }), /at "n": a command \(\$inc\) cannot be used as a value/],
     ['set with _id', ({ db }) => db.collection('t').doc('x').set({ data: { _id: 'y' } }), /must not contain _id/],
     ['update with _id', ({ db }) => db.collection('t').doc('x').update({ data: { _id: 'y' } }), /_id cannot be updated/],
     ['update with nothing', ({ db }) => db.collection('t').doc('x').update({ data: {} }), /no field to change/],
