@@ -6,8 +6,11 @@ import { defineConfig, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
 import esbuild from 'rollup-plugin-esbuild'
 
-/** Public entries: `exports` in package.json maps each one. */
-const entries = { index: 'src/index.ts' }
+/** Entries that ship to mini programs and browsers: ES2015, no dependencies. */
+const entries = { index: 'src/index.ts', node: 'adapters/node/index.ts' }
+/** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
+const nodeEntries = { emulator: 'emulator/index.ts' }
+const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws']
 
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)
@@ -19,7 +22,7 @@ export default defineConfig([
     input: entries,
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs' },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', exports: 'named' },
     ],
     // ES2015 is what every mini program host runs (no optional chaining, no `??`).
     plugins: [esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })],
@@ -27,8 +30,28 @@ export default defineConfig([
     onwarn: failOnCircular,
   },
   {
-    input: entries,
+    input: nodeEntries,
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'node/[name]-[hash].cjs' },
+    ],
+    external,
+    plugins: [esbuild({ target: 'node20', tsconfig: 'tsconfig.json' })],
+    treeshake: { moduleSideEffects: false },
+    onwarn: failOnCircular,
+  },
+  {
+    // The CLI runs on import, so its module side effects are kept.
+    input: { cli: 'emulator/cli.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node/[name]-[hash].js' },
+    external,
+    plugins: [esbuild({ target: 'node20', tsconfig: 'tsconfig.json' })],
+    onwarn: failOnCircular,
+  },
+  {
+    input: Object.assign({}, entries, nodeEntries),
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+    external,
     plugins: [dts({ tsconfig: 'tsconfig.json' })],
     onwarn: failOnCircular,
   },

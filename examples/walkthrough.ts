@@ -1,70 +1,53 @@
 /**
- * `npm start`: a walkthrough of the mpcloud database SDK. Each step shows the wx.cloud-style call, the
- * CloudBase protocol request it becomes, and the result the SDK returns. The transport here answers
- * like a CloudBase server would for a small todo list; the local emulator (`mpcloud emulator`) will take
- * its place.
+ * `npm start`: the local cloud and the SDK together. Starts the emulator with a seeded `demo-env`, runs
+ * the database walkthrough through `mpcloud/node` over real HTTP (each call, the protocol request it
+ * becomes, and the result), then leaves the emulator running for you to point a mini program or script at.
  */
-import { createCloud, type ProtocolRequest, type ProtocolResponse } from '../src/index'
+import cloud, { type ProtocolRequest } from 'mpcloud/node'
+import { startEmulator } from 'mpcloud/emulator'
 
-const todos = [
-  { _id: 'todo-1', title: 'Write the SDK', done: true, priority: 3, createdAt: { $date: 1700000000000 } },
-  { _id: 'todo-2', title: 'Ship the emulator', done: false, priority: 2, createdAt: { $date: 1700000100000 } },
-]
-
-function answer(request: ProtocolRequest): ProtocolResponse {
-  switch (request.action) {
-    case 'database.queryDocument':
-      return { requestId: 'demo', data: { list: request.queryType === 'DOC' ? todos.slice(0, 1) : todos.slice(1) } }
-    case 'database.countDocument':
-      return { requestId: 'demo', data: { total: 1 } }
-    case 'database.addDocument':
-      return { requestId: 'demo', data: { _id: 'todo-3' } }
-    case 'database.updateDocument':
-      return { requestId: 'demo', data: { updated: 1, upserted_id: null } }
-    case 'database.deleteDocument':
-      return { requestId: 'demo', data: { deleted: 1 } }
-    case 'database.aggregate':
-      return { requestId: 'demo', data: { list: JSON.stringify([JSON.stringify({ _id: false, count: { $numberInt: '1' } })]) } }
-    default:
-      return { code: 'INVALID_ACTION', message: `unknown action ${request.action}`, requestId: 'demo' }
-  }
-}
-
-const cloud = createCloud({
-  transport: {
-    send(request) {
-      console.log('  request :', JSON.stringify(request))
-      return Promise.resolve(answer(request))
-    },
-  },
-})
-cloud.init({ env: 'demo-env' })
+const port = Number(process.env.PORT || 9000)
+const emulator = await startEmulator({ port, env: 'demo-env', collections: ['todos'] }).catch(() =>
+  // Port taken: any free port will do for a demo.
+  startEmulator({ port: 0, env: 'demo-env', collections: ['todos'] }),
+)
+cloud.init({ env: emulator.env, endpoint: emulator.url })
 const db = cloud.database()
 const _ = db.command
 
 async function step(title: string, run: () => Promise<unknown>): Promise<void> {
   console.log(`\n${title}`)
   try {
-    console.log('  result  :', JSON.stringify(await run()))
+    console.log('  result:', JSON.stringify(await run()))
   } catch (error) {
-    console.log('  error   :', (error as { errMsg?: string }).errMsg || error)
+    console.log('  error :', (error as { errMsg?: string }).errMsg || error)
   }
 }
 
-await step("db.collection('todos').where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'desc').limit(10).get()", () =>
+const day = 86_400_000
+await step("db.collection('todos').add({ data: [...4 todos] })", () =>
+  db.collection('todos').add({
+    data: [
+      { title: 'Write the SDK', done: true, priority: 3, tags: ['sdk'], createdAt: new Date(Date.UTC(2024, 0, 1)) },
+      { title: 'Ship the emulator', done: false, priority: 3, tags: ['emulator'], createdAt: new Date(Date.UTC(2024, 0, 1) + day) },
+      { title: 'Type the paths', done: false, priority: 2, tags: ['sdk', 'types'], createdAt: new Date(Date.UTC(2024, 0, 1) + 2 * day) },
+      { title: 'Port to Alipay', done: false, priority: 1, tags: [], createdAt: db.serverDate() },
+    ],
+  }),
+)
+await step("where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'desc').limit(10).get()", () =>
   db.collection('todos').where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'desc').limit(10).get(),
 )
-await step("db.collection('todos').doc('todo-1').get()", () => db.collection('todos').doc('todo-1').get())
-await step("db.collection('todos').add({ data: { title, done: false, createdAt: db.serverDate() } })", () =>
-  db.collection('todos').add({ data: { title: 'Try mpcloud', done: false, createdAt: db.serverDate() } }),
+await step("where({ tags: 'sdk' }).count()", () => db.collection('todos').where({ tags: 'sdk' }).count())
+await step("where({ title: /alipay/i }).update({ data: { done: true, priority: _.inc(1) } })", () =>
+  db.collection('todos').where({ title: /alipay/i }).update({ data: { done: true, priority: _.inc(1) } }),
 )
-await step("db.collection('todos').doc('todo-2').update({ data: { done: true, stats: { edits: _.inc(1) } } })", () =>
-  db.collection('todos').doc('todo-2').update({ data: { done: true, stats: { edits: _.inc(1) } } }),
+await step("aggregate().group({ _id: '$done', count: $.sum(1), priority: $.avg('$priority') }).sort({ _id: 1 }).end()", () =>
+  db.collection('todos').aggregate().group({ _id: '$done', count: _.aggregate.sum(1), priority: _.aggregate.avg('$priority') }).sort({ _id: 1 }).end(),
 )
-await step("db.collection('todos').where({ done: true }).count()", () => db.collection('todos').where({ done: true }).count())
-await step("db.collection('todos').aggregate().group({ _id: '$done', count: _.aggregate.sum(1) }).end()", () =>
-  db.collection('todos').aggregate().group({ _id: '$done', count: _.aggregate.sum(1) }).end(),
-)
-await step("db.collection('todos').where({ done: true }).limit(5).remove()  (refused: remove() ignores limit)", () =>
-  db.collection('todos').where({ done: true }).limit(5).remove(),
-)
+await step("where({ done: true }).remove()", () => db.collection('todos').where({ done: true }).remove())
+await step("db.collection('nocoll').get()  (collections must exist, as in CloudBase)", () => db.collection('nocoll').get())
+
+const sample: ProtocolRequest = { action: 'database.queryDocument', env: emulator.env, collectionName: 'todos', queryType: 'WHERE', limit: 100 }
+console.log(`\nThe emulator keeps running at ${emulator.url} (env ${emulator.env}); Ctrl+C stops it. Try:`)
+console.log(`  curl -s ${emulator.url}/web -d '${JSON.stringify(sample)}'`)

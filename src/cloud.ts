@@ -2,9 +2,11 @@
  * The composition root: `createCloud()` wires a transport to the feature services and returns the
  * object that `wx.cloud` code calls (`init`, `database`, ...).
  */
-import { invalidArgument } from './protocol/errors'
+import { CloudError, invalidArgument } from './protocol/errors'
+import { createHttpTransport } from './core/http-transport'
 import { createRequester } from './core/request'
 import type { Transport } from './core/transport'
+import type { Platform } from './platform'
 import { Database, type DatabaseConfig } from './database/database'
 
 /** `cloud.init()` options. */
@@ -13,14 +15,21 @@ export interface InitConfig {
   env?: string
   /** Milliseconds before a request fails (default 15000). */
   timeout?: number
+  /**
+   * A CloudBase-compatible endpoint, e.g. the emulator's URL (`http://127.0.0.1:9000`): requests then go
+   * over the classic HTTP protocol instead of the host's native cloud.
+   */
+  endpoint?: string
   /** Accepted for wx compatibility; the transport decides what it records. */
   traceUser?: boolean
 }
 
-/** What `createCloud()` needs. */
+/** What `createCloud()` needs: a transport, or a platform to build the `http` transport on. */
 export interface CloudOptions {
-  /** Carries protocol requests (the `http` transport, a host's native one, or a test recorder). */
-  transport: Transport
+  /** Carries protocol requests (a host's native transport, or a test recorder); wins over `platform`. */
+  transport?: Transport
+  /** The host's primitives; with `init({ endpoint })`, requests go over HTTP through them. */
+  platform?: Platform
 }
 
 /** A cloud: drop-in for `wx.cloud`. */
@@ -33,16 +42,27 @@ export interface Cloud {
 
 /** Creates a cloud over `options.transport`. */
 export function createCloud(options: CloudOptions): Cloud {
-  if (!options || !options.transport || typeof options.transport.send !== 'function') {
-    throw invalidArgument('createCloud', 'takes { transport } with a send(request) method')
-  }
-  const { transport } = options
+  const ok = options && (options.transport ? typeof options.transport.send === 'function' : options.platform && typeof options.platform.request === 'function')
+  if (!ok) throw invalidArgument('createCloud', 'takes { transport } with a send(request) method, or { platform } with request()')
   let initial: InitConfig | undefined
+  let http: Transport | undefined
+
+  function transport(api: string): Transport {
+    if (options.transport) return options.transport
+    if (!http && initial && initial.endpoint && options.platform) {
+      http = createHttpTransport(options.platform, initial.endpoint, initial.timeout || 15000)
+    }
+    if (!http) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint')
+    return http
+  }
   return {
     init(config = {}) {
       if (initial) return
       if (config.env !== undefined && (typeof config.env !== 'string' || !config.env)) {
         throw invalidArgument('cloud.init', 'env must be a non-empty string')
+      }
+      if (config.endpoint !== undefined && !/^https?:\/\/[^/]/.test(String(config.endpoint))) {
+        throw invalidArgument('cloud.init', `endpoint must be an http(s) URL, got ${String(config.endpoint)}`)
       }
       if (config.timeout !== undefined && !(typeof config.timeout === 'number' && config.timeout > 0)) {
         throw invalidArgument('cloud.init', 'timeout must be a positive number of milliseconds')
@@ -54,7 +74,7 @@ export function createCloud(options: CloudOptions): Cloud {
       const requestConfig: { env?: string; timeout?: number } = {}
       if (env) requestConfig.env = env
       if (initial && initial.timeout) requestConfig.timeout = initial.timeout
-      return new Database(createRequester(transport, requestConfig), env ? { env } : {})
+      return new Database(createRequester(transport('cloud.database'), requestConfig), env ? { env } : {})
     },
   }
 }

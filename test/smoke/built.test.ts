@@ -36,6 +36,20 @@ describe('built output', () => {
     expect(sdk.isCloudError(new sdk.CloudError('a', 'SYS_ERR', 'b'))).toBe(true)
   })
 
+  it('dist/emulator.js and dist/node.js (mpcloud/emulator, mpcloud/node) talk over HTTP', async () => {
+    const { startEmulator } = (await import(new URL('emulator.js', DIST).href)) as typeof import('../../emulator/index')
+    const node = (await import(new URL('node.js', DIST).href)) as typeof import('../../adapters/node/index')
+    const emulator = await startEmulator({ port: 0, collections: ['todos'] })
+    try {
+      node.cloud.init({ env: emulator.env, endpoint: emulator.url })
+      const db = node.cloud.database()
+      const { _id } = await db.collection('todos').add({ data: { n: 1 } })
+      expect((await db.collection('todos').doc(_id).get()).data).toEqual({ _id, n: 1 })
+    } finally {
+      await emulator.stop()
+    }
+  })
+
   it('bundled types: dist/index.d.ts declares the public API', () => {
     const dts = readFileSync(new URL('index.d.ts', DIST), 'utf8')
     for (const name of ['createCloud', 'CollectionTypes', 'CloudError', 'Database', 'Query', 'Aggregate']) {

@@ -1,0 +1,13 @@
+/**
+ * `mpcloud/node`: a ready `cloud` for Node scripts, server-side rendering and tests.
+ *
+ * @example
+ * import cloud from 'mpcloud/node'
+ * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
+ */
+import { createCloud } from '../../src/index'
+import { nodePlatform } from './platform'
+
+export const cloud = createCloud({ platform: nodePlatform })
+export default cloud
+export * from '../../src/index'

@@ -1,0 +1,19 @@
+/**
+ * Failures the emulator reports in CloudBase's wire form `{ code, message, requestId }` (reference §13).
+ * Handlers throw an `EmulatorError`; the server turns it into a response and keeps serving.
+ */
+export class EmulatorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** The HTTP status to answer with; CloudBase answers 200 with a `code` in the body. */
+    readonly status = 200,
+  ) {
+    super(message)
+  }
+}
+
+/** A request parameter is missing or has the wrong type. */
+export function invalidParam(message: string): EmulatorError {
+  return new EmulatorError('INVALID_PARAM', message)
+}

@@ -1,0 +1,85 @@
+/**
+ * The emulator's HTTP server: reads a bounded JSON body, routes it, answers in CloudBase's form, logs one
+ * line per request, and never lets a bad request take it down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { EmulatorError, invalidParam } from '../errors'
+
+/** Largest request body accepted; larger ones get HTTP 413. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+/** A route: takes the parsed body, returns the success fields of the response (e.g. `{ data }`). */
+export type Route = (body: unknown) => Record<string, unknown>
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'])
+    if (declared > MAX_BODY_BYTES) return reject(new EmulatorError('INVALID_PARAM', `request body larger than ${MAX_BODY_BYTES} bytes`, 413))
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new EmulatorError('INVALID_PARAM', `request body larger than ${MAX_BODY_BYTES} bytes`, 413))
+        req.destroy()
+      } else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' })
+  res.end(JSON.stringify(body))
+}
+
+/** Creates the server over `routes` (path → route); `log` receives one line per request. */
+export function createEmulatorServer(routes: Record<string, Route>, log: (line: string) => void): Server {
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint()
+    const requestId = randomBytes(8).toString('hex')
+    const path = (req.url || '/').split('?')[0]!
+    let action = '-'
+    const finish = (status: number, body: Record<string, unknown>, outcome: string) => {
+      send(res, status, body)
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      log(`${req.method} ${path} ${action} ${outcome} ${ms.toFixed(1)}ms`)
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-headers': '*',
+        'access-control-allow-methods': 'POST, GET, OPTIONS',
+      })
+      return res.end()
+    }
+    const route = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
+    if (!route || req.method !== 'POST') {
+      return finish(404, { code: 'INVALID_REQUEST_SOURCE', message: `no endpoint ${req.method} ${path}`, requestId }, '404')
+    }
+    readBody(req)
+      .then((text) => {
+        let body: unknown
+        try {
+          body = JSON.parse(text)
+        } catch {
+          throw invalidParam('the request body is not valid JSON')
+        }
+        if (body && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string') {
+          action = (body as { action: string }).action
+        }
+        finish(200, Object.assign({ requestId }, route(body)), 'ok')
+      })
+      .catch((error: unknown) => {
+        if (error instanceof EmulatorError) {
+          finish(error.status, { code: error.code, message: error.message, requestId }, error.code)
+        } else {
+          // A bug in the emulator: report it, keep serving.
+          log(`internal error: ${error instanceof Error ? error.stack : String(error)}`)
+          finish(500, { code: 'SYS_ERR', message: 'internal emulator error', requestId }, 'SYS_ERR')
+        }
+      })
+  })
+}

@@ -1,0 +1,114 @@
+/**
+ * Query, update and aggregation semantics: mingo evaluates, this file adds what CloudBase needs around
+ * it (server-side code refused, upsert documents, order as CloudBase sends it).
+ */
+import { aggregate as mingoAggregate, find, update } from 'mingo'
+import { EmulatorError, invalidParam } from '../errors'
+import type { Doc } from '../store/store'
+
+type AnyObject = Record<string, unknown>
+
+/** Operators that run code on the server: never accepted (reference §14; mingo's scriptEnabled off too). */
+const CODE_OPERATORS = ['$where', '$function', '$accumulator']
+
+const OPTIONS = { scriptEnabled: false, idKey: '_id' }
+
+/** Refuses server-side code anywhere in a query, update or pipeline. */
+export function refuseCode(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(refuseCode)
+  if (!value || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return
+  for (const key of Object.keys(value)) {
+    if (CODE_OPERATORS.indexOf(key) >= 0) {
+      throw new EmulatorError('DATABASE_INVALID_OPERRATOR', `${key} runs code on the server and is not allowed`)
+    }
+    refuseCode((value as AnyObject)[key])
+  }
+}
+
+/** mingo reports bad operators by throwing; they are the caller's mistake, not the emulator's. */
+function evaluate<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof EmulatorError) throw error
+    throw new EmulatorError('DATABASE_INVALID_OPERRATOR', error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** How `find` orders and pages. */
+export interface FindOptions {
+  order?: { field: string; direction: 'asc' | 'desc' }[]
+  offset?: number
+  limit?: number
+  projection?: AnyObject
+}
+
+/** The documents matching `filter`, ordered, paged and projected. */
+export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOptions = {}): AnyObject[] {
+  refuseCode(filter)
+  return evaluate(() => {
+    let cursor = find([...docs], filter, options.projection && Object.keys(options.projection).length ? options.projection : undefined, OPTIONS)
+    if (options.order && options.order.length) {
+      const sort: Record<string, 1 | -1> = {}
+      for (const { field, direction } of options.order) sort[field] = direction === 'desc' ? -1 : 1
+      cursor = cursor.sort(sort)
+    }
+    if (options.offset) cursor = cursor.skip(options.offset)
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit)
+    return cursor.all() as AnyObject[]
+  })
+}
+
+/** Does `doc` match `filter`? */
+export function matches(doc: Doc, filter: AnyObject): boolean {
+  return findDocs([doc], filter).length === 1
+}
+
+const UPDATE_OPERATORS = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$bit', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$currentDate']
+
+/** Checks an update: operators only, each known. `$setOnInsert` is accepted and applied on insert only. */
+export function checkUpdate(data: AnyObject): void {
+  const keys = Object.keys(data)
+  if (!keys.length) throw invalidParam('the update has no operator')
+  for (const key of keys) {
+    if (key !== '$setOnInsert' && UPDATE_OPERATORS.indexOf(key) < 0) {
+      throw new EmulatorError('DATABASE_INVALID_OPERRATOR', `unknown update operator ${key}`)
+    }
+  }
+  if ('_id' in ((data.$set as AnyObject) || {}) || '_id' in ((data.$unset as AnyObject) || {})) {
+    throw invalidParam('_id cannot be updated')
+  }
+  refuseCode(data)
+}
+
+/** A copy of `doc` with the update operators applied (the stored document is never touched). */
+export function applyUpdate(doc: Doc, data: AnyObject, inserting = false): Doc {
+  const copy = structuredClone(doc)
+  const { $setOnInsert, ...operators } = data
+  evaluate(() => {
+    if (Object.keys(operators).length) update(copy, operators, undefined, undefined, { cloneMode: 'none' })
+    if (inserting && $setOnInsert) update(copy, { $set: $setOnInsert as AnyObject }, undefined, undefined, { cloneMode: 'none' })
+  })
+  if (copy._id !== doc._id) throw invalidParam('_id cannot be updated')
+  return copy
+}
+
+/**
+ * The document an upsert creates: the equality conditions of the query, then the update applied (as
+ * MongoDB builds it).
+ */
+export function upsertBase(id: string, filter: AnyObject): Doc {
+  const base: Doc = { _id: id }
+  for (const [key, value] of Object.entries(filter)) {
+    if (key[0] === '$' || key === '_id') continue
+    const isOperator = value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp) && Object.keys(value).some((k) => k[0] === '$')
+    if (!isOperator) update(base, { $set: { [key]: value } }, undefined, undefined, { cloneMode: 'none' })
+  }
+  return base
+}
+
+/** Runs an aggregation pipeline; `$lookup` reads other collections through `resolve`. */
+export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolve: (name: string) => AnyObject[]): AnyObject[] {
+  refuseCode(pipeline)
+  return evaluate(() => mingoAggregate([...docs], pipeline, { ...OPTIONS, collectionResolver: resolve }) as AnyObject[])
+}

@@ -1,0 +1,98 @@
+/**
+ * Durable document storage: one SQLite file per environment (`:memory:` without a data dir), with an
+ * in-memory copy of each collection for fast evaluation. A write is acknowledged only after its SQLite
+ * transaction committed (WAL, `synchronous=FULL`); the in-memory copy changes only after that.
+ */
+import Database from 'better-sqlite3'
+import { decodeWire, encodeWire } from '../query/values'
+
+/** A stored document: engine values (Date, RegExp), always with a string `_id`. */
+export type Doc = Record<string, unknown> & { _id: string }
+
+/** One change of a write: put `doc` under `id`, or delete it (`doc: null`). */
+export interface WriteOp {
+  collection: string
+  id: string
+  doc: Doc | null
+}
+
+export class Store {
+  private readonly db: Database.Database
+  private readonly cache = new Map<string, Map<string, Doc>>()
+  private readonly statements: {
+    put: Database.Statement
+    remove: Database.Statement
+    load: Database.Statement
+    addCollection: Database.Statement
+  }
+
+  constructor(file: string) {
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS documents (
+        collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)
+      );`)
+    this.statements = {
+      put: this.db.prepare('INSERT OR REPLACE INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
+      remove: this.db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
+      load: this.db.prepare('SELECT id, doc FROM documents WHERE collection = ?'),
+      addCollection: this.db.prepare('INSERT INTO collections (name) VALUES (?)'),
+    }
+    for (const { name } of this.db.prepare('SELECT name FROM collections').all() as { name: string }[]) {
+      this.cache.set(name, this.load(name))
+    }
+  }
+
+  private load(collection: string): Map<string, Doc> {
+    const docs = new Map<string, Doc>()
+    for (const row of this.statements.load.iterate(collection) as Iterable<{ id: string; doc: string }>) {
+      docs.set(row.id, decodeWire(JSON.parse(row.doc), 0) as Doc)
+    }
+    return docs
+  }
+
+  hasCollection(name: string): boolean {
+    return this.cache.has(name)
+  }
+
+  collectionNames(): string[] {
+    return [...this.cache.keys()]
+  }
+
+  /** Creates a collection; false when it already exists. */
+  createCollection(name: string): boolean {
+    if (this.cache.has(name)) return false
+    this.statements.addCollection.run(name)
+    this.cache.set(name, new Map())
+    return true
+  }
+
+  /** The documents of a collection (read-only: change them only through `write`). */
+  documents(collection: string): ReadonlyMap<string, Doc> | undefined {
+    return this.cache.get(collection)
+  }
+
+  /** Commits every op in one transaction, then updates the in-memory copy. All or nothing. */
+  write(ops: readonly WriteOp[]): void {
+    if (!ops.length) return
+    const rows = ops.map((op) => (op.doc ? JSON.stringify(encodeWire(op.doc)) : null))
+    this.db.transaction(() => {
+      ops.forEach((op, i) => {
+        if (op.doc) this.statements.put.run(op.collection, op.id, rows[i])
+        else this.statements.remove.run(op.collection, op.id)
+      })
+    })()
+    for (const op of ops) {
+      const docs = this.cache.get(op.collection)!
+      if (op.doc) docs.set(op.id, op.doc)
+      else docs.delete(op.id)
+    }
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
