@@ -1,12 +1,13 @@
 /**
- * Reads the conformance oracle: /work/shared/reference/cloudbase-wire-examples.txt, captured by running
+ * Reads the conformance oracle: test/fixtures/cloudbase-wire-examples.txt (a copy of
+ * shared/reference/cloudbase-wire-examples.txt, so a clean clone has it), captured by running
  * the official, unmodified SDKs with recording transports. PART A holds the `/web` bodies js-sdk 3.7.0
  * (serializer @cloudbase/database 0.12.1) sends ("J" cases); PART C what @cloudbase/database 1.4.3 hands
  * its transport ("N" cases, EJSON strings).
  */
 import { readFileSync } from 'node:fs'
 
-export const ORACLE_URL = new URL('../../../shared/reference/cloudbase-wire-examples.txt', import.meta.url)
+export const ORACLE_URL = new URL('../fixtures/cloudbase-wire-examples.txt', import.meta.url)
 
 /** Envelope fields every body carries; they say nothing about the operation. */
 const ENVELOPE = ['dataVersion', 'env', 'access_token', 'seqId']
