@@ -1,0 +1,98 @@
+/**
+ * A corpus of bad requests thrown at a live emulator over HTTP: each gets a clear CloudBase error, nothing
+ * is written, and the emulator keeps serving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { MAX_BODY_BYTES } from '../../emulator/http/server'
+
+let emulator: RunningEmulator
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, collections: ['todos'] })
+})
+afterAll(async () => {
+  await emulator.stop()
+})
+
+async function post(body: string, path = '/web'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(emulator.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+const call = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, env: 'demo-env', ...params }))
+const add = (data: unknown) => call('database.addDocument', { collectionName: 'todos', data })
+
+async function count(): Promise<number> {
+  const { body } = await call('database.countDocument', { collectionName: 'todos', queryType: 'WHERE' })
+  return (body.data as { total: number }).total
+}
+
+/** Nesting `depth` objects deep: `{ a: { a: ... } }`, built as text so JSON.parse is what meets it. */
+const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
+
+const corpus: Array<[string, () => Promise<{ status: number; body: Record<string, unknown> }>, string, RegExp]> = [
+  ['malformed JSON', () => post('{"action": "database.addDocument",'), 'INVALID_PARAM', /not valid JSON/],
+  ['a JSON array body', () => post('[1,2]'), 'INVALID_PARAM', /must be a JSON object/],
+  ['no action', () => post('{"collectionName":"todos"}'), 'INVALID_PARAM', /action is required/],
+  ['unknown action', () => call('database.dropEverything', {}), 'INVALID_ACTION', /unknown action database.dropEverything/],
+  ['prototype action name', () => call('__proto__', {}), 'INVALID_ACTION', /unknown action/],
+  ['another env', () => post(JSON.stringify({ action: 'database.countDocument', env: 'prod', collectionName: 'todos' })), 'INVALID_ENV', /not "prod"/],
+  ['missing collectionName', () => call('database.queryDocument', { queryType: 'WHERE' }), 'INVALID_PARAM', /collectionName is required/],
+  ['missing collection', () => call('database.queryDocument', { collectionName: 'nope' }), 'DATABASE_COLLECTION_NOT_EXIST', /collection nope not exists/],
+  ['query of the wrong type', () => call('database.queryDocument', { collectionName: 'todos', query: 'done=1' }), 'INVALID_PARAM', /query must be an object/],
+  ['negative limit', () => call('database.queryDocument', { collectionName: 'todos', limit: -5 }), 'INVALID_PARAM', /limit must be a non-negative integer/],
+  ['bad order', () => call('database.queryDocument', { collectionName: 'todos', order: [{ field: 'a', direction: 'up' }] }), 'INVALID_PARAM', /order must be/],
+  ['$where in a query', () => call('database.queryDocument', { collectionName: 'todos', query: { $where: 'this.a == 1' } }), 'DATABASE_INVALID_OPERRATOR', /\$where runs code/],
+  ['$function in $expr', () => call('database.countDocument', { collectionName: 'todos', query: { $expr: { $function: { body: 'return 1', args: [], lang: 'js' } } } }), 'DATABASE_INVALID_OPERRATOR', /\$function runs code/],
+  ['$accumulator in a group', () => call('database.aggregate', { collectionName: 'todos', stages: [{ stageKey: '$group', stageValue: JSON.stringify({ _id: null, x: { $accumulator: { init: 'function(){}' } } }) }] }), 'DATABASE_INVALID_OPERRATOR', /\$accumulator runs code/],
+  ['unknown query operator', () => call('database.queryDocument', { collectionName: 'todos', query: { a: { $frobnicate: 1 } } }), 'DATABASE_INVALID_OPERRATOR', /frobnicate/],
+  ['stage value not JSON', () => call('database.aggregate', { collectionName: 'todos', stages: [{ stageKey: '$match', stageValue: '{' }] }), 'INVALID_PARAM', /not JSON/],
+  ['__proto__ key in a document', () => post(`{"action":"database.addDocument","collectionName":"todos","data":{"__proto__":{"admin":true}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['constructor key in a document', () => add({ constructor: { prototype: { x: 1 } } }), 'INVALID_PARAM', /"constructor" is not allowed/],
+  ['prototype key in a query', () => call('database.queryDocument', { collectionName: 'todos', query: { prototype: 1 } }), 'INVALID_PARAM', /"prototype" is not allowed/],
+  ['__proto__ key in an update', () => post(`{"action":"database.updateDocument","collectionName":"todos","query":{},"multi":true,"data":{"$set":{"__proto__":{"x":1}}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['deeply nested document', () => post(`{"action":"database.addDocument","collectionName":"todos","data":${deep(5000)}}`), 'INVALID_PARAM', /nested deeper than 100/],
+  ['update with a non-operator', () => call('database.updateDocument', { collectionName: 'todos', query: {}, multi: true, data: { a: 1 } }), 'DATABASE_INVALID_OPERRATOR', /unknown update operator a/],
+  ['update of _id', () => call('database.updateDocument', { collectionName: 'todos', query: {}, multi: true, data: { $set: { _id: 'x' } } }), 'INVALID_PARAM', /_id cannot be updated/],
+  ['multi of the wrong type', () => call('database.deleteDocument', { collectionName: 'todos', query: {}, multi: 'yes' }), 'INVALID_PARAM', /multi must be true or false/],
+  ['a number as a document', () => add(5), 'INVALID_PARAM', /each document must be an object/],
+  ['_id of the wrong type', () => add({ _id: 7 }), 'INVALID_PARAM', /_id must be a non-empty string/],
+  ['an invalid regex', () => call('database.queryDocument', { collectionName: 'todos', query: { a: { $regex: '(', $options: '' } } }), 'INVALID_PARAM', /invalid regular expression/],
+  ['a bad $date', () => add({ at: { $date: 'yesterday' } }), 'INVALID_PARAM', /\$date must be/],
+  ['batch with one bad document', () => add([{ a: 1 }, 'x']), 'INVALID_PARAM', /each document must be an object/],
+]
+
+describe('bad input gets a clear error, nothing is written, the emulator keeps serving', () => {
+  for (const [name, send, code, message] of corpus) {
+    it(name, async () => {
+      const before = await count()
+      const { status, body } = await send()
+      expect(status).toBe(200)
+      expect(body.code).toBe(code)
+      expect(body.message).toMatch(message)
+      expect(body.requestId).toEqual(expect.any(String))
+      expect(await count()).toBe(before)
+    })
+  }
+
+  it(`an oversized body gets HTTP 413 (limit ${MAX_BODY_BYTES} bytes) and the emulator keeps serving`, async () => {
+    const big = JSON.stringify({ action: 'database.addDocument', collectionName: 'todos', data: { blob: 'x'.repeat(MAX_BODY_BYTES) } })
+    const { status, body } = await post(big)
+    expect(status).toBe(413)
+    expect(body.code).toBe('INVALID_PARAM')
+    expect(await count()).toBe(0)
+  })
+
+  it('an unknown path gets 404 in CloudBase form', async () => {
+    const { status, body } = await post('{}', '/nope')
+    expect(status).toBe(404)
+    expect(body.code).toBe('INVALID_REQUEST_SOURCE')
+  })
+
+  it('after the whole corpus, a good request still works', async () => {
+    const { body } = await add({ ok: true })
+    expect((body.data as { _id: string })._id).toMatch(/^[0-9a-f]{32}$/)
+    expect(await count()).toBe(1)
+  })
+})
