@@ -10,8 +10,10 @@
 import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createEmulatorServer } from './http/server'
-import { handleWeb } from './http/web'
+import { oauthFailure, oauthRoutes } from './auth/actions'
+import { createTokens, loadSecret } from './auth/tokens'
+import { createEmulatorServer, type Route } from './http/server'
+import { createWebHandler } from './http/web'
 import { Store } from './store/store'
 
 export interface EmulatorOptions {
@@ -33,6 +35,11 @@ export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:9000`: the SDK's `endpoint`. */
   url: string
   env: string
+  /**
+   * A sign-in ticket for the user `openid` (valid ten minutes): tests and the demo act as a named user by
+   * signing in with it, as CloudBase's custom login does (`cloud.init({ ..., ticket })`).
+   */
+  createTicket(openid: string): string
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -48,7 +55,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new Store(file)
   for (const name of options.collections || []) store.createCollection(name)
   const log = options.log || (() => {})
-  const server = createEmulatorServer({ '/web': (body) => handleWeb({ store, env }, body) }, log)
+  const tokens = createTokens(loadSecret(options.dataDir))
+  const web = createWebHandler({ env, store, tokens })
+  const routes: Record<string, Route> = { '/web': { method: 'POST', handle: web } }
+  for (const [path, handle] of Object.entries(oauthRoutes(tokens))) {
+    routes[path] = {
+      method: path === '/auth/v1/user/me' ? 'GET' : 'POST',
+      handle: (body, bearer) => handle((body || {}) as Record<string, unknown>, bearer),
+      failure: oauthFailure,
+    }
+  }
+  const server = createEmulatorServer(routes, log)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
@@ -57,6 +74,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${address}:${port}`,
     env,
+    createTicket(openid) {
+      if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)
+      return tokens.issue(openid, 'ticket', 'custom')
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -11,7 +11,8 @@ const emulator = await startEmulator({ port, env: 'demo-env', collections: ['tod
   // Port taken: any free port will do for a demo.
   startEmulator({ port: 0, env: 'demo-env', collections: ['todos'] }),
 )
-cloud.init({ env: emulator.env, endpoint: emulator.url })
+// Act as a named user, by a real sign-in with a ticket the emulator signs (anonymous without one).
+cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: emulator.createTicket('o-demo-user') })
 const db = cloud.database()
 const _ = db.command
 
@@ -50,4 +51,5 @@ await step("db.collection('nocoll').get()  (collections must exist, as in CloudB
 
 const sample: ProtocolRequest = { action: 'database.queryDocument', env: emulator.env, collectionName: 'todos', queryType: 'WHERE', limit: 100 }
 console.log(`\nThe emulator keeps running at ${emulator.url} (env ${emulator.env}); Ctrl+C stops it. Try:`)
-console.log(`  curl -s ${emulator.url}/web -d '${JSON.stringify(sample)}'`)
+console.log(`  TOKEN=$(curl -s ${emulator.url}/auth/v1/signin/anonymously -d '{}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`)
+console.log(`  curl -s ${emulator.url}/web -d '${JSON.stringify(sample).replace(/}$/, ',"access_token":"\'$TOKEN\'"}')}'`)

@@ -4,7 +4,8 @@
  */
 import { CloudError, invalidArgument } from './protocol/errors'
 import { createHttpTransport } from './core/http-transport'
-import { createRequester } from './core/request'
+import { createRequester, type TokenSource } from './core/request'
+import { createSession } from './auth/session'
 import type { Transport } from './core/transport'
 import type { Platform } from './platform'
 import { Database, type DatabaseConfig } from './database/database'
@@ -20,6 +21,11 @@ export interface InitConfig {
    * over the classic HTTP protocol instead of the host's native cloud.
    */
   endpoint?: string
+  /**
+   * With `endpoint`: a custom login ticket to sign in as a named user (the emulator's `createTicket(openid)`);
+   * without one, the cloud signs in anonymously on first use.
+   */
+  ticket?: string
   /** Accepted for wx compatibility; the transport decides what it records. */
   traceUser?: boolean
 }
@@ -46,11 +52,17 @@ export function createCloud(options: CloudOptions): Cloud {
   if (!ok) throw invalidArgument('createCloud', 'takes { transport } with a send(request) method, or { platform } with request()')
   let initial: InitConfig | undefined
   let http: Transport | undefined
+  let session: TokenSource | undefined
 
   function transport(api: string): Transport {
     if (options.transport) return options.transport
     if (!http && initial && initial.endpoint && options.platform) {
       http = createHttpTransport(options.platform, initial.endpoint, initial.timeout || 15000)
+      // The endpoint knows callers by their tokens: one session per cloud, shared by its databases.
+      const auth: { env?: string; timeout?: number } = {}
+      if (initial.env) auth.env = initial.env
+      if (initial.timeout) auth.timeout = initial.timeout
+      session = createSession(createRequester(http, auth), initial.ticket ? { ticket: initial.ticket } : {})
     }
     if (!http) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint')
     return http
@@ -71,10 +83,12 @@ export function createCloud(options: CloudOptions): Cloud {
     },
     database(config = {}) {
       const env = config.env || (initial && initial.env)
-      const requestConfig: { env?: string; timeout?: number } = {}
+      const requestConfig: { env?: string; timeout?: number; tokens?: TokenSource } = {}
       if (env) requestConfig.env = env
       if (initial && initial.timeout) requestConfig.timeout = initial.timeout
-      return new Database(createRequester(transport('cloud.database'), requestConfig), env ? { env } : {})
+      const carrier = transport('cloud.database')
+      if (session) requestConfig.tokens = session
+      return new Database(createRequester(carrier, requestConfig), env ? { env } : {})
     },
   }
 }

@@ -9,8 +9,14 @@ import { EmulatorError, invalidParam } from '../errors'
 /** Largest request body accepted; larger ones get HTTP 413. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
 
-/** A route: takes the parsed body, returns the success fields of the response (e.g. `{ data }`). */
-export type Route = (body: unknown) => Record<string, unknown>
+/** One endpoint. */
+export interface Route {
+  method: 'GET' | 'POST'
+  /** Takes the parsed body (`{}` for GET) and the bearer token if any; returns the success body. */
+  handle(body: unknown, bearer: string | undefined): Record<string, unknown>
+  /** How failures look here; default: CloudBase's `{ code, message, requestId }`. */
+  failure?(error: EmulatorError): { status: number; body: Record<string, unknown> }
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -56,25 +62,28 @@ export function createEmulatorServer(routes: Record<string, Route>, log: (line: 
       return res.end()
     }
     const route = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
-    if (!route || req.method !== 'POST') {
+    if (!route || req.method !== route.method) {
       return finish(404, { code: 'INVALID_REQUEST_SOURCE', message: `no endpoint ${req.method} ${path}`, requestId }, '404')
     }
-    readBody(req)
+    const authorization = req.headers.authorization
+    const bearer = authorization && /^Bearer /i.test(authorization) ? authorization.slice(7) : undefined
+    ;(route.method === 'GET' ? Promise.resolve('') : readBody(req))
       .then((text) => {
-        let body: unknown
+        let body: unknown = {}
         try {
-          body = JSON.parse(text)
+          if (text) body = JSON.parse(text)
         } catch {
           throw invalidParam('the request body is not valid JSON')
         }
         if (body && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string') {
           action = (body as { action: string }).action
         }
-        finish(200, Object.assign({ requestId }, route(body)), 'ok')
+        finish(200, Object.assign({ requestId }, route.handle(body, bearer)), 'ok')
       })
       .catch((error: unknown) => {
         if (error instanceof EmulatorError) {
-          finish(error.status, { code: error.code, message: error.message, requestId }, error.code)
+          const failure = route.failure ? route.failure(error) : { status: error.status, body: { code: error.code, message: error.message } }
+          finish(failure.status, Object.assign(failure.body, { requestId }), error.code)
         } else {
           // A bug in the emulator: report it, keep serving.
           log(`internal error: ${error instanceof Error ? error.stack : String(error)}`)

@@ -2,13 +2,16 @@
  * `/web`: the client classic dialect A (reference §1.1). Dispatches `action` to its handler and wraps
  * the result as CloudBase does: `{ requestId, data }`, or `{ code, message, requestId }`.
  */
+import { ACTIONS_WITHOUT_TOKEN, webAuthActions } from '../auth/actions'
+import type { Tokens } from '../auth/tokens'
 import * as database from '../database/actions'
 import type { ActionContext } from '../database/actions'
+import type { Store } from '../store/store'
 import { EmulatorError, invalidParam } from '../errors'
 
 type Handler = (ctx: ActionContext, body: Record<string, unknown>) => unknown
 
-/** Every action this endpoint answers. */
+/** The signed-in actions this endpoint answers. */
 export const WEB_ACTIONS: Record<string, Handler> = {
   'database.queryDocument': database.queryDocument,
   'database.countDocument': database.countDocument,
@@ -19,15 +22,35 @@ export const WEB_ACTIONS: Record<string, Handler> = {
   'database.addCollection': database.addCollection,
 }
 
-/** Answers one `/web` request body (already parsed JSON). */
-export function handleWeb(ctx: ActionContext & { env: string }, body: unknown): { data: unknown } {
+/** What `/web` serves: one env's store and its tokens. */
+export interface WebContext {
+  env: string
+  store: Store
+  tokens: Tokens
+}
+
+/**
+ * Answers one `/web` request body (already parsed JSON). Every action but sign-in needs a valid
+ * `access_token`; its user is the caller (`_openid` of what it adds).
+ */
+export function createWebHandler(web: WebContext): (body: unknown) => { data: unknown } {
+  const auth = webAuthActions(web.tokens)
+  return (body) => handleWeb(web, auth, body)
+}
+
+function handleWeb(web: WebContext, auth: Record<string, (body: Record<string, unknown>) => unknown>, body: unknown): { data: unknown } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidParam('the request body must be a JSON object')
   const request = body as Record<string, unknown>
   if (typeof request.action !== 'string') throw invalidParam('action is required')
-  if (request.env !== undefined && request.env !== ctx.env) {
-    throw new EmulatorError('INVALID_ENV', `this emulator serves env "${ctx.env}", not "${String(request.env)}"`)
+  if (request.env !== undefined && request.env !== web.env) {
+    throw new EmulatorError('INVALID_ENV', `this emulator serves env "${web.env}", not "${String(request.env)}"`)
   }
-  const handler = Object.prototype.hasOwnProperty.call(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
+  const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key)
+  if (ACTIONS_WITHOUT_TOKEN.indexOf(request.action) >= 0 && own(auth, request.action)) {
+    return { data: auth[request.action]!(request) }
+  }
+  const handler = own(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
   if (!handler) throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
-  return { data: handler(ctx, request) }
+  const { sub } = web.tokens.verify(request.access_token, 'access')
+  return { data: handler({ store: web.store, openid: sub }, request) }
 }

@@ -15,6 +15,14 @@ export interface RequestConfig {
   timeout?: number
   /** Extra attempts for idempotent reads after a transient failure (default 2). */
   retries?: number
+  /** The caller's access token, for endpoints that want one (the http transport); see `TokenSource`. */
+  tokens?: TokenSource
+}
+
+/** Where the pipeline gets the caller's access token; the auth feature provides it. */
+export interface TokenSource {
+  /** A valid access token; `renew` asks for a new one (the server said the last one expired). */
+  get(renew: boolean): Promise<string>
 }
 
 /** Sends one protocol request for the public API `api`; resolves with the successful response body. */
@@ -33,11 +41,12 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
   const timeout = config.timeout === undefined ? 15000 : config.timeout
   const retries = config.retries === undefined ? 2 : config.retries
 
-  return function send(api, request) {
-    // Key order as the official client sends it: action, dataVersion, env, then the parameters.
+  function sendOnce(api: string, request: ProtocolRequest, token: string | undefined): Promise<ProtocolResponse> {
+    // Key order as the official client sends it: action, dataVersion, env, the parameters, access_token.
     const envelope: ProtocolRequest = { action: request.action, dataVersion: DATA_VERSION }
     if (config.env !== undefined) envelope.env = config.env
     Object.assign(envelope, request)
+    if (token !== undefined) envelope.access_token = token
     const { action } = request
     let attemptsLeft = IDEMPOTENT.indexOf(action) >= 0 ? retries : 0
 
@@ -72,5 +81,16 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
       }
       attempt()
     })
+  }
+
+  const { tokens } = config
+  return function send(api, request) {
+    // Sign-in actions carry no token; the others get one, and a fresh one once if the server says it expired.
+    if (!tokens || request.action.indexOf('auth.') === 0) return sendOnce(api, request, undefined)
+    return tokens.get(false).then((token) =>
+      sendOnce(api, request, token).catch((error: CloudError) =>
+        error.code === 'ACCESS_TOKEN_EXPIRED' ? tokens.get(true).then((fresh) => sendOnce(api, request, fresh)) : Promise.reject(error),
+      ),
+    )
   }
 }

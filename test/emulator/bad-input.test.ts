@@ -7,9 +7,15 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { MAX_BODY_BYTES } from '../../emulator/http/server'
 
 let emulator: RunningEmulator
+/** A real anonymous sign-in's access token: bad input must be refused for what it is, not for lacking one. */
+let token: string
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, collections: ['todos'] })
+  const { body: signIn } = await post(JSON.stringify({ action: 'auth.signInAnonymously' }))
+  const refresh_token = (signIn.data as { refresh_token: string }).refresh_token
+  const { body: fetched } = await post(JSON.stringify({ action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token }))
+  token = (fetched.data as { access_token: string }).access_token
 })
 afterAll(async () => {
   await emulator.stop()
@@ -20,7 +26,9 @@ async function post(body: string, path = '/web'): Promise<{ status: number; body
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
-const call = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, env: 'demo-env', ...params }))
+const call = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, env: 'demo-env', access_token: token, ...params }))
+/** A hand-written body (for keys JSON.stringify cannot produce), signed in. */
+const raw = (json: string) => post(json.replace(/^\{/, `{"access_token":"${token}",`))
 const add = (data: unknown) => call('database.addDocument', { collectionName: 'todos', data })
 
 async function count(): Promise<number> {
@@ -37,7 +45,10 @@ const corpus: Array<[string, () => Promise<{ status: number; body: Record<string
   ['no action', () => post('{"collectionName":"todos"}'), 'INVALID_PARAM', /action is required/],
   ['unknown action', () => call('database.dropEverything', {}), 'INVALID_ACTION', /unknown action database.dropEverything/],
   ['prototype action name', () => call('__proto__', {}), 'INVALID_ACTION', /unknown action/],
-  ['another env', () => post(JSON.stringify({ action: 'database.countDocument', env: 'prod', collectionName: 'todos' })), 'INVALID_ENV', /not "prod"/],
+  ['another env', () => call('database.countDocument', { env: 'prod', collectionName: 'todos' }), 'INVALID_ENV', /not "prod"/],
+  ['no access token', () => post(JSON.stringify({ action: 'database.countDocument', collectionName: 'todos' })), 'CHECK_LOGIN_FAILED', /access_token is required/],
+  ['a forged access token', () => call('database.countDocument', { collectionName: 'todos', access_token: 'eyJzdWIiOiJhZG1pbiJ9.forged' }), 'CHECK_LOGIN_FAILED', /not one this emulator issued/],
+  ['a refresh token used as an access token', () => post(JSON.stringify({ action: 'auth.signInAnonymously' })).then(({ body }) => call('database.countDocument', { collectionName: 'todos', access_token: (body.data as { refresh_token: string }).refresh_token })), 'CHECK_LOGIN_FAILED', /a refresh token was given where a access token is needed/],
   ['missing collectionName', () => call('database.queryDocument', { queryType: 'WHERE' }), 'INVALID_PARAM', /collectionName is required/],
   ['missing collection', () => call('database.queryDocument', { collectionName: 'nope' }), 'DATABASE_COLLECTION_NOT_EXIST', /collection nope not exists/],
   ['query of the wrong type', () => call('database.queryDocument', { collectionName: 'todos', query: 'done=1' }), 'INVALID_PARAM', /query must be an object/],
@@ -48,11 +59,11 @@ const corpus: Array<[string, () => Promise<{ status: number; body: Record<string
   ['$accumulator in a group', () => call('database.aggregate', { collectionName: 'todos', stages: [{ stageKey: '$group', stageValue: JSON.stringify({ _id: null, x: { $accumulator: { init: 'function(){}' } } }) }] }), 'DATABASE_INVALID_OPERRATOR', /\$accumulator runs code/],
   ['unknown query operator', () => call('database.queryDocument', { collectionName: 'todos', query: { a: { $frobnicate: 1 } } }), 'DATABASE_INVALID_OPERRATOR', /frobnicate/],
   ['stage value not JSON', () => call('database.aggregate', { collectionName: 'todos', stages: [{ stageKey: '$match', stageValue: '{' }] }), 'INVALID_PARAM', /not JSON/],
-  ['__proto__ key in a document', () => post(`{"action":"database.addDocument","collectionName":"todos","data":{"__proto__":{"admin":true}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['__proto__ key in a document', () => raw(`{"action":"database.addDocument","collectionName":"todos","data":{"__proto__":{"admin":true}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
   ['constructor key in a document', () => add({ constructor: { prototype: { x: 1 } } }), 'INVALID_PARAM', /"constructor" is not allowed/],
   ['prototype key in a query', () => call('database.queryDocument', { collectionName: 'todos', query: { prototype: 1 } }), 'INVALID_PARAM', /"prototype" is not allowed/],
-  ['__proto__ key in an update', () => post(`{"action":"database.updateDocument","collectionName":"todos","query":{},"multi":true,"data":{"$set":{"__proto__":{"x":1}}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
-  ['deeply nested document', () => post(`{"action":"database.addDocument","collectionName":"todos","data":${deep(5000)}}`), 'INVALID_PARAM', /nested deeper than 100/],
+  ['__proto__ key in an update', () => raw(`{"action":"database.updateDocument","collectionName":"todos","query":{},"multi":true,"data":{"$set":{"__proto__":{"x":1}}}}`), 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['deeply nested document', () => raw(`{"action":"database.addDocument","collectionName":"todos","data":${deep(5000)}}`), 'INVALID_PARAM', /nested deeper than 100/],
   ['update with a non-operator', () => call('database.updateDocument', { collectionName: 'todos', query: {}, multi: true, data: { a: 1 } }), 'DATABASE_INVALID_OPERRATOR', /unknown update operator a/],
   ['update of _id', () => call('database.updateDocument', { collectionName: 'todos', query: {}, multi: true, data: { $set: { _id: 'x' } } }), 'INVALID_PARAM', /_id cannot be updated/],
   ['multi of the wrong type', () => call('database.deleteDocument', { collectionName: 'todos', query: {}, multi: 'yes' }), 'INVALID_PARAM', /multi must be true or false/],

@@ -34,7 +34,7 @@ function start(dataDir: string): Promise<Child> {
     exited.then(() => reject(new Error('the emulator exited before it served')))
     child.stdout!.once('data', (chunk: Buffer) => {
       const cloud = createCloud({ platform: nodePlatform })
-      cloud.init({ env: 'demo-env', endpoint: chunk.toString().trim(), timeout: 5000 })
+      cloud.init({ env: 'demo-env', endpoint: chunk.toString().trim(), timeout: 5000 }) // signs in anonymously
       resolve({ child, db: cloud.database(), exited })
     })
   })
@@ -94,7 +94,7 @@ describe('durability across SIGKILL', () => {
       const byBatch = new Map<number, Record<string, unknown>[]>()
       for (const doc of docs) {
         const batchOf = doc.batch as number
-        expect(doc).toEqual({ _id: doc._id, ...entry(batchOf, doc.i as number) })
+        expect(doc).toEqual({ _id: doc._id, _openid: expect.any(String), ...entry(batchOf, doc.i as number) })
         byBatch.set(batchOf, (byBatch.get(batchOf) || []).concat(doc))
       }
       for (const [id, ids] of acknowledged) {

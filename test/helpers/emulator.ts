@@ -5,11 +5,18 @@ import { createCloud, nodePlatform, type Database } from './sdk'
 export interface TestCloud {
   emulator: RunningEmulator
   db: Database
+  /** The user the cloud signed in as (a real custom-ticket sign-in). */
+  openid: string
 }
 
-export async function emulatorWithDb(options: EmulatorOptions = {}): Promise<TestCloud> {
-  const emulator = await startEmulator(Object.assign({ port: 0 }, options))
+/** A database of a cloud signed in to `emulator` as `openid` (anonymously when `openid` is undefined). */
+export function signedIn(emulator: RunningEmulator, openid: string | undefined): Database {
   const cloud = createCloud({ platform: nodePlatform })
-  cloud.init({ env: emulator.env, endpoint: emulator.url })
-  return { emulator, db: cloud.database() }
+  cloud.init(Object.assign({ env: emulator.env, endpoint: emulator.url }, openid ? { ticket: emulator.createTicket(openid) } : {}))
+  return cloud.database()
+}
+
+export async function emulatorWithDb(options: EmulatorOptions = {}, openid = 'o-test-user'): Promise<TestCloud> {
+  const emulator = await startEmulator(Object.assign({ port: 0 }, options))
+  return { emulator, db: signedIn(emulator, openid), openid }
 }

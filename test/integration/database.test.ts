@@ -94,6 +94,7 @@ describe('writes', () => {
     const t2 = todos[1]!
     expect(data).toEqual({
       _id: 't2',
+      _openid: t.openid,
       title: t2.title,
       done: true,
       owner: { name: t2.owner.name, level: t2.owner.level + 2 },
@@ -108,7 +109,8 @@ describe('writes', () => {
       stats: { updated: 1, created: 0 },
       errMsg: 'document.set:ok',
     })
-    expect((await t.db.collection('todos').doc('t1').get()).data).toEqual({ _id: 't1', title: 'replaced' })
+    // set() replaces the fields, the owner stays (as in CloudBase: _openid is the system's, not the caller's).
+    expect((await t.db.collection('todos').doc('t1').get()).data).toEqual({ _id: 't1', _openid: t.openid, title: 'replaced' })
     expect(await t.db.collection('todos').doc('fresh').set({ data: { title: 'made' } })).toMatchObject({ stats: { updated: 0, created: 1 } })
     expect(await t.db.collection('todos').doc('fresh').remove()).toEqual({ stats: { removed: 1 }, errMsg: 'document.remove:ok' })
     expect((await t.db.collection('todos').count()).total).toBe(todos.length)

@@ -44,7 +44,7 @@ describe('built output', () => {
       node.cloud.init({ env: emulator.env, endpoint: emulator.url })
       const db = node.cloud.database()
       const { _id } = await db.collection('todos').add({ data: { n: 1 } })
-      expect((await db.collection('todos').doc(_id).get()).data).toEqual({ _id, n: 1 })
+      expect((await db.collection('todos').doc(_id).get()).data).toEqual({ _id, _openid: expect.stringMatching(/^o/), n: 1 })
     } finally {
       await emulator.stop()
     }

@@ -84,3 +84,23 @@ describe('request pipeline', () => {
     await expect(createRequester(t, { retries: 0 })('collection.add', write)).rejects.toMatchObject({ code: 'SDK_ERROR' })
   })
 })
+
+describe('access tokens', () => {
+  it('adds the token after the parameters and renews it once when the server says it expired', async () => {
+    const t = transport([{ code: 'ACCESS_TOKEN_EXPIRED', message: 'expired' }, { requestId: 'ok', data: { list: [] } }])
+    const issued: boolean[] = []
+    const tokens = { get: (renew: boolean) => (issued.push(renew), Promise.resolve(renew ? 'fresh' : 'stale')) }
+    const response = await createRequester(t, { env: 'e', tokens })('collection.get', read)
+    expect(response.requestId).toBe('ok')
+    expect(issued).toEqual([false, true])
+    expect(t.sent.map((r) => r.access_token)).toEqual(['stale', 'fresh'])
+    expect(Object.keys(t.sent[0]!).pop()).toBe('access_token')
+  })
+
+  it('sends sign-in actions without a token', async () => {
+    const t = transport([{ requestId: 'r', data: { refresh_token: 'x' } }])
+    const tokens = { get: () => Promise.reject(new Error('must not be asked')) }
+    await createRequester(t, { tokens })('auth.signIn', { action: 'auth.signInAnonymously' })
+    expect(t.sent[0]!.access_token).toBeUndefined()
+  })
+})
