@@ -57,14 +57,14 @@ function flag(body: Body, key: string, fallback: boolean): boolean {
 }
 
 /** The documents a DOC or WHERE request targets. */
-function targets(docs: ReadonlyMap<string, Doc>, filter: Record<string, unknown>, multi: boolean): Doc[] {
-  const found = findDocs(docs.values(), filter, multi ? {} : { limit: 1 }) as Doc[]
+function targets(ctx: ActionContext, name: string, docs: ReadonlyMap<string, Doc>, filter: Record<string, unknown>, multi: boolean): Doc[] {
+  const found = findDocs(ctx.store.select(name, filter), filter, multi ? {} : { limit: 1 }) as Doc[]
   // findDocs returns the stored objects: use them by id, never mutate them.
   return found.map((doc) => docs.get(doc._id)!)
 }
 
 export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[] } {
-  const { docs } = collectionOf(ctx, body)
+  const { name } = collectionOf(ctx, body)
   const now = Date.now()
   const filter = objectParam(body, 'query', now, false)
   const order = body.order === undefined ? [] : body.order
@@ -72,7 +72,7 @@ export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[]
     throw invalidParam("order must be an array of { field, direction: 'asc' | 'desc' }")
   }
   const limit = Math.min(integerParam(body, 'limit', DEFAULT_LIMIT) || DEFAULT_LIMIT, MAX_LIMIT)
-  const list = findDocs(docs.values(), filter, {
+  const list = findDocs(ctx.store.select(name, filter), filter, {
     order,
     offset: integerParam(body, 'offset', 0),
     limit,
@@ -82,8 +82,9 @@ export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[]
 }
 
 export function countDocument(ctx: ActionContext, body: Body): { total: number } {
-  const { docs } = collectionOf(ctx, body)
-  return { total: findDocs(docs.values(), objectParam(body, 'query', Date.now(), false)).length }
+  const { name } = collectionOf(ctx, body)
+  const filter = objectParam(body, 'query', Date.now(), false)
+  return { total: findDocs(ctx.store.select(name, filter), filter).length }
 }
 
 export function addDocument(ctx: ActionContext, body: Body): { _id: string } | { insertedIds: string[] } {
@@ -119,7 +120,7 @@ export function updateDocument(ctx: ActionContext, body: Body): { updated: numbe
   if (merge) checkUpdate(data)
   else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
   const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
-  const found = targets(docs, filter, multi)
+  const found = targets(ctx, name, docs, filter, multi)
   if (!found.length && upsert) {
     const id = typeof filter._id === 'string' ? filter._id : newId()
     const base = upsertBase(id, filter)
@@ -140,7 +141,7 @@ export function updateDocument(ctx: ActionContext, body: Body): { updated: numbe
 export function deleteDocument(ctx: ActionContext, body: Body): { deleted: number } {
   const { name, docs } = collectionOf(ctx, body)
   const filter = objectParam(body, 'query', Date.now(), body.queryType === 'DOC')
-  const found = targets(docs, filter, flag(body, 'multi', false))
+  const found = targets(ctx, name, docs, filter, flag(body, 'multi', false))
   ctx.store.write(found.map((doc) => ({ collection: name, id: doc._id, doc: null })))
   return { deleted: found.length }
 }
@@ -175,6 +176,32 @@ export function addCollection(ctx: ActionContext, body: Body): Record<string, ne
   }
   if (!ctx.store.createCollection(name)) {
     throw new EmulatorError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists`)
+  }
+  return {}
+}
+
+/** `database.createIndex`: `{ collectionName, name?, keys: { field: 1 | -1 }, unique? }` (emulator's own action). */
+export function createIndex(ctx: ActionContext, body: Body): { name: string } {
+  const { name: collection } = collectionOf(ctx, body)
+  const keys = body.keys
+  if (!keys || typeof keys !== 'object' || Array.isArray(keys) || !Object.keys(keys).length) {
+    throw invalidParam('keys must be an object such as { field: 1 }')
+  }
+  for (const [field, direction] of Object.entries(keys)) {
+    if (!field || field[0] === '$' || (direction !== 1 && direction !== -1)) throw invalidParam(`keys.${field} must be 1 or -1`)
+  }
+  const name = body.name === undefined ? Object.entries(keys).map(([f, d]) => `${f}_${d}`).join('_') : body.name
+  if (typeof name !== 'string' || !name) throw invalidParam('name must be a non-empty string')
+  if (ctx.store.indexesOf(collection).has(name)) throw new EmulatorError('DATABASE_INDEX_ALREADY_EXIST', `index ${name} already exists`)
+  ctx.store.createIndex(collection, { name, keys: keys as Record<string, 1 | -1>, unique: flag(body, 'unique', false) })
+  return { name }
+}
+
+/** `database.dropIndex`: `{ collectionName, name }`. */
+export function dropIndex(ctx: ActionContext, body: Body): Record<string, never> {
+  const { name: collection } = collectionOf(ctx, body)
+  if (typeof body.name !== 'string' || !ctx.store.dropIndex(collection, body.name)) {
+    throw new EmulatorError('DATABASE_INDEX_NOT_EXIST', `index ${String(body.name)} does not exist`)
   }
   return {}
 }

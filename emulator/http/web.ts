@@ -20,6 +20,8 @@ export const WEB_ACTIONS: Record<string, Handler> = {
   'database.deleteDocument': database.deleteDocument,
   'database.aggregate': database.aggregate,
   'database.addCollection': database.addCollection,
+  'database.createIndex': database.createIndex,
+  'database.dropIndex': database.dropIndex,
 }
 
 /** What `/web` serves: one env's store and its tokens. */

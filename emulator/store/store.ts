@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3'
 import { decodeWire, encodeWire } from '../query/values'
+import { CollectionIndexes, type IndexSpec } from './indexes'
 
 /** A stored document: engine values (Date, RegExp), always with a string `_id`. */
 export type Doc = Record<string, unknown> & { _id: string }
@@ -19,11 +20,14 @@ export interface WriteOp {
 export class Store {
   private readonly db: Database.Database
   private readonly cache = new Map<string, Map<string, Doc>>()
+  private readonly indexes = new Map<string, CollectionIndexes>()
   private readonly statements: {
     put: Database.Statement
     remove: Database.Statement
     load: Database.Statement
     addCollection: Database.Statement
+    putIndex: Database.Statement
+    dropIndex: Database.Statement
   }
 
   constructor(file: string) {
@@ -34,15 +38,24 @@ export class Store {
       CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY);
       CREATE TABLE IF NOT EXISTS documents (
         collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)
+      );
+      CREATE TABLE IF NOT EXISTS indexes (
+        collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name)
       );`)
     this.statements = {
       put: this.db.prepare('INSERT OR REPLACE INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
       load: this.db.prepare('SELECT id, doc FROM documents WHERE collection = ?'),
       addCollection: this.db.prepare('INSERT INTO collections (name) VALUES (?)'),
+      putIndex: this.db.prepare('INSERT INTO indexes (collection, name, spec) VALUES (?, ?, ?)'),
+      dropIndex: this.db.prepare('DELETE FROM indexes WHERE collection = ? AND name = ?'),
     }
     for (const { name } of this.db.prepare('SELECT name FROM collections').all() as { name: string }[]) {
       this.cache.set(name, this.load(name))
+      this.indexes.set(name, new CollectionIndexes())
+    }
+    for (const row of this.db.prepare('SELECT collection, spec FROM indexes').all() as { collection: string; spec: string }[]) {
+      this.indexes.get(row.collection)!.create(JSON.parse(row.spec) as IndexSpec, this.cache.get(row.collection)!.values())
     }
   }
 
@@ -67,7 +80,39 @@ export class Store {
     if (this.cache.has(name)) return false
     this.statements.addCollection.run(name)
     this.cache.set(name, new Map())
+    this.indexes.set(name, new CollectionIndexes())
     return true
+  }
+
+  /** The indexes of an existing collection. */
+  indexesOf(collection: string): CollectionIndexes {
+    return this.indexes.get(collection)!
+  }
+
+  /** Builds and records an index (refused, with nothing recorded, if unique data is not). */
+  createIndex(collection: string, spec: IndexSpec): void {
+    this.indexesOf(collection).create(spec, this.cache.get(collection)!.values())
+    try {
+      this.statements.putIndex.run(collection, spec.name, JSON.stringify(spec))
+    } catch (error) {
+      this.indexesOf(collection).drop(spec.name)
+      throw error
+    }
+  }
+
+  dropIndex(collection: string, name: string): boolean {
+    this.statements.dropIndex.run(collection, name)
+    return this.indexesOf(collection).drop(name)
+  }
+
+  /** The documents that may match `filter`: an index's candidates, or all of them. */
+  select(collection: string, filter: Record<string, unknown>): Iterable<Doc> {
+    const docs = this.cache.get(collection)!
+    const ids = this.indexesOf(collection).candidates(filter)
+    if (!ids) return docs.values()
+    const found: Doc[] = []
+    for (const id of ids) found.push(docs.get(id)!)
+    return found
   }
 
   /** The documents of a collection (read-only: change them only through `write`). */
@@ -75,9 +120,19 @@ export class Store {
     return this.cache.get(collection)
   }
 
-  /** Commits every op in one transaction, then updates the in-memory copy. All or nothing. */
+  /**
+   * Commits every op in one transaction, then updates the in-memory copy and the indexes. All or
+   * nothing: a unique-index violation or a failed commit changes nothing.
+   */
   write(ops: readonly WriteOp[]): void {
     if (!ops.length) return
+    const byCollection = new Map<string, { before: Doc | undefined; after: Doc | null }[]>()
+    for (const op of ops) {
+      const changes = byCollection.get(op.collection) || []
+      changes.push({ before: this.cache.get(op.collection)!.get(op.id), after: op.doc })
+      byCollection.set(op.collection, changes)
+    }
+    for (const [collection, changes] of byCollection) this.indexesOf(collection).check(changes)
     const rows = ops.map((op) => (op.doc ? JSON.stringify(encodeWire(op.doc)) : null))
     this.db.transaction(() => {
       ops.forEach((op, i) => {
@@ -85,6 +140,7 @@ export class Store {
         else this.statements.remove.run(op.collection, op.id)
       })
     })()
+    for (const [collection, changes] of byCollection) this.indexesOf(collection).apply(changes)
     for (const op of ops) {
       const docs = this.cache.get(op.collection)!
       if (op.doc) docs.set(op.id, op.doc)
