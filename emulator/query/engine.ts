@@ -5,6 +5,7 @@
 import { aggregate as mingoAggregate, find, update } from 'mingo'
 import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
+import { compileFilter } from './compile'
 
 type AnyObject = Record<string, unknown>
 
@@ -46,8 +47,15 @@ export interface FindOptions {
 /** The documents matching `filter`, ordered, paged and projected. */
 export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOptions = {}): AnyObject[] {
   refuseCode(filter)
+  // Common filters run compiled; mingo then only orders, pages and projects the matches.
+  const predicate = compileFilter(filter)
+  let pool: Doc[]
+  if (predicate) {
+    pool = []
+    for (const doc of docs) if (predicate(doc)) pool.push(doc)
+  } else pool = [...docs]
   return evaluate(() => {
-    let cursor = find([...docs], filter, options.projection && Object.keys(options.projection).length ? options.projection : undefined, OPTIONS)
+    let cursor = find(pool, predicate ? {} : filter, options.projection && Object.keys(options.projection).length ? options.projection : undefined, OPTIONS)
     if (options.order && options.order.length) {
       const sort: Record<string, 1 | -1> = {}
       for (const { field, direction } of options.order) sort[field] = direction === 'desc' ? -1 : 1
