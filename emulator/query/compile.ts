@@ -1,8 +1,9 @@
 /**
  * A fast path for the filters most queries use: equality, `$ne`, `$in`, `$nin`, ranges and `$exists` on
  * dot paths with number, string, boolean or Date operands, joined by implicit or explicit `$and`. They
- * compile to a JavaScript predicate, about 20x faster than interpreting them with mingo (which stays the
- * engine for everything else, and the reference: a property test checks both agree).
+ * compile to one generated JavaScript function, close to a hand-written loop and about 7x faster than
+ * interpreting them with mingo (which stays the engine for everything else, and the reference: a
+ * property test checks both agree).
  *
  * MongoDB semantics kept here: a condition holds when the field's value, or any element of it when it
  * is an array, satisfies it; comparisons only match values of the operand's type; `$ne` and `$nin` are the
@@ -18,7 +19,7 @@ export type Predicate = (doc: AnyObject) => boolean
 
 function isScalar(value: unknown): value is Scalar {
   const type = typeof value
-  return type === 'number' || type === 'string' || type === 'boolean' || value instanceof Date
+  return (type === 'number' && value === value) || type === 'string' || type === 'boolean' || value instanceof Date
 }
 
 function isPlainObject(value: unknown): value is AnyObject {
@@ -28,108 +29,142 @@ function isPlainObject(value: unknown): value is AnyObject {
 /** Thrown when a document takes a dot path through an array: mingo decides that document. */
 const THROUGH_ARRAY = {}
 
-/** The value at `path` in `doc`, or undefined; throws THROUGH_ARRAY when an array stands in the way. */
+/** The value at a multi-segment `path` in `doc`, or undefined; throws THROUGH_ARRAY when an array stands in the way. */
 function at(doc: AnyObject, path: string[]): unknown {
-  let value: unknown = doc
-  for (let depth = 0; depth < path.length; depth++) {
+  let value: unknown = doc[path[0]!]
+  for (let depth = 1; depth < path.length; depth++) {
+    if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof RegExp) return undefined
     if (Array.isArray(value)) throw THROUGH_ARRAY
-    if (!isPlainObject(value)) return undefined
-    value = value[path[depth]!]
+    value = (value as AnyObject)[path[depth]!]
   }
   return value
 }
 
-/** Does the value at `path`, or one of its elements, pass `test`? */
-function some(doc: AnyObject, path: string[], test: (leaf: unknown) => boolean): boolean {
-  const value = at(doc, path)
-  if (!Array.isArray(value)) return test(value)
+/** Does one element of `array` pass `test`? */
+function any(array: unknown[], test: (leaf: unknown) => boolean): boolean {
   let found = false
-  for (const item of value) {
+  for (const item of array) {
     if (Array.isArray(item)) throw THROUGH_ARRAY // nested arrays: engines differ, mingo decides
     if (!found && test(item)) found = true
   }
   return found
 }
 
-function equals(operand: Scalar): (leaf: unknown) => boolean {
-  if (operand instanceof Date) {
-    const time = operand.getTime()
-    return (leaf) => leaf instanceof Date && leaf.getTime() === time
-  }
-  return (leaf) => leaf === operand
-}
+/** One operator of a field condition, before code generation. */
+type Check =
+  | { kind: 'eq' | 'ne'; operand: Scalar }
+  | { kind: 'in' | 'nin'; operands: Scalar[] }
+  | { kind: 'cmp'; op: '>' | '>=' | '<' | '<='; operand: number | string | Date }
 
-function compare(op: string, operand: Scalar): ((leaf: unknown) => boolean) | undefined {
-  if (typeof operand === 'boolean') return undefined
-  const isDate = operand instanceof Date
-  const bound = isDate ? operand.getTime() : operand
-  const type = typeof operand
-  const read = (leaf: unknown): number | string | undefined =>
-    isDate ? (leaf instanceof Date ? leaf.getTime() : undefined) : typeof leaf === type ? (leaf as number | string) : undefined
-  switch (op) {
-    case '$gt':
-      return (leaf) => {
-        const v = read(leaf)
-        return v !== undefined && v > bound
-      }
-    case '$gte':
-      return (leaf) => {
-        const v = read(leaf)
-        return v !== undefined && v >= bound
-      }
-    case '$lt':
-      return (leaf) => {
-        const v = read(leaf)
-        return v !== undefined && v < bound
-      }
-    case '$lte':
-      return (leaf) => {
-        const v = read(leaf)
-        return v !== undefined && v <= bound
-      }
-  }
-  return undefined
-}
+const COMPARISONS: Record<string, '>' | '>=' | '<' | '<='> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
 
-/** The predicate of one field condition, or undefined when it is outside the fast path. */
-function compileCondition(field: string, condition: unknown): Predicate | undefined {
-  const path = field.split('.')
-  if (path.some((part) => !part || /^\d+$/.test(part))) return undefined // index paths: leave to mingo
-  if (isScalar(condition) && !(typeof condition === 'number' && condition !== condition)) {
-    const test = equals(condition)
-    return (doc) => some(doc, path, test)
-  }
+/** The checks of one field condition, `'exists'`/`'missing'`, or undefined when outside the fast path. */
+function parseCondition(condition: unknown): Check[] | 'exists' | 'missing' | undefined {
+  if (isScalar(condition)) return [{ kind: 'eq', operand: condition }]
   if (!isPlainObject(condition)) return undefined
-  const parts: Predicate[] = []
-  for (const op of Object.keys(condition)) {
+  const ops = Object.keys(condition)
+  if (ops.length === 1 && ops[0] === '$exists' && typeof condition.$exists === 'boolean') return condition.$exists ? 'exists' : 'missing'
+  const checks: Check[] = []
+  for (const op of ops) {
     const operand = condition[op]
     if (op === '$eq' || op === '$ne') {
       if (!isScalar(operand)) return undefined
-      const test = equals(operand)
-      parts.push(op === '$eq' ? (doc) => some(doc, path, test) : (doc) => !some(doc, path, test))
+      checks.push({ kind: op === '$eq' ? 'eq' : 'ne', operand })
     } else if (op === '$in' || op === '$nin') {
       if (!Array.isArray(operand) || !operand.every(isScalar)) return undefined
-      const tests = (operand as Scalar[]).map(equals)
-      const any = (leaf: unknown) => tests.some((test) => test(leaf))
-      parts.push(op === '$in' ? (doc) => some(doc, path, any) : (doc) => !some(doc, path, any))
-    } else if (op === '$exists') {
-      if (typeof operand !== 'boolean') return undefined
-      parts.push(operand ? (doc) => at(doc, path) !== undefined : (doc) => at(doc, path) === undefined)
-    } else {
-      if (!isScalar(operand)) return undefined
-      const test = compare(op, operand)
-      if (!test) return undefined
-      parts.push((doc) => some(doc, path, test))
-    }
+      checks.push({ kind: op === '$in' ? 'in' : 'nin', operands: operand as Scalar[] })
+    } else if (COMPARISONS[op] && isScalar(operand) && typeof operand !== 'boolean') {
+      checks.push({ kind: 'cmp', op: COMPARISONS[op]!, operand })
+    } else return undefined
   }
-  if (!parts.length) return undefined
-  return parts.length === 1 ? parts[0] : (doc) => parts.every((part) => part(doc))
+  return checks.length ? checks : undefined
+}
+
+/** Generates the source of predicates, keeping operands out of the source text (no injection, no parsing). */
+class Generator {
+  readonly constants: unknown[] = []
+  /** Functions declared once, beside the predicate (the per-element tests of array fields). */
+  readonly helpers: string[] = []
+  private names = 0
+
+  constant(value: unknown): string {
+    this.constants.push(value)
+    return `c[${this.constants.length - 1}]`
+  }
+
+  variable(): string {
+    return `v${this.names++}`
+  }
+
+  /** A test of the leaf value `x` for one non-negated check. */
+  test(check: Check, x: string): string {
+    if (check.kind === 'eq' || check.kind === 'ne') {
+      const { operand } = check
+      return operand instanceof Date ? `(${x} instanceof Date && ${x}.getTime() === ${operand.getTime()})` : `${x} === ${this.constant(operand)}`
+    }
+    if (check.kind === 'in' || check.kind === 'nin') {
+      const primitives = new Set(check.operands.filter((o) => !(o instanceof Date)))
+      const times = check.operands.filter((o): o is Date => o instanceof Date).map((d) => d.getTime())
+      const dates = times.length ? ` || (${x} instanceof Date && ${this.constant(new Set(times))}.has(${x}.getTime()))` : ''
+      return `(${this.constant(primitives)}.has(${x})${dates})`
+    }
+    const { op, operand } = check as Extract<Check, { kind: 'cmp' }>
+    if (operand instanceof Date) return `(${x} instanceof Date && ${x}.getTime() ${op} ${operand.getTime()})`
+    return `(typeof ${x} === "${typeof operand}" && ${x} ${op} ${this.constant(operand)})`
+  }
+
+  /** The condition `checks` put on the field read into `v` (arrays: any element, per check). */
+  field(v: string, checks: Check[]): string {
+    return checks
+      .map((check) => {
+        const negate = check.kind === 'ne' || check.kind === 'nin'
+        const leaf = this.test(check, 'x')
+        const each = `f${this.helpers.length}`
+        this.helpers.push(`const ${each} = (x) => ${leaf};`)
+        const onArray = `any(${v}, ${each})`
+        const expression = `(Array.isArray(${v}) ? ${onArray} : ${this.test(check, v)})`
+        return negate ? `!${expression}` : expression
+      })
+      .join(' && ')
+  }
+}
+
+/** Statements of `filter`'s predicate, or undefined when `filter` uses anything outside the fast path. */
+function generate(filter: AnyObject, gen: Generator): string[] | undefined {
+  const statements: string[] = []
+  for (const key of Object.keys(filter)) {
+    const value = filter[key]
+    if (key === '$and') {
+      if (!Array.isArray(value) || !value.length) return undefined
+      for (const sub of value) {
+        const inner = isPlainObject(sub) ? generate(sub, gen) : undefined
+        if (!inner) return undefined
+        statements.push(...inner)
+      }
+      continue
+    }
+    if (key[0] === '$') return undefined
+    const path = key.split('.')
+    if (path.some((part) => !part || /^\d+$/.test(part))) return undefined // index paths: leave to mingo
+    const checks = parseCondition(value)
+    if (!checks) return undefined
+    const v = gen.variable()
+    const read = path.length === 1 ? `doc[${gen.constant(key)}]` : `at(doc, ${gen.constant(path)})`
+    const condition =
+      checks === 'exists' ? `${v} !== undefined` : checks === 'missing' ? `${v} === undefined` : gen.field(v, checks)
+    statements.push(`const ${v} = ${read}; if (!(${condition})) return false;`)
+  }
+  return statements
 }
 
 /** A predicate equivalent to `filter`, or undefined when `filter` uses anything outside the fast path. */
 export function compileFilter(filter: AnyObject): Predicate | undefined {
-  const predicate = compileAll(filter)
-  if (!predicate) return undefined
+  const gen = new Generator()
+  const statements = generate(filter, gen)
+  if (!statements) return undefined
+  // The source holds only generated names, operators and numbers; every user value is a constant c[i].
+  const source = `${gen.helpers.join(' ')} return function (doc) { ${statements.join(' ')} return true }`
+  const predicate = new Function('c', 'at', 'any', source)(gen.constants, at, any) as Predicate
   let reference: Query | undefined
   return (doc) => {
     try {
@@ -138,31 +173,5 @@ export function compileFilter(filter: AnyObject): Predicate | undefined {
       if (error !== THROUGH_ARRAY) throw error
       return (reference = reference || new Query(filter)).test(doc)
     }
-  }
-}
-
-function compileAll(filter: AnyObject): Predicate | undefined {
-  const parts: Predicate[] = []
-  for (const key of Object.keys(filter)) {
-    const value = filter[key]
-    if (key === '$and') {
-      if (!Array.isArray(value) || !value.length) return undefined
-      for (const sub of value) {
-        const predicate = isPlainObject(sub) ? compileAll(sub) : undefined
-        if (!predicate) return undefined
-        parts.push(predicate)
-      }
-    } else if (key[0] === '$') {
-      return undefined
-    } else {
-      const predicate = compileCondition(key, value)
-      if (!predicate) return undefined
-      parts.push(predicate)
-    }
-  }
-  if (!parts.length) return () => true
-  return parts.length === 1 ? parts[0] : (doc) => {
-    for (const part of parts) if (!part(doc)) return false
-    return true
   }
 }

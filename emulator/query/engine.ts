@@ -6,6 +6,7 @@ import { aggregate as mingoAggregate, find, update } from 'mingo'
 import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
+import { sortScalars } from './sort'
 
 type AnyObject = Record<string, unknown>
 
@@ -54,8 +55,16 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
     pool = []
     for (const doc of docs) if (predicate(doc)) pool.push(doc)
   } else pool = [...docs]
+  const projection = options.projection && Object.keys(options.projection).length ? options.projection : undefined
+  const sorted = predicate ? (options.order && options.order.length ? sortScalars(pool, options.order) : pool) : undefined
   return evaluate(() => {
-    let cursor = find(pool, predicate ? {} : filter, options.projection && Object.keys(options.projection).length ? options.projection : undefined, OPTIONS)
+    if (sorted) {
+      // Filter and order done natively: page, then let mingo project the page only.
+      const start = options.offset || 0
+      const page = sorted.slice(start, options.limit === undefined ? undefined : start + options.limit)
+      return projection ? (find(page, {}, projection, OPTIONS).all() as AnyObject[]) : page
+    }
+    let cursor = find(pool, predicate ? {} : filter, projection, OPTIONS)
     if (options.order && options.order.length) {
       const sort: Record<string, 1 | -1> = {}
       for (const { field, direction } of options.order) sort[field] = direction === 'desc' ? -1 : 1

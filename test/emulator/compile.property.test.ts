@@ -4,9 +4,10 @@
  * same documents.
  */
 import fc from 'fast-check'
-import { Query } from 'mingo'
+import { find, Query } from 'mingo'
 import { describe, expect, it } from 'vitest'
 import { compileFilter } from '../../emulator/query/compile'
+import { sortScalars } from '../../emulator/query/sort'
 
 const scalar = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
@@ -60,5 +61,42 @@ describe('compiled filters select what mingo selects', () => {
     for (const f of [{ a: null }, { a: { $regex: 'x' } }, { a: /x/ }, { a: [1] }, { a: { b: 1 } }, { $or: [{ a: 1 }] }, { 'a.0': 1 }, { a: { $size: 1 } }, { a: { $gt: true } }, { a: NaN }]) {
       expect(compileFilter(f as Record<string, unknown>), JSON.stringify(f)).toBeUndefined()
     }
+  })
+})
+
+describe('the native sort orders as mingo does', () => {
+  const sortValue = fc.oneof(
+    fc.integer({ min: -2, max: 2 }),
+    fc.constantFrom('a', 'B', 'b', ''),
+    fc.boolean(),
+    fc.integer({ min: 0, max: 2 }).map((d) => new Date(d * 1000)),
+    fc.constant(null),
+    fc.constant(undefined),
+  )
+  const sortDoc = fc.record({ x: sortValue, y: sortValue, n: fc.record({ z: sortValue }) }, { requiredKeys: [] })
+  const order = fc.array(fc.record({ field: fc.constantFrom('x', 'y', 'n.z'), direction: fc.constantFrom<'asc' | 'desc'>('asc', 'desc') }), { minLength: 1, maxLength: 3 }).map((fields) =>
+    fields.filter((f, i) => fields.findIndex((g) => g.field === f.field) === i),
+  )
+
+  it('random scalar documents and orders', () => {
+    fc.assert(
+      fc.property(fc.array(sortDoc, { maxLength: 15 }), order, (raw, o) => {
+        const docs = raw.map((d, i) => ({ _id: `d${i}`, ...d }))
+        const spec: Record<string, 1 | -1> = {}
+        for (const { field, direction } of o) spec[field] = direction === 'desc' ? -1 : 1
+        const expected = (find(docs, {}).sort(spec).all() as { _id: string }[]).map((d) => d._id)
+        const sorted = sortScalars(docs, o)
+        expect(sorted, JSON.stringify(o)).toBeDefined()
+        expect(sorted!.map((d) => d._id), `${JSON.stringify(spec)} on ${JSON.stringify(docs)}`).toEqual(expected)
+      }),
+      { numRuns: Number(process.env.COMPILE_RUNS || 3000) },
+    )
+  })
+
+  it('leaves arrays, objects and NaN to mingo', () => {
+    expect(sortScalars([{ x: [1] }], [{ field: 'x', direction: 'asc' }])).toBeUndefined()
+    expect(sortScalars([{ x: { a: 1 } }], [{ field: 'x', direction: 'asc' }])).toBeUndefined()
+    expect(sortScalars([{ x: NaN }], [{ field: 'x', direction: 'asc' }])).toBeUndefined()
+    expect(sortScalars([{ x: [{ y: 1 }] }], [{ field: 'x.y', direction: 'asc' }])).toBeUndefined()
   })
 })
