@@ -8,7 +8,7 @@
  * values, `null` or missing fields fall back to a scan.
  */
 import { EmulatorError } from '../errors'
-import type { Doc } from './store'
+import type { Doc } from './doc'
 
 /** An index definition: `{ field: 1 | -1 }` in order, as `createIndex` takes it. */
 export interface IndexSpec {

@@ -5,10 +5,10 @@
  */
 import Database from 'better-sqlite3'
 import { decodeWire, encodeWire } from '../query/values'
+import type { Doc } from './doc'
 import { CollectionIndexes, type IndexSpec } from './indexes'
 
-/** A stored document: engine values (Date, RegExp), always with a string `_id`. */
-export type Doc = Record<string, unknown> & { _id: string }
+export type { Doc }
 
 /** One change of a write: put `doc` under `id`, or delete it (`doc: null`). */
 export interface WriteOp {
