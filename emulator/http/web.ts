@@ -6,6 +6,8 @@ import { ACTIONS_WITHOUT_TOKEN, webAuthActions } from '../auth/actions'
 import type { Tokens } from '../auth/tokens'
 import * as database from '../database/actions'
 import type { ActionContext } from '../database/actions'
+import { TRANSACTION_ACTIONS } from '../database/transaction-actions'
+import { Transactions } from '../database/transactions'
 import type { Store } from '../store/store'
 import { EmulatorError, invalidParam } from '../errors'
 
@@ -35,12 +37,18 @@ export interface WebContext {
  * Answers one `/web` request body (already parsed JSON). Every action but sign-in needs a valid
  * `access_token`; its user is the caller (`_openid` of what it adds).
  */
-export function createWebHandler(web: WebContext): (body: unknown) => { data: unknown } {
+export function createWebHandler(web: WebContext): (body: unknown) => Record<string, unknown> {
   const auth = webAuthActions(web.tokens)
-  return (body) => handleWeb(web, auth, body)
+  const transactions = new Transactions(web.store)
+  return (body) => handleWeb(web, auth, transactions, body)
 }
 
-function handleWeb(web: WebContext, auth: Record<string, (body: Record<string, unknown>) => unknown>, body: unknown): { data: unknown } {
+function handleWeb(
+  web: WebContext,
+  auth: Record<string, (body: Record<string, unknown>) => unknown>,
+  transactions: Transactions,
+  body: unknown,
+): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidParam('the request body must be a JSON object')
   const request = body as Record<string, unknown>
   if (typeof request.action !== 'string') throw invalidParam('action is required')
@@ -52,7 +60,10 @@ function handleWeb(web: WebContext, auth: Record<string, (body: Record<string, u
     return { data: auth[request.action]!(request) }
   }
   const handler = own(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
-  if (!handler) throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
+  const transactional = own(TRANSACTION_ACTIONS, request.action) ? TRANSACTION_ACTIONS[request.action] : undefined
+  if (!handler && !transactional) throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
   const { sub } = web.tokens.verify(request.access_token, 'access')
-  return { data: handler({ store: web.store, openid: sub }, request) }
+  const ctx = { store: web.store, openid: sub, transactions }
+  // Transaction answers carry their fields at the top level (reference §5).
+  return handler ? { data: handler(ctx, request) } : transactional!(ctx, request)
 }

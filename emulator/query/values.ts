@@ -18,7 +18,7 @@ export const MAX_DEPTH = 100
 export function decodeWire(value: unknown, now: number, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw invalidParam(`value nested deeper than ${MAX_DEPTH} levels`)
   if (Array.isArray(value)) return value.map((item) => decodeWire(item, now, depth + 1))
-  if (value === null || typeof value !== 'object') return value
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value
   const object = value as Record<string, unknown>
   const keys = Object.keys(object)
   if ('$date' in object && keys.length === 1) {

@@ -21,6 +21,9 @@ export class Store {
   private readonly db: Database.Database
   private readonly cache = new Map<string, Map<string, Doc>>()
   private readonly indexes = new Map<string, CollectionIndexes>()
+  /** Commit sequence: bumped by every write; `versions` holds the sequence that last changed each document. */
+  private seq = 0
+  private readonly versions = new Map<string, number>()
   private readonly statements: {
     put: Database.Statement
     remove: Database.Statement
@@ -115,6 +118,16 @@ export class Store {
     return found
   }
 
+  /** The current commit sequence (a transaction's snapshot point). */
+  get sequence(): number {
+    return this.seq
+  }
+
+  /** The commit sequence that last changed a document (0: not since this process started). */
+  versionOf(collection: string, id: string): number {
+    return this.versions.get(`${collection}\u0000${id}`) || 0
+  }
+
   /** The documents of a collection (read-only: change them only through `write`). */
   documents(collection: string): ReadonlyMap<string, Doc> | undefined {
     return this.cache.get(collection)
@@ -141,7 +154,9 @@ export class Store {
       })
     })()
     for (const [collection, changes] of byCollection) this.indexesOf(collection).apply(changes)
+    this.seq++
     for (const op of ops) {
+      this.versions.set(`${op.collection}\u0000${op.id}`, this.seq)
       const docs = this.cache.get(op.collection)!
       if (op.doc) docs.set(op.id, op.doc)
       else docs.delete(op.id)

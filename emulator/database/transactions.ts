@@ -1,0 +1,110 @@
+/**
+ * Transactions of the client dialect (reference §5): writes are buffered per transaction and committed
+ * atomically; a transaction that writes a document another open transaction wrote, or one changed since
+ * it started, fails with DATABASE_TRANSACTION_CONFLICT (so `runTransaction` retries), and so does a commit
+ * whose documents changed underneath it. Reads see committed data plus the transaction's own writes.
+ */
+import { randomBytes } from 'node:crypto'
+import { EmulatorError } from '../errors'
+import type { Doc, Store, WriteOp } from '../store/store'
+
+/** A transaction left idle this long is aborted (CloudBase limits transactions to seconds as well). */
+export const TRANSACTION_IDLE_MS = 30_000
+
+interface Transaction {
+  id: string
+  /** The commit sequence when it started: a document changed after that is a conflict. */
+  snapshot: number
+  /** Pending writes by `collection\0id` (null: delete). */
+  writes: Map<string, WriteOp>
+  touched: number
+}
+
+const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`
+
+function conflict(id: string): EmulatorError {
+  return new EmulatorError('DATABASE_TRANSACTION_CONFLICT', `transaction conflict: document ${id} was changed by another write`)
+}
+
+export class Transactions {
+  private readonly open = new Map<string, Transaction>()
+  /** Which open transaction holds each document it wrote. */
+  private readonly locks = new Map<string, string>()
+
+  constructor(private readonly store: Store) {}
+
+  start(): string {
+    this.expire()
+    const id = randomBytes(12).toString('hex')
+    this.open.set(id, { id, snapshot: this.store.sequence, writes: new Map(), touched: Date.now() })
+    return id
+  }
+
+  private get(id: unknown): Transaction {
+    this.expire()
+    const tx = typeof id === 'string' ? this.open.get(id) : undefined
+    if (!tx) throw new EmulatorError('DATABASE_TRANSACTION_FAIL', `transaction ${String(id)} does not exist or has ended`)
+    tx.touched = Date.now()
+    return tx
+  }
+
+  /** The documents of `collection` as the transaction sees them. */
+  view(id: unknown, collection: string): Doc[] {
+    const tx = this.get(id)
+    const docs = this.store.documents(collection)
+    if (!docs) throw new EmulatorError('DATABASE_COLLECTION_NOT_EXIST', `collection ${collection} not exists`)
+    const result: Doc[] = []
+    for (const doc of docs.values()) if (!tx.writes.has(keyOf(collection, doc._id))) result.push(doc)
+    for (const op of tx.writes.values()) if (op.collection === collection && op.doc) result.push(op.doc)
+    return result
+  }
+
+  /** The transaction's version of one document (undefined when missing). */
+  read(id: unknown, collection: string, docId: string): Doc | undefined {
+    const tx = this.get(id)
+    const pending = tx.writes.get(keyOf(collection, docId))
+    if (pending) return pending.doc || undefined
+    return this.store.documents(collection)?.get(docId)
+  }
+
+  /** Buffers a write; conflicts are detected now, as MongoDB does, not only at commit. */
+  write(id: unknown, op: WriteOp): void {
+    const tx = this.get(id)
+    const key = keyOf(op.collection, op.id)
+    const holder = this.locks.get(key)
+    if ((holder && holder !== tx.id) || this.store.versionOf(op.collection, op.id) > tx.snapshot) {
+      this.end(tx)
+      throw conflict(op.id)
+    }
+    this.locks.set(key, tx.id)
+    tx.writes.set(key, op)
+  }
+
+  /** Applies every buffered write at once, unless a document changed underneath the transaction. */
+  commit(id: unknown): void {
+    const tx = this.get(id)
+    try {
+      for (const op of tx.writes.values()) {
+        if (this.store.versionOf(op.collection, op.id) > tx.snapshot) throw conflict(op.id)
+      }
+      this.store.write([...tx.writes.values()])
+    } finally {
+      this.end(tx)
+    }
+  }
+
+  abort(id: unknown): void {
+    this.end(this.get(id))
+  }
+
+  private end(tx: Transaction): void {
+    this.open.delete(tx.id)
+    for (const key of tx.writes.keys()) if (this.locks.get(key) === tx.id) this.locks.delete(key)
+  }
+
+  /** Aborts transactions left idle, releasing their documents. */
+  private expire(): void {
+    const limit = Date.now() - TRANSACTION_IDLE_MS
+    for (const tx of this.open.values()) if (tx.touched < limit) this.end(tx)
+  }
+}
