@@ -1,0 +1,120 @@
+/**
+ * Database operations independent of the wire dialect: they take decoded values (Dates, RegExps) and a
+ * workspace, and return engine values. `/web` (dialect A) and `/admin` (dialect C) only translate.
+ */
+import { randomBytes } from 'node:crypto'
+import { EmulatorError, invalidParam } from '../errors'
+import { aggregateDocs, applyUpdate, checkUpdate, findDocs, upsertBase, type FindOptions } from '../query/engine'
+import type { Doc, Store, WriteOp } from '../store/store'
+import type { Workspace } from './workspace'
+
+type AnyObject = Record<string, unknown>
+
+/** A CloudBase-style `_id`: 32 hex characters. */
+export function newId(): string {
+  return randomBytes(16).toString('hex')
+}
+
+/** Who is asking: stamped as `_openid` on what they create (server SDKs have none). */
+export interface Caller {
+  openid?: string
+}
+
+/** The documents `filter` selects, in the workspace's view. `one` stops at the first. */
+function targets(ws: Workspace, collection: string, filter: AnyObject, one: boolean): Doc[] {
+  const id = typeof filter._id === 'string' && Object.keys(filter).length === 1 ? filter._id : undefined
+  if (id !== undefined) {
+    const doc = ws.get(collection, id)
+    return doc ? [doc] : []
+  }
+  const found = findDocs(ws.candidates(collection, filter), filter, one ? { limit: 1 } : {}) as Doc[]
+  // Writes work on the stored objects (by id), never on projections or copies.
+  return found.map((doc) => ws.get(collection, doc._id)!)
+}
+
+export function query(ws: Workspace, collection: string, filter: AnyObject, options: FindOptions): AnyObject[] {
+  ws.require(collection)
+  return findDocs(ws.candidates(collection, filter), filter, options)
+}
+
+export function count(ws: Workspace, collection: string, filter: AnyObject): number {
+  ws.require(collection)
+  return findDocs(ws.candidates(collection, filter), filter).length
+}
+
+/** Inserts documents (all or none); returns their ids. */
+export function insert(ws: Workspace, caller: Caller, collection: string, docs: AnyObject[]): string[] {
+  ws.require(collection)
+  const ops: WriteOp[] = docs.map((doc) => {
+    const id = doc._id === undefined ? newId() : doc._id
+    if (typeof id !== 'string' || !id) throw invalidParam('_id must be a non-empty string')
+    const stored = Object.assign({ _id: id }, doc, { _id: id }) as Doc
+    if (caller.openid && stored._openid === undefined) stored._openid = caller.openid
+    return { collection, id, doc: stored }
+  })
+  const ids = ops.map((op) => op.id)
+  if (ids.some((id, i) => ws.get(collection, id) || ids.indexOf(id) !== i)) {
+    throw new EmulatorError('DATABASE_REQUEST_FAILED', 'duplicate _id: a document with this _id already exists')
+  }
+  ws.write(ops)
+  return ids
+}
+
+export interface UpdateOptions {
+  multi: boolean
+  /** true: `data` holds update operators; false: `data` replaces the document. */
+  merge: boolean
+  upsert: boolean
+}
+
+/** Updates (or replaces) the selected documents; upserts when asked and nothing matched. */
+export function update(
+  ws: Workspace,
+  caller: Caller,
+  collection: string,
+  filter: AnyObject,
+  data: AnyObject,
+  options: UpdateOptions,
+): { updated: number; upsertedId: string | null; docs: Doc[] } {
+  ws.require(collection)
+  if (options.merge) checkUpdate(data)
+  else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
+  const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
+  const found = targets(ws, collection, filter, !options.multi)
+  if (!found.length && options.upsert) {
+    const id = typeof filter._id === 'string' ? filter._id : newId()
+    const base = upsertBase(id, filter)
+    const doc = options.merge ? applyUpdate(base, data, true) : replace(base)
+    if (caller.openid && doc._openid === undefined) doc._openid = caller.openid
+    ws.write([{ collection, id, doc }])
+    return { updated: 0, upsertedId: id, docs: [doc] }
+  }
+  const ops: WriteOp[] = found.map((doc) => {
+    const next = options.merge ? applyUpdate(doc, data) : replace(doc)
+    // The owner stays: `_openid` belongs to the system, not to the data being written.
+    if (doc._openid !== undefined && next._openid === undefined) next._openid = doc._openid
+    return { collection, id: doc._id, doc: next }
+  })
+  ws.write(ops)
+  return { updated: ops.length, upsertedId: null, docs: ops.map((op) => op.doc!) }
+}
+
+export function remove(ws: Workspace, collection: string, filter: AnyObject, multi: boolean): number {
+  ws.require(collection)
+  const found = targets(ws, collection, filter, !multi)
+  ws.write(found.map((doc) => ({ collection, id: doc._id, doc: null })))
+  return found.length
+}
+
+export function aggregate(ws: Workspace, store: Store, collection: string, pipeline: AnyObject[]): AnyObject[] {
+  ws.require(collection)
+  const resolve = (name: string) => [...(store.documents(name) || new Map<string, Doc>()).values()]
+  return aggregateDocs(ws.candidates(collection, {}), pipeline, resolve)
+}
+
+export function addCollection(store: Store, name: unknown): void {
+  if (typeof name !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$/.test(name)) {
+    throw invalidParam('collectionName must be 1-32 letters, digits, "-" or "_", starting with a letter or digit')
+  }
+  if (!store.createCollection(name)) throw new EmulatorError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists`)
+}

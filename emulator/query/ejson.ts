@@ -1,0 +1,48 @@
+/**
+ * EJSON (the admin dialect's and transactions' encoding, reference §2.2/§5) to and from engine values,
+ * with bson's EJSON doing the parsing and printing.
+ */
+import { BSONRegExp, Decimal128, EJSON, ObjectId } from 'bson'
+import { invalidParam } from '../errors'
+import { decodeWire } from './values'
+
+/** BSON values as the engine holds them; `$tcb_server_date` resolved against `now`. */
+function fromBSON(value: unknown, now: number): unknown {
+  if (value instanceof BSONRegExp) return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''))
+  if (value instanceof ObjectId) return value.toHexString()
+  if (value instanceof Decimal128) return Number(value.toString())
+  if (Array.isArray(value)) return value.map((item) => fromBSON(item, now))
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp)) {
+    const object = value as Record<string, unknown>
+    const serverDate = object.$tcb_server_date as { offset?: unknown } | undefined
+    if (serverDate && Object.keys(object).length === 1) return new Date(now + (typeof serverDate.offset === 'number' ? serverDate.offset : 0))
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(object)) out[key] = fromBSON(object[key], now)
+    return out
+  }
+  return value
+}
+
+/** Parses an EJSON string parameter into engine values (checked like every request value). */
+export function parseEJSON(text: unknown, name: string, now: number): unknown {
+  if (typeof text !== 'string') throw invalidParam(`${name} must be an EJSON string`)
+  let value: unknown
+  try {
+    value = EJSON.parse(text, { relaxed: true })
+  } catch {
+    throw invalidParam(`${name} is not valid EJSON`)
+  }
+  return decodeWire(fromBSON(value, now), now)
+}
+
+/** Parses an EJSON string that must hold an object. */
+export function parseEJSONObject(text: unknown, name: string, now: number): Record<string, unknown> {
+  const value = text === undefined ? {} : parseEJSON(text, name, now)
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidParam(`${name} must encode an object`)
+  return value as Record<string, unknown>
+}
+
+/** Canonical EJSON text of an engine value. */
+export function toEJSON(value: unknown): string {
+  return EJSON.stringify(value, { relaxed: false })
+}
