@@ -14,6 +14,8 @@ import { oauthFailure, oauthRoutes } from './auth/actions'
 import { createTokens, loadSecret } from './auth/tokens'
 import { createEmulatorServer, type Route } from './http/server'
 import { createWebHandler } from './http/web'
+import { handleAdmin } from './database/admin-actions'
+import { Transactions } from './database/transactions'
 import { Store } from './store/store'
 
 export interface EmulatorOptions {
@@ -56,8 +58,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const name of options.collections || []) store.createCollection(name)
   const log = options.log || (() => {})
   const tokens = createTokens(loadSecret(options.dataDir))
-  const web = createWebHandler({ env, store, tokens })
-  const routes: Record<string, Route> = { '/web': { method: 'POST', handle: web } }
+  const transactions = new Transactions(store)
+  const web = createWebHandler({ env, store, tokens, transactions })
+  const routes: Record<string, Route> = {
+    '/web': { method: 'POST', handle: web },
+    '/admin': { method: 'POST', handle: (body) => handleAdmin({ env, store, transactions }, body) },
+  }
   for (const [path, handle] of Object.entries(oauthRoutes(tokens))) {
     routes[path] = {
       method: path === '/auth/v1/user/me' ? 'GET' : 'POST',

@@ -7,7 +7,7 @@ import type { Tokens } from '../auth/tokens'
 import * as database from '../database/actions'
 import type { ActionContext } from '../database/actions'
 import { TRANSACTION_ACTIONS } from '../database/transaction-actions'
-import { Transactions } from '../database/transactions'
+import type { Transactions } from '../database/transactions'
 import type { Store } from '../store/store'
 import { EmulatorError, invalidParam } from '../errors'
 
@@ -31,6 +31,8 @@ export interface WebContext {
   env: string
   store: Store
   tokens: Tokens
+  /** Shared with `/admin`: one set of open transactions per store. */
+  transactions: Transactions
 }
 
 /**
@@ -39,8 +41,7 @@ export interface WebContext {
  */
 export function createWebHandler(web: WebContext): (body: unknown) => Record<string, unknown> {
   const auth = webAuthActions(web.tokens)
-  const transactions = new Transactions(web.store)
-  return (body) => handleWeb(web, auth, transactions, body)
+  return (body) => handleWeb(web, auth, web.transactions, body)
 }
 
 function handleWeb(
