@@ -1,0 +1,83 @@
+/**
+ * A Node platform adapter for the official @cloudbase/js-sdk, built to @cloudbase/adapter-interface: it
+ * carries js-sdk's HTTP through `fetch`, its socket through `ws`, keeps its storage in memory, and sends
+ * every request (whatever CloudBase host js-sdk computed) to the emulator. The adapter is the one part of
+ * the official client we provide; the SDK above it runs unmodified.
+ */
+import { createRequire } from 'node:module'
+import type { CloudbaseAdapter, IRequestOptions, IFetchOptions, SDKAdapterInterface, StorageInterface } from '@cloudbase/adapter-interface'
+import WebSocket from 'ws'
+
+const require = createRequire(import.meta.url)
+
+/** js-sdk 3.7.0's browser build (the one the reference captured), which takes adapters. */
+export function loadJsSdk(): any {
+  const path = require.resolve('@cloudbase/js-sdk').replace(/[^/]+$/, 'index.cjs.js')
+  const sdk = require(path)
+  return sdk.default || sdk
+}
+
+interface Answer {
+  statusCode: number
+  status: number
+  data: unknown
+  header: Record<string, string>
+}
+
+async function answer(response: Response): Promise<Answer> {
+  const text = await response.text()
+  let data: unknown = text
+  try {
+    data = JSON.parse(text)
+  } catch {
+    // Not JSON: js-sdk gets the text, as from a browser.
+  }
+  return { statusCode: response.status, status: response.status, data, header: Object.fromEntries(response.headers) }
+}
+
+function memoryStorage(): StorageInterface {
+  const items = new Map<string, string>()
+  return {
+    mode: 'sync',
+    setItem: (key, value) => void items.set(key, String(value)),
+    getItem: (key) => (items.has(key) ? items.get(key) : null),
+    removeItem: (key) => void items.delete(key),
+    clear: () => items.clear(),
+  }
+}
+
+/** An adapter that points js-sdk at `endpoint` (the emulator's URL). */
+export function emulatorAdapter(endpoint: string): CloudbaseAdapter {
+  const to = (url = '') => url.replace(/^(https?:|wss?:)?\/\/[^/]+/, endpoint)
+  class Request {
+    async post({ url, data, headers }: IRequestOptions): Promise<Answer> {
+      const body = typeof data === 'string' ? data : JSON.stringify(data || {})
+      return answer(await fetch(to(url), { method: 'POST', headers: { 'content-type': 'application/json', ...(headers as object) }, body }))
+    }
+    async get({ url, headers }: IRequestOptions): Promise<Answer> {
+      return answer(await fetch(to(url), { headers: headers as Record<string, string> }))
+    }
+    async fetch({ url, method, headers, body }: IFetchOptions): Promise<Answer> {
+      return answer(await fetch(to(url), { method, headers, body } as RequestInit))
+    }
+    upload(): Promise<never> {
+      return Promise.reject(new Error('uploads are not served by this adapter yet'))
+    }
+    download(): Promise<never> {
+      return Promise.reject(new Error('downloads are not served by this adapter yet'))
+    }
+  }
+  class Socket extends WebSocket {
+    constructor(url: string) {
+      super(to(url).replace(/^http/, 'ws'))
+    }
+  }
+  const platform: SDKAdapterInterface = {
+    root: {},
+    reqClass: Request,
+    wsClass: Socket as unknown as SDKAdapterInterface['wsClass'],
+    localStorage: memoryStorage(),
+    primaryStorage: 'local' as SDKAdapterInterface['primaryStorage'],
+  }
+  return { runtime: 'node-emulator', isMatch: () => true, genAdapter: () => platform }
+}
