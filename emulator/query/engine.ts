@@ -7,6 +7,7 @@ import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
 import { sortScalars } from './sort'
+import { byDistance, geoNearStage, splitGeo } from './geo'
 
 type AnyObject = Record<string, unknown>
 
@@ -48,6 +49,14 @@ export interface FindOptions {
 /** The documents matching `filter`, ordered, paged and projected. */
 export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOptions = {}): AnyObject[] {
   refuseCode(filter)
+  // Geo conditions (mingo has none) are checked first; `$nearSphere` orders by distance unless sorted.
+  const geo = splitGeo(filter)
+  if (geo) {
+    filter = geo.rest
+    let near = [...docs].filter((doc) => geo.tests.every((test) => test(doc)))
+    if (geo.near && !(options.order && options.order.length)) near = byDistance(near, geo.near)
+    docs = near
+  }
   // Common filters run compiled; mingo then only orders, pages and projects the matches.
   const predicate = compileFilter(filter)
   let pool: Doc[]
@@ -127,5 +136,33 @@ export function upsertBase(id: string, filter: AnyObject): Doc {
 /** Runs an aggregation pipeline; `$lookup` reads other collections through `resolve`. */
 export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolve: (name: string) => AnyObject[]): AnyObject[] {
   refuseCode(pipeline)
-  return evaluate(() => mingoAggregate([...docs], pipeline, { ...OPTIONS, collectionResolver: resolve }) as AnyObject[])
+  let input: AnyObject[] = [...docs]
+  let stages = pipeline.map(fixConciseLookup)
+  const first = stages[0]
+  if (first && '$geoNear' in first) {
+    input = geoNearStage(input, first.$geoNear as AnyObject, (doc, query) => findDocs([doc as Doc], query).length === 1)
+    stages = stages.slice(1)
+  }
+  if (stages.some((stage) => '$geoNear' in stage)) throw invalidParam('$geoNear must be the first stage of a pipeline')
+  return evaluate(() => mingoAggregate(input, stages, { ...OPTIONS, collectionResolver: resolve }) as AnyObject[])
+}
+
+/**
+ * mingo runs a `$lookup` that has both `localField/foreignField` and `pipeline` (MongoDB 5's concise form)
+ * over the whole foreign collection (peer-sdks.md §5.1); rewrite it to the `let` + `$expr` form, which
+ * mingo evaluates right. An array local value matches any of its elements, as in MongoDB.
+ */
+function fixConciseLookup(stage: AnyObject): AnyObject {
+  const lookup = stage.$lookup as AnyObject | undefined
+  if (!lookup || typeof lookup.localField !== 'string' || typeof lookup.foreignField !== 'string' || !Array.isArray(lookup.pipeline)) return stage
+  const { localField, foreignField, pipeline, ...rest } = lookup
+  const local = '$$__mpcloud_local'
+  const field = `$${foreignField}`
+  const join = { $expr: { $cond: [{ $isArray: local }, { $in: [field, local] }, { $eq: [field, local] }] } }
+  return {
+    $lookup: Object.assign(rest, {
+      let: Object.assign({}, (rest.let as AnyObject) || {}, { __mpcloud_local: `$${localField}` }),
+      pipeline: [{ $match: join }, ...pipeline],
+    }),
+  }
 }
