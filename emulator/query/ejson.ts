@@ -16,7 +16,9 @@ function fromBSON(value: unknown, now: number): unknown {
     const object = value as Record<string, unknown>
     const serverDate = object.$tcb_server_date as { offset?: unknown } | undefined
     if (serverDate && Object.keys(object).length === 1) return new Date(now + (typeof serverDate.offset === 'number' ? serverDate.offset : 0))
-    const out: Record<string, unknown> = {}
+    // A null-prototype object, so that a `__proto__` key stays a key and decodeWire refuses it
+    // (assigning it to a plain object would silently change that object's prototype).
+    const out: Record<string, unknown> = Object.create(null)
     for (const key of Object.keys(object)) out[key] = fromBSON(object[key], now)
     return out
   }

@@ -2,7 +2,7 @@
  * Query, update and aggregation semantics: mingo evaluates, this file adds what CloudBase needs around
  * it (server-side code refused, upsert documents, order as CloudBase sends it).
  */
-import { aggregate as mingoAggregate, find, update } from 'mingo'
+import { aggregate as mingoAggregate, find, ProcessingMode, update } from 'mingo'
 import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
@@ -144,7 +144,10 @@ export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolv
     stages = stages.slice(1)
   }
   if (stages.some((stage) => '$geoNear' in stage)) throw invalidParam('$geoNear must be the first stage of a pipeline')
-  return evaluate(() => mingoAggregate(input, stages, { ...OPTIONS, collectionResolver: resolve }) as AnyObject[])
+  // mingo changes its input documents in place in some stages (`$set: { 'a.b': 1 }`): the pipeline works
+  // on copies, so stored documents (and joined ones) never change.
+  const options = { ...OPTIONS, processingMode: ProcessingMode.CLONE_INPUT, collectionResolver: (name: string) => structuredClone(resolve(name)) }
+  return evaluate(() => mingoAggregate(input, stages, options) as AnyObject[])
 }
 
 /**

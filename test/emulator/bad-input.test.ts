@@ -27,6 +27,8 @@ async function post(body: string, path = '/web'): Promise<{ status: number; body
 }
 
 const call = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, env: 'demo-env', access_token: token, ...params }))
+/** An admin-dialect request (server SDKs sign with the env's secret; the emulator trusts them). */
+const admin = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, envName: 'demo-env', ...params }), '/admin')
 /** A hand-written body (for keys JSON.stringify cannot produce), signed in. */
 const raw = (json: string) => post(json.replace(/^\{/, `{"access_token":"${token}",`))
 const add = (data: unknown) => call('database.addDocument', { collectionName: 'todos', data })
@@ -72,6 +74,13 @@ const corpus: Array<[string, () => Promise<{ status: number; body: Record<string
   ['an invalid regex', () => call('database.queryDocument', { collectionName: 'todos', query: { a: { $regex: '(', $options: '' } } }), 'INVALID_PARAM', /invalid regular expression/],
   ['a bad $date', () => add({ at: { $date: 'yesterday' } }), 'INVALID_PARAM', /\$date must be/],
   ['batch with one bad document', () => add([{ a: 1 }, 'x']), 'INVALID_PARAM', /each document must be an object/],
+  ['transaction that does not exist', () => call('database.commitTransaction', { transactionId: 'nope' }), 'DATABASE_TRANSACTION_FAIL', /does not exist or has ended/],
+  ['/admin: malformed EJSON', () => admin('database.getDocument', { collectionName: 'todos', query: '{"a":' }), 'INVALID_PARAM', /query is not valid EJSON/],
+  ['/admin: $where', () => admin('database.getDocument', { collectionName: 'todos', query: '{"$where":"1"}' }), 'DATABASE_INVALID_OPERRATOR', /\$where runs code/],
+  ['/admin: __proto__ in a document', () => admin('database.insertDocument', { collectionName: 'todos', data: ['{"__proto__":{"x":1}}'] }), 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['/admin: insert of a non-array', () => admin('database.insertDocument', { collectionName: 'todos', data: '{}' }), 'INVALID_PARAM', /non-empty array of EJSON strings/],
+  ['/admin: another env', () => admin('database.calculateDocument', { collectionName: 'todos', envName: 'prod' }), 'INVALID_ENV', /not "prod"/],
+  ['/admin: unknown action', () => admin('database.dropDatabase', {}), 'INVALID_ACTION', /unknown action/],
 ]
 
 describe('bad input gets a clear error, nothing is written, the emulator keeps serving', () => {

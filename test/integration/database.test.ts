@@ -157,3 +157,16 @@ describe('aggregation', () => {
     expect(list).toEqual(expected)
   })
 })
+
+describe('aggregation never changes stored documents', () => {
+  it('a pipeline that sets nested fields and joins leaves the collection as it was', async () => {
+    const before = (await t.db.collection('todos').orderBy('_id', 'asc').get()).data
+    await t.db
+      .collection('todos')
+      .aggregate()
+      .addFields({ 'owner.level': 99, extra: true })
+      .lookup({ from: 'todos', localField: '_id', foreignField: '_id', as: 'self' })
+      .end()
+    expect((await t.db.collection('todos').orderBy('_id', 'asc').get()).data).toEqual(before)
+  })
+})
