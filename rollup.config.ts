@@ -10,7 +10,7 @@ import esbuild from 'rollup-plugin-esbuild'
 const entries = { index: 'src/index.ts', node: 'adapters/node/index.ts' }
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
-const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws']
+const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', /^@turf\//]
 
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)
