@@ -16,6 +16,7 @@ import { createEmulatorServer, type Route } from './http/server'
 import { createWebHandler } from './http/web'
 import { handleAdmin } from './database/admin-actions'
 import { Transactions } from './database/transactions'
+import { attachRealtime } from './realtime/server'
 import { Store } from './store/store'
 
 export interface EmulatorOptions {
@@ -59,7 +60,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const log = options.log || (() => {})
   const tokens = createTokens(loadSecret(options.dataDir))
   const transactions = new Transactions(store)
-  const web = createWebHandler({ env, store, tokens, transactions })
+  let wsUrl = ''
+  const web = createWebHandler({ env, store, tokens, transactions, wsUrl: () => wsUrl })
   const routes: Record<string, Route> = {
     '/web': { method: 'POST', handle: web },
     '/admin': { method: 'POST', handle: (body) => handleAdmin({ env, store, transactions }, body) },
@@ -72,11 +74,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
   const server = createEmulatorServer(routes, log)
+  const closeRealtime = attachRealtime(server, { env, store, tokens, log })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
   })
   const { address, port } = server.address() as AddressInfo
+  wsUrl = `ws://${address}:${port}/ws`
   return {
     url: `http://${address}:${port}`,
     env,
@@ -86,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        closeRealtime()
         server.close(() => {
           store.close()
           resolve()

@@ -33,6 +33,8 @@ export interface WebContext {
   tokens: Tokens
   /** Shared with `/admin`: one set of open transactions per store. */
   transactions: Transactions
+  /** The realtime endpoint, known once the server listens (`ws://127.0.0.1:<port>/ws`). */
+  wsUrl: () => string
 }
 
 /**
@@ -62,8 +64,14 @@ function handleWeb(
   }
   const handler = own(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
   const transactional = own(TRANSACTION_ACTIONS, request.action) ? TRANSACTION_ACTIONS[request.action] : undefined
-  if (!handler && !transactional) throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
-  const { sub } = web.tokens.verify(request.access_token, 'access')
+  if (!handler && !transactional && request.action !== 'auth.wsWebSign') {
+    throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
+  }
+  const { sub, scope } = web.tokens.verify(request.access_token, 'access')
+  if (request.action === 'auth.wsWebSign') {
+    // The sign is a fresh access token of the caller: LOGIN on the socket proves the same identity.
+    return { data: { signStr: web.tokens.issue(sub, 'access', scope), wsUrl: web.wsUrl(), secretVersion: 1, envId: web.env } }
+  }
   const ctx = { store: web.store, openid: sub, transactions }
   // Transaction answers carry their fields at the top level (reference §5).
   return handler ? { data: handler(ctx, request) } : transactional!(ctx, request)

@@ -10,6 +10,14 @@ import { CollectionIndexes, type IndexSpec } from './indexes'
 
 export type { Doc }
 
+/** A committed change of one document, as watchers see it. */
+export interface Change {
+  collection: string
+  id: string
+  before: Doc | undefined
+  after: Doc | null
+}
+
 /** One change of a write: put `doc` under `id`, or delete it (`doc: null`). */
 export interface WriteOp {
   collection: string
@@ -24,6 +32,7 @@ export class Store {
   /** Commit sequence: bumped by every write; `versions` holds the sequence that last changed each document. */
   private seq = 0
   private readonly versions = new Map<string, number>()
+  private readonly listeners: ((changes: Change[]) => void)[] = []
   private readonly statements: {
     put: Database.Statement
     remove: Database.Statement
@@ -118,6 +127,11 @@ export class Store {
     return found
   }
 
+  /** Calls `listener` with every committed write's changes (the realtime change feed). */
+  onCommit(listener: (changes: Change[]) => void): void {
+    this.listeners.push(listener)
+  }
+
   /** The current commit sequence (a transaction's snapshot point). */
   get sequence(): number {
     return this.seq
@@ -154,6 +168,7 @@ export class Store {
       })
     })()
     for (const [collection, changes] of byCollection) this.indexesOf(collection).apply(changes)
+    const committed: Change[] = ops.map((op) => ({ collection: op.collection, id: op.id, before: this.cache.get(op.collection)!.get(op.id), after: op.doc }))
     this.seq++
     for (const op of ops) {
       this.versions.set(`${op.collection}\u0000${op.id}`, this.seq)
@@ -161,6 +176,7 @@ export class Store {
       if (op.doc) docs.set(op.id, op.doc)
       else docs.delete(op.id)
     }
+    for (const listener of this.listeners) listener(committed)
   }
 
   close(): void {

@@ -1,0 +1,92 @@
+/**
+ * The official realtime client (inside @cloudbase/js-sdk 3.7.0, CLOUD_API mode, through the Node adapter)
+ * watching a query on the emulator's `/ws`: its first snapshot is the query's result, and writes from the
+ * same client, from another user and from the admin dialect arrive as add / update / remove changes.
+ * Expected documents come from the fixture and the writes made here.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { todos } from '../fixtures/todos'
+import { signedIn } from '../helpers/emulator'
+import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
+
+let emulator: RunningEmulator
+let db: any
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, collections: ['todos'] })
+  const cloudbase = loadJsSdk()
+  cloudbase.useAdapters(emulatorAdapter(emulator.url))
+  const app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })
+  await app.auth({ persistence: 'local' }).signInAnonymously()
+  db = app.database()
+  await db.collection('todos').add(todos)
+})
+afterAll(async () => {
+  await emulator.stop()
+})
+
+interface Snapshot {
+  id: number
+  docs: { _id: string; [key: string]: unknown }[]
+  docChanges: { dataType: string; queueType: string; docId: string; updatedFields?: Record<string, unknown>; removedFields?: string[] }[]
+}
+
+describe('official watch against the emulator', () => {
+  it('init, then add, update, leave and admin writes, in order', async () => {
+    const snapshots: Snapshot[] = []
+    const errors: unknown[] = []
+    const listener = db.collection('todos').where({ done: false }).watch({
+      onChange: (snapshot: Snapshot) => snapshots.push(snapshot),
+      onError: (error: unknown) => errors.push(error),
+    })
+    const open = todos.filter((x) => !x.done).map((x) => x._id).sort()
+    await vi.waitFor(() => expect(snapshots.length).toBe(1), { timeout: 5000 })
+    expect(snapshots[0]!.docs.map((d) => d._id).sort()).toEqual(open)
+
+    await db.collection('todos').add({ _id: 'n1', title: 'new', done: false })
+    await vi.waitFor(() => expect(snapshots.length).toBe(2))
+    expect(snapshots[1]!.docChanges).toMatchObject([{ dataType: 'add', queueType: 'enqueue', docId: 'n1' }])
+
+    // Another user, through mpcloud: the watch follows every writer.
+    const other = signedIn(emulator, 'o-bob')
+    await other.collection('todos').doc('n1').update({ data: { title: 'renamed', extra: { k: 1 } } })
+    await vi.waitFor(() => expect(snapshots.length).toBe(3))
+    expect(snapshots[2]!.docChanges[0]).toMatchObject({ dataType: 'update', docId: 'n1', updatedFields: { title: 'renamed', extra: { k: 1 } } })
+    expect(snapshots[2]!.docs.find((d) => d._id === 'n1')).toMatchObject({ title: 'renamed', extra: { k: 1 } })
+
+    await other.collection('todos').doc('t2').update({ data: { done: true } })
+    await vi.waitFor(() => expect(snapshots.length).toBe(4))
+    expect(snapshots[3]!.docChanges).toMatchObject([{ dataType: 'remove', queueType: 'dequeue', docId: 't2' }])
+
+    // The admin dialect (server SDKs) feeds the same change stream.
+    await fetch(`${emulator.url}/admin`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'database.removeDocument', envName: emulator.env, collectionName: 'todos', query: '{"_id":"n1"}', queryType: 'DOC', multi: false }),
+    })
+    await vi.waitFor(() => expect(snapshots.length).toBe(5))
+    expect(snapshots[4]!.docs.map((d) => d._id).sort()).toEqual(open.filter((id) => id !== 't2'))
+    expect(snapshots.map((s) => s.id)).toEqual([...snapshots.map((s) => s.id)].sort((a, b) => a - b))
+    expect(errors).toEqual([])
+    await listener.close()
+  })
+})
+
+describe('watch errors and limits', () => {
+  it('a nested change reports its dot path; an unknown collection fails through onError', async () => {
+    const snapshots: Snapshot[] = []
+    const listener = db.collection('todos').doc('t3').watch({ onChange: (s: Snapshot) => snapshots.push(s), onError: () => {} })
+    await vi.waitFor(() => expect(snapshots.length).toBe(1))
+    await db.collection('todos').doc('t3').update({ owner: { level: 9 } })
+    await vi.waitFor(() => expect(snapshots.length).toBe(2))
+    expect(snapshots[1]!.docChanges[0]).toMatchObject({ dataType: 'update', updatedFields: { 'owner.level': 9 } })
+    await listener.close()
+
+    const errors: unknown[] = []
+    const failing = db.collection('nope').where({}).watch({ onChange: () => {}, onError: (e: unknown) => errors.push(e) })
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 8000 })
+    // The official client reports a server ERROR twice (raw frame, then an error object): reference §14 item 6.
+    expect(JSON.stringify(errors)).toMatch(/collection nope not exists/)
+    await failing.close() // a watch closed by its error: close() is a no-op
+  })
+})
