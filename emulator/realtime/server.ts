@@ -50,7 +50,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
     for (const connection of connections) {
       for (const [watchId, watch] of connection.watches) {
         try {
-          const events = changes.flatMap((change) => watch.apply(change))
+          const events = watch.applyAll(changes)
           if (events.length) {
             const requestId = `push_${Date.now()}_${randomBytes(4).toString('hex')}`
             send(connection, { watchId, requestId, msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } })
@@ -89,21 +89,25 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
         if (typeof collection !== 'string' || !store.hasCollection(collection)) {
           return error(connection, frame, 'DATABASE_COLLECTION_NOT_EXIST', `collection ${String(collection)} not exists`)
         }
-        if (data.limit !== undefined || (data.orderBy && Object.keys(data.orderBy as object).length)) {
-          return error(connection, frame, 'SYS_ERR', 'watching with orderBy or limit is not supported by this emulator yet')
-        }
+        const orderBy = (data.orderBy || {}) as Record<string, unknown>
+        const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))
+        const limit = typeof data.limit === 'number' && data.limit > 0 ? data.limit : undefined
         let filter: Record<string, unknown>
         let initial: Doc[]
+        let window: (() => Doc[]) | undefined
         try {
           filter = decodeWire(JSON.parse(String(data.query || '{}')), Date.now()) as Record<string, unknown>
-          initial = findDocs(store.select(collection, filter), filter) as Doc[]
+          const options = limit === undefined ? { order } : { order, limit }
+          const evaluate = () => findDocs(store.select(collection, filter), filter, options) as Doc[]
+          initial = evaluate()
+          if (limit !== undefined || order.length) window = evaluate
         } catch (failure) {
           return error(connection, frame, failure instanceof EmulatorError ? failure.code : 'SYS_ERR', failure instanceof Error ? failure.message : 'invalid query')
         }
         if (initial.length > MAX_WATCHED) {
           return error(connection, frame, 'SYS_ERR', `a watch may follow at most ${MAX_WATCHED} documents; this query matches ${initial.length}`)
         }
-        const watch = new Watch(collection, filter, initial, `q_${randomBytes(6).toString('hex')}`)
+        const watch = new Watch(collection, filter, initial, `q_${randomBytes(6).toString('hex')}`, window)
         connection.watches.set(watchId, watch)
         return send(connection, {
           watchId,

@@ -2,9 +2,11 @@
  * One watched query (reference §6): its current members, the events it has produced (kept for
  * REBUILD_WATCH), and how a committed change turns into events.
  *
- * This first version serves filters without `orderBy`/`limit` windows: a change can add a document to
- * the result (`add`/`enqueue`), remove one (`remove`/`dequeue`) or change a member (`update`/`update` with
- * `UpdatedFields` and `removedFields`). Watches with a window are refused with a clear error for now.
+ * A change can add a document to the result (`add`/`enqueue`), remove one (`remove`/`dequeue`) or change
+ * a member (`update`/`update`, with `UpdatedFields` and `removedFields`). With `orderBy` + `limit` the
+ * result is a window: documents pushed out of it or pulled into it by someone else's change are
+ * `limit`/`dequeue` and `limit`/`enqueue`, and an updated document crossing its edge is `update` with
+ * `enqueue`/`dequeue`.
  */
 import { matches } from '../query/engine'
 import type { Change, Doc } from '../store/store'
@@ -18,7 +20,7 @@ export const HISTORY = 1000
 /** An event as the client parses it (the lower-case `removedFields` is what js-sdk reads). */
 export interface WatchEvent {
   ID: number
-  DataType: 'init' | 'add' | 'update' | 'replace' | 'remove'
+  DataType: 'init' | 'add' | 'update' | 'replace' | 'remove' | 'limit'
   QueueType: 'init' | 'enqueue' | 'update' | 'dequeue'
   DocID: string
   Doc: string
@@ -46,18 +48,78 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>, p
 
 export class Watch {
   readonly queryID: string
-  private readonly members = new Set<string>()
+  private members = new Set<string>()
   private readonly history: WatchEvent[] = []
   currEvent = 0
 
+  /**
+   * @param window for `orderBy` + `limit` watches: evaluates the current window (in order) after a commit.
+   */
   constructor(
     readonly collection: string,
     private readonly filter: Record<string, unknown>,
     initial: Doc[],
     queryID: string,
+    private readonly window?: () => Doc[],
   ) {
     this.queryID = queryID
     for (const doc of initial) this.members.add(doc._id)
+  }
+
+  private record(event: Omit<WatchEvent, 'ID'>): WatchEvent {
+    const full = Object.assign({ ID: ++this.currEvent }, event) as WatchEvent
+    this.history.push(full)
+    if (this.history.length > HISTORY) this.history.shift()
+    return full
+  }
+
+  private updateEvent(change: Change, queue: WatchEvent['QueueType']): Omit<WatchEvent, 'ID'> | undefined {
+    const { updated, removed } = diff(change.before!, change.after!)
+    if (queue === 'update' && !Object.keys(updated).length && !removed.length) return undefined
+    return { DataType: 'update', QueueType: queue, DocID: change.id, Doc: json(change.after!), UpdatedFields: JSON.stringify(updated), removedFields: JSON.stringify(removed) }
+  }
+
+  /** Window watches: compare the window before and after a commit's changes. */
+  private applyWindow(changes: Change[]): WatchEvent[] {
+    const next = this.window!()
+    const nextIds = new Set(next.map((doc) => doc._id))
+    const changed = new Map(changes.filter((c) => c.collection === this.collection).map((c) => [c.id, c]))
+    const events: WatchEvent[] = []
+    for (const id of this.members) {
+      if (nextIds.has(id)) continue
+      const change = changed.get(id)
+      const gone = change && (!change.after || !matches(change.after, this.filter))
+      const event: Omit<WatchEvent, 'ID'> = gone
+        ? { DataType: 'remove', QueueType: 'dequeue', DocID: id, Doc: '' }
+        : change && change.before && change.after
+          ? this.updateEvent(change, 'dequeue')!
+          : { DataType: 'limit', QueueType: 'dequeue', DocID: id, Doc: '' }
+      events.push(this.record(event))
+    }
+    for (const doc of next) {
+      const change = changed.get(doc._id)
+      if (this.members.has(doc._id)) {
+        const event = change && change.before && change.after ? this.updateEvent(change, 'update') : undefined
+        if (event) events.push(this.record(event))
+        continue
+      }
+      const isNew = change && (!change.before || !matches(change.before, this.filter))
+      const event: Omit<WatchEvent, 'ID'> = isNew
+        ? { DataType: 'add', QueueType: 'enqueue', DocID: doc._id, Doc: json(doc) }
+        : change && change.before
+          ? this.updateEvent(change, 'enqueue')!
+          : { DataType: 'limit', QueueType: 'enqueue', DocID: doc._id, Doc: json(doc) }
+      events.push(this.record(event))
+    }
+    this.members = nextIds
+    return events
+  }
+
+  /** The events one commit causes for this watch (none when it does not concern it). */
+  applyAll(changes: Change[]): WatchEvent[] {
+    if (!changes.some((change) => change.collection === this.collection)) return []
+    if (this.window) return this.applyWindow(changes)
+    return changes.flatMap((change) => this.apply(change))
   }
 
   /** The INIT_EVENT events of the initial result. */
@@ -65,8 +127,8 @@ export class Watch {
     return docs.map((doc) => ({ ID: 0, DataType: 'init', QueueType: 'init', DocID: doc._id, Doc: json(doc) }))
   }
 
-  /** The events a committed change causes for this watch (none when it does not concern it). */
-  apply(change: Change): WatchEvent[] {
+  /** The events one change causes for a watch without a window. */
+  private apply(change: Change): WatchEvent[] {
     if (change.collection !== this.collection) return []
     const was = this.members.has(change.id)
     const is = !!change.after && matches(change.after, this.filter)
@@ -78,15 +140,10 @@ export class Watch {
       this.members.delete(change.id)
       event = { DataType: 'remove', QueueType: 'dequeue', DocID: change.id, Doc: '' }
     } else if (was && is && change.before) {
-      const { updated, removed } = diff(change.before, change.after!)
-      if (!Object.keys(updated).length && !removed.length) return []
-      event = { DataType: 'update', QueueType: 'update', DocID: change.id, Doc: json(change.after!), UpdatedFields: JSON.stringify(updated), removedFields: JSON.stringify(removed) }
+      event = this.updateEvent(change, 'update')
     }
     if (!event) return []
-    const full = Object.assign({ ID: ++this.currEvent }, event) as WatchEvent
-    this.history.push(full)
-    if (this.history.length > HISTORY) this.history.shift()
-    return [full]
+    return [this.record(event)]
   }
 
   /** Events after `eventID`, or undefined when history no longer reaches back that far. */

@@ -90,3 +90,26 @@ describe('watch errors and limits', () => {
     await failing.close() // a watch closed by its error: close() is a no-op
   })
 })
+
+describe('orderBy + limit windows', () => {
+  it('the official client keeps the top 2 by priority as documents enter, leave and get pushed out', async () => {
+    const snapshots: Snapshot[] = []
+    const listener = db.collection('todos').where({ tags: 'w' }).orderBy('priority', 'desc').limit(2).watch({ onChange: (s: Snapshot) => snapshots.push(s), onError: () => {} })
+    await vi.waitFor(() => expect(snapshots.length).toBe(1))
+    expect(snapshots[0]!.docs).toEqual([])
+    const ids = () => snapshots[snapshots.length - 1]!.docs.map((d) => d._id).sort()
+
+    await db.collection('todos').add([{ _id: 'w1', tags: ['w'], priority: 1 }, { _id: 'w2', tags: ['w'], priority: 2 }])
+    await vi.waitFor(() => expect(ids()).toEqual(['w1', 'w2']))
+    // A third with a higher priority pushes w1 out of the window: limit / dequeue.
+    await db.collection('todos').add({ _id: 'w3', tags: ['w'], priority: 3 })
+    await vi.waitFor(() => expect(ids()).toEqual(['w2', 'w3']))
+    expect(snapshots.flatMap((s) => s.docChanges).find((c) => c.docId === 'w1' && c.queueType === 'dequeue')).toMatchObject({ dataType: 'limit' })
+    // Removing w3 pulls w1 back in: remove / dequeue, then limit / enqueue.
+    await db.collection('todos').doc('w3').remove()
+    await vi.waitFor(() => expect(ids()).toEqual(['w1', 'w2']))
+    const last = snapshots.slice(-2).flatMap((s) => s.docChanges)
+    expect(last).toEqual(expect.arrayContaining([expect.objectContaining({ docId: 'w3', dataType: 'remove', queueType: 'dequeue' }), expect.objectContaining({ docId: 'w1', dataType: 'limit', queueType: 'enqueue' })]))
+    await listener.close()
+  })
+})
