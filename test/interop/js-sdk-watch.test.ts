@@ -72,8 +72,8 @@ describe('official watch against the emulator', () => {
   })
 })
 
-describe('watch errors and limits', () => {
-  it('a nested change reports its dot path; an unknown collection fails through onError', async () => {
+describe('nested changes', () => {
+  it('a nested change reports its dot path', async () => {
     const snapshots: Snapshot[] = []
     const listener = db.collection('todos').doc('t3').watch({ onChange: (s: Snapshot) => snapshots.push(s), onError: () => {} })
     await vi.waitFor(() => expect(snapshots.length).toBe(1))
@@ -81,13 +81,6 @@ describe('watch errors and limits', () => {
     await vi.waitFor(() => expect(snapshots.length).toBe(2))
     expect(snapshots[1]!.docChanges[0]).toMatchObject({ dataType: 'update', updatedFields: { 'owner.level': 9 } })
     await listener.close()
-
-    const errors: unknown[] = []
-    const failing = db.collection('nope').where({}).watch({ onChange: () => {}, onError: (e: unknown) => errors.push(e) })
-    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 8000 })
-    // The official client reports a server ERROR twice (raw frame, then an error object): reference §14 item 6.
-    expect(JSON.stringify(errors)).toMatch(/collection nope not exists/)
-    await failing.close() // a watch closed by its error: close() is a no-op
   })
 })
 
