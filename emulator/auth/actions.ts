@@ -7,17 +7,7 @@ import { LIFETIME, newOpenid, type Tokens } from './tokens'
 
 type Body = Record<string, unknown>
 
-/** `/web` actions that are sent without an access token (js-sdk's ACTIONS_WITHOUT_ACCESSTOKEN). */
-export const ACTIONS_WITHOUT_TOKEN = [
-  'auth.signInAnonymously',
-  'auth.signInWithTicket',
-  'auth.fetchAccessTokenWithRefreshToken',
-  'auth.getJwt',
-  'auth.logout',
-  'auth.signIn',
-]
-
-/** The v1 `/web` auth actions. */
+/** The v1 `/web` auth actions: the ones sent without an access token (js-sdk's ACTIONS_WITHOUT_ACCESSTOKEN). */
 export function webAuthActions(tokens: Tokens): Record<string, (body: Body) => unknown> {
   return {
     'auth.signInAnonymously': (body) => {

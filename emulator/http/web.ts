@@ -2,7 +2,7 @@
  * `/web`: the client classic dialect A (reference §1.1). Dispatches `action` to its handler and wraps
  * the result as CloudBase does: `{ requestId, data }`, or `{ code, message, requestId }`.
  */
-import { ACTIONS_WITHOUT_TOKEN, webAuthActions } from '../auth/actions'
+import { webAuthActions } from '../auth/actions'
 import type { Tokens } from '../auth/tokens'
 import * as database from '../database/actions'
 import type { ActionContext } from '../database/actions'
@@ -59,7 +59,7 @@ function handleWeb(
     throw new EmulatorError('INVALID_ENV', `this emulator serves env "${web.env}", not "${String(request.env)}"`)
   }
   const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key)
-  if (ACTIONS_WITHOUT_TOKEN.indexOf(request.action) >= 0 && own(auth, request.action)) {
+  if (own(auth, request.action)) {
     return { data: auth[request.action]!(request) }
   }
   const handler = own(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
