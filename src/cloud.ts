@@ -3,11 +3,10 @@
  * object that `wx.cloud` code calls (`init`, `database`, ...).
  */
 import { CloudError, invalidArgument } from './protocol/errors'
-import { createHttpTransport } from './core/http-transport'
 import { createRequester, type TokenSource } from './core/request'
-import { createSession } from './auth/session'
 import type { Transport } from './core/transport'
 import type { Platform } from './platform'
+import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
 
 /** `cloud.init()` options. */
@@ -30,12 +29,17 @@ export interface InitConfig {
   traceUser?: boolean
 }
 
-/** What `createCloud()` needs: a transport, or a platform to build the `http` transport on. */
+/** What `createCloud()` needs: a transport, or a platform and a way to connect to an endpoint. */
 export interface CloudOptions {
   /** Carries protocol requests (a host's native transport, or a test recorder); wins over `platform`. */
   transport?: Transport
   /** The host's primitives; with `init({ endpoint })`, requests go over HTTP through them. */
   platform?: Platform
+  /**
+   * How to reach an `endpoint` (`connectHttp`). Passed by adapters that offer endpoints; without it, no
+   * HTTP or sign-in code is in the bundle.
+   */
+  connect?: (platform: Platform, config: EndpointConfig) => Connection
 }
 
 /** A cloud: drop-in for `wx.cloud`. */
@@ -51,21 +55,21 @@ export function createCloud(options: CloudOptions): Cloud {
   const ok = options && (options.transport ? typeof options.transport.send === 'function' : options.platform && typeof options.platform.request === 'function')
   if (!ok) throw invalidArgument('createCloud', 'takes { transport } with a send(request) method, or { platform } with request()')
   let initial: InitConfig | undefined
-  let http: Transport | undefined
-  let session: TokenSource | undefined
+  // The endpoint knows callers by their tokens: one connection (and session) per cloud, shared by its databases.
+  let connection: Connection | undefined
 
-  function transport(api: string): Transport {
-    if (options.transport) return options.transport
-    if (!http && initial && initial.endpoint && options.platform) {
-      http = createHttpTransport(options.platform, initial.endpoint, initial.timeout || 15000)
-      // The endpoint knows callers by their tokens: one session per cloud, shared by its databases.
-      const auth: { env?: string; timeout?: number } = {}
-      if (initial.env) auth.env = initial.env
-      if (initial.timeout) auth.timeout = initial.timeout
-      session = createSession(createRequester(http, auth), initial.ticket ? { ticket: initial.ticket } : {})
+  function connected(api: string): { transport: Transport; tokens?: TokenSource } {
+    if (options.transport) return { transport: options.transport }
+    if (!connection && initial && initial.endpoint && options.platform && options.connect) {
+      const config: EndpointConfig = { endpoint: initial.endpoint }
+      if (initial.env) config.env = initial.env
+      if (initial.timeout) config.timeout = initial.timeout
+      if (initial.ticket) config.ticket = initial.ticket
+      connection = options.connect(options.platform, config)
     }
-    if (!http) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint')
-    return http
+    if (connection) return connection
+    const hint = initial && initial.endpoint ? 'this cloud was created without { connect: connectHttp }' : 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint'
+    throw new CloudError(api, 'RESOURCE_NOT_INITIAL', hint)
   }
   return {
     init(config = {}) {
@@ -86,9 +90,9 @@ export function createCloud(options: CloudOptions): Cloud {
       const requestConfig: { env?: string; timeout?: number; tokens?: TokenSource } = {}
       if (env) requestConfig.env = env
       if (initial && initial.timeout) requestConfig.timeout = initial.timeout
-      const carrier = transport('cloud.database')
-      if (session) requestConfig.tokens = session
-      return new Database(createRequester(carrier, requestConfig), env ? { env } : {})
+      const { transport, tokens } = connected('cloud.database')
+      if (tokens) requestConfig.tokens = tokens
+      return new Database(createRequester(transport, requestConfig), env ? { env } : {})
     },
   }
 }

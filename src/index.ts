@@ -10,6 +10,8 @@
  * const { data } = await db.collection('todos').where({ done: false, priority: _.gte(2) }).get()
  */
 export { createCloud, type Cloud, type CloudOptions, type InitConfig } from './cloud'
+export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
+export type { Platform, HttpRequestOptions, HttpResponse } from './platform'
 export type { Transport } from './core/transport'
 export type { Callbacks } from './core/callbackify'
 export { CloudError, isCloudError, errCodeOf } from './protocol/errors'

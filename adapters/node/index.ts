@@ -5,9 +5,9 @@
  * import cloud from 'mpcloud/node'
  * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
  */
-import { createCloud } from '../../src/index'
+import { connectHttp, createCloud } from '../../src/index'
 import { nodePlatform } from './platform'
 
-export const cloud = createCloud({ platform: nodePlatform })
+export const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
 export default cloud
 export * from '../../src/index'

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { createTokens, LIFETIME } from '../../emulator/auth/tokens'
 import { signedIn } from '../helpers/emulator'
-import { createCloud, nodePlatform } from '../helpers/sdk'
+import { connectHttp, createCloud, nodePlatform } from '../helpers/sdk'
 
 let emulator: RunningEmulator
 
@@ -63,7 +63,7 @@ describe('identity through the SDK', () => {
 
   it('a ticket this emulator did not sign fails the sign-in, and the call, with CHECK_LOGIN_FAILED', async () => {
     const foreign = createTokens(Buffer.alloc(32), () => Date.now()).issue('o-x', 'ticket', 'custom')
-    const cloud = createCloud({ platform: nodePlatform })
+    const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
     cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: foreign })
     await expect(cloud.database().collection('notes').count()).rejects.toMatchObject({ code: 'CHECK_LOGIN_FAILED' })
   })

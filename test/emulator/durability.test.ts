@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createCloud, nodePlatform, type Database } from '../helpers/sdk'
+import { connectHttp, createCloud, nodePlatform, type Database } from '../helpers/sdk'
 
 const CHILD = new URL('../helpers/emulator-process.ts', import.meta.url).pathname
 const children: ChildProcess[] = []
@@ -33,7 +33,7 @@ function start(dataDir: string): Promise<Child> {
   return new Promise((resolve, reject) => {
     exited.then(() => reject(new Error('the emulator exited before it served')))
     child.stdout!.once('data', (chunk: Buffer) => {
-      const cloud = createCloud({ platform: nodePlatform })
+      const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
       cloud.init({ env: 'demo-env', endpoint: chunk.toString().trim(), timeout: 5000 }) // signs in anonymously
       resolve({ child, db: cloud.database(), exited })
     })

@@ -204,6 +204,16 @@ describe('createCloud and init', () => {
     expect(() => cloud.init({ env: '' })).toThrow(/env must be a non-empty string/)
   })
 
+  it('says what is missing when a cloud cannot reach anything', () => {
+    const platform = { request: () => Promise.reject(new Error('unused')) }
+    const bare = createCloud({ platform })
+    expect(() => bare.database()).toThrow(/cloud.database:fail -501009 resource not initialized. call cloud.init\(\{ env, endpoint \}\) first/)
+    const noConnect = createCloud({ platform })
+    noConnect.init({ env: 'e', endpoint: 'http://127.0.0.1:9' })
+    expect(() => noConnect.database()).toThrow(/created without \{ connect: connectHttp \}/)
+    expect(() => createCloud({ platform }).init({ endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/)
+  })
+
   it('the first init wins, and database({ env }) overrides it for one database', async () => {
     const transport = recordingTransport()
     const cloud = createCloud({ transport })
