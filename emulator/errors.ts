@@ -13,6 +13,11 @@ export class EmulatorError extends Error {
   }
 }
 
+/** CloudBase's answer for a collection that was never created (-502005). */
+export function collectionMissing(collection: string): EmulatorError {
+  return new EmulatorError('DATABASE_COLLECTION_NOT_EXIST', `collection ${collection} not exists`)
+}
+
 /** A request parameter is missing or has the wrong type. */
 export function invalidParam(message: string): EmulatorError {
   return new EmulatorError('INVALID_PARAM', message)

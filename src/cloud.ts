@@ -61,11 +61,7 @@ export function createCloud(options: CloudOptions): Cloud {
   function connected(api: string): { transport: Transport; tokens?: TokenSource } {
     if (options.transport) return { transport: options.transport }
     if (!connection && initial && initial.endpoint && options.platform && options.connect) {
-      const config: EndpointConfig = { endpoint: initial.endpoint }
-      if (initial.env) config.env = initial.env
-      if (initial.timeout) config.timeout = initial.timeout
-      if (initial.ticket) config.ticket = initial.ticket
-      connection = options.connect(options.platform, config)
+      connection = options.connect(options.platform, Object.assign({}, initial, { endpoint: initial.endpoint }))
     }
     if (connection) return connection
     const hint = initial && initial.endpoint ? 'this cloud was created without { connect: connectHttp }' : 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint'

@@ -49,6 +49,11 @@ export function flag(body: Body, key: string, fallback: boolean): boolean {
   return value
 }
 
+/** The page size asked for: 100 when absent or 0, never more than 1000 (both dialects, reference §2.5). */
+export function limitParam(body: Body): number {
+  return Math.min(integerParam(body, 'limit', DEFAULT_LIMIT) || DEFAULT_LIMIT, MAX_LIMIT)
+}
+
 /** `order` as the client sends it: `[{ field, direction }]` in call order. */
 export function orderParam(body: Body): { field: string; direction: 'asc' | 'desc' }[] {
   const order = body.order === undefined ? [] : body.order
@@ -81,7 +86,7 @@ export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[]
   const list = op.query(storeWorkspace(ctx.store), collectionParam(body), objectParam(body, 'query', now, false), {
     order: orderParam(body),
     offset: integerParam(body, 'offset', 0),
-    limit: Math.min(integerParam(body, 'limit', DEFAULT_LIMIT) || DEFAULT_LIMIT, MAX_LIMIT),
+    limit: limitParam(body),
     projection: objectParam(body, 'projection', now, false),
   })
   return { list: list.map(encodeWire) }

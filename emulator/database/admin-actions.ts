@@ -7,7 +7,7 @@
 import { EmulatorError, invalidParam } from '../errors'
 import { parseEJSON, parseEJSONObject, toEJSON } from '../query/ejson'
 import type { Store } from '../store/store'
-import { collectionParam, flag, integerParam, pipelineParam } from './actions'
+import { collectionParam, flag, integerParam, limitParam, pipelineParam } from './actions'
 import * as op from './operations'
 import { TRANSACTION_ACTIONS } from './transaction-actions'
 import type { Transactions } from './transactions'
@@ -38,7 +38,7 @@ const ADMIN_ACTIONS: Record<string, (ctx: AdminContext, body: Body, now: number)
     const list = op.query(workspace(ctx, body), collectionParam(body), parseEJSONObject(body.query, 'query', now), {
       order: orderOf(body),
       offset: integerParam(body, 'offset', 0),
-      limit: Math.min(integerParam(body, 'limit', 100) || 100, 1000),
+      limit: limitParam(body),
       projection: parseEJSONObject(body.projection, 'projection', now),
     })
     return { data: { list: list.map(toEJSON) } }

@@ -4,7 +4,7 @@
  * `deleted`, `inserted`/`ok`), as js-sdk reads them; `data` of writes is a canonical EJSON string.
  */
 import { parseEJSONObject, toEJSON } from '../query/ejson'
-import { type ActionContext, collectionParam, integerParam, objectParam, orderParam } from './actions'
+import { type ActionContext, collectionParam, integerParam, limitParam, objectParam, orderParam } from './actions'
 import * as op from './operations'
 import type { Transactions } from './transactions'
 import { transactionWorkspace, type Workspace } from './workspace'
@@ -51,7 +51,7 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
     const list = op.query(ws, name, filter, {
       order: orderParam(body),
       offset: integerParam(body, 'offset', 0),
-      limit: Math.min(integerParam(body, 'limit', 100) || 100, 1000),
+      limit: limitParam(body),
       projection: objectParam(body, 'projection', Date.now(), false),
     })
     return { data: toEJSON(list) }
@@ -66,16 +66,18 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
 
   'database.updateDocInTransaction': (ctx, body) => {
     const data = parseEJSONObject(body.data, 'data', Date.now())
-    const merge = Object.keys(data).some((k) => k[0] === '$')
-    const result = op.update(workspace(ctx, body), ctx, collectionParam(body), filterOf(body), data, {
-      multi: docIdOf(objectParam(body, 'query', 0, false)) === undefined,
-      merge,
+    const filter = filterOf(body)
+    const result = op.update(workspace(ctx, body), ctx, collectionParam(body), filter, data, {
+      // A document request changes that document; a query request every match.
+      multi: docIdOf(filter) === undefined,
+      merge: Object.keys(data).some((k) => k[0] === '$'),
       upsert: body.upsert === true,
     })
     return { updated: result.updated, upserted: JSON.stringify(result.upsertedId ? [{ _id: result.upsertedId }] : []) }
   },
 
-  'database.deleteDocInTransaction': (ctx, body) => ({
-    deleted: op.remove(workspace(ctx, body), collectionParam(body), filterOf(body), docIdOf(objectParam(body, 'query', 0, false)) === undefined),
-  }),
+  'database.deleteDocInTransaction': (ctx, body) => {
+    const filter = filterOf(body)
+    return { deleted: op.remove(workspace(ctx, body), collectionParam(body), filter, docIdOf(filter) === undefined) }
+  },
 }

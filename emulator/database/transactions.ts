@@ -5,7 +5,7 @@
  * whose documents changed underneath it. Reads see committed data plus the transaction's own writes.
  */
 import { randomBytes } from 'node:crypto'
-import { EmulatorError } from '../errors'
+import { collectionMissing, EmulatorError } from '../errors'
 import type { Doc, Store, WriteOp } from '../store/store'
 
 /** A transaction left idle this long is aborted (CloudBase limits transactions to seconds as well). */
@@ -52,7 +52,7 @@ export class Transactions {
   view(id: unknown, collection: string): Doc[] {
     const tx = this.get(id)
     const docs = this.store.documents(collection)
-    if (!docs) throw new EmulatorError('DATABASE_COLLECTION_NOT_EXIST', `collection ${collection} not exists`)
+    if (!docs) throw collectionMissing(collection)
     const result: Doc[] = []
     for (const doc of docs.values()) if (!tx.writes.has(keyOf(collection, doc._id))) result.push(doc)
     for (const op of tx.writes.values()) if (op.collection === collection && op.doc) result.push(op.doc)

@@ -2,7 +2,7 @@
  * Where a database operation reads and writes: the committed store, or an open transaction (committed
  * data plus its own pending writes). Operations are written once against this interface.
  */
-import { EmulatorError } from '../errors'
+import { collectionMissing } from '../errors'
 import type { Doc, Store, WriteOp } from '../store/store'
 import type { Transactions } from './transactions'
 
@@ -16,14 +16,10 @@ export interface Workspace {
   write(ops: WriteOp[]): void
 }
 
-function missing(collection: string): EmulatorError {
-  return new EmulatorError('DATABASE_COLLECTION_NOT_EXIST', `collection ${collection} not exists`)
-}
-
 export function storeWorkspace(store: Store): Workspace {
   return {
     require(collection) {
-      if (!store.hasCollection(collection)) throw missing(collection)
+      if (!store.hasCollection(collection)) throw collectionMissing(collection)
     },
     candidates: (collection, filter) => store.select(collection, filter),
     get: (collection, id) => store.documents(collection)!.get(id),
@@ -34,7 +30,7 @@ export function storeWorkspace(store: Store): Workspace {
 export function transactionWorkspace(store: Store, transactions: Transactions, transactionId: unknown): Workspace {
   return {
     require(collection) {
-      if (!store.hasCollection(collection)) throw missing(collection)
+      if (!store.hasCollection(collection)) throw collectionMissing(collection)
     },
     candidates: (collection) => transactions.view(transactionId, collection),
     get: (collection, id) => transactions.read(transactionId, collection, id),

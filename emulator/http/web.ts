@@ -43,13 +43,12 @@ export interface WebContext {
  */
 export function createWebHandler(web: WebContext): (body: unknown) => Record<string, unknown> {
   const auth = webAuthActions(web.tokens)
-  return (body) => handleWeb(web, auth, web.transactions, body)
+  return (body) => handleWeb(web, auth, body)
 }
 
 function handleWeb(
   web: WebContext,
   auth: Record<string, (body: Record<string, unknown>) => unknown>,
-  transactions: Transactions,
   body: unknown,
 ): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidParam('the request body must be a JSON object')
@@ -72,7 +71,7 @@ function handleWeb(
     // The sign is a fresh access token of the caller: LOGIN on the socket proves the same identity.
     return { data: { signStr: web.tokens.issue(sub, 'access', scope), wsUrl: web.wsUrl(), secretVersion: 1, envId: web.env } }
   }
-  const ctx = { store: web.store, openid: sub, transactions }
+  const ctx = { store: web.store, openid: sub, transactions: web.transactions }
   // Transaction answers carry their fields at the top level (reference §5).
   return handler ? { data: handler(ctx, request) } : transactional!(ctx, request)
 }

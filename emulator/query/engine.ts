@@ -2,7 +2,7 @@
  * Query, update and aggregation semantics: mingo evaluates, this file adds what CloudBase needs around
  * it (server-side code refused, upsert documents, order as CloudBase sends it).
  */
-import { aggregate as mingoAggregate, find, ProcessingMode, update } from 'mingo'
+import { aggregate as mingoAggregate, find, ProcessingMode, Query, update } from 'mingo'
 import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
@@ -85,9 +85,17 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
   })
 }
 
-/** Does `doc` match `filter`? */
-export function matches(doc: Doc, filter: AnyObject): boolean {
-  return findDocs([doc], filter).length === 1
+/**
+ * A test for `filter`, prepared once: for watches, which test every committed change, and `$geoNear`,
+ * which tests every document (`findDocs` would prepare the filter again for each).
+ */
+export function createMatcher(filter: AnyObject): (doc: AnyObject) => boolean {
+  refuseCode(filter)
+  const geo = splitGeo(filter)
+  const rest = geo ? geo.rest : filter
+  let query: Query | undefined
+  const test = compileFilter(rest) || ((doc: AnyObject) => evaluate(() => (query = query || new Query(rest, OPTIONS)).test(doc)))
+  return geo ? (doc) => geo.tests.every((check) => check(doc)) && test(doc) : test
 }
 
 const UPDATE_OPERATORS = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$bit', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$currentDate']
@@ -140,7 +148,7 @@ export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolv
   let stages = pipeline.map(fixConciseLookup)
   const first = stages[0]
   if (first && '$geoNear' in first) {
-    input = geoNearStage(input, first.$geoNear as AnyObject, (doc, query) => findDocs([doc as Doc], query).length === 1)
+    input = geoNearStage(input, first.$geoNear as AnyObject, createMatcher)
     stages = stages.slice(1)
   }
   if (stages.some((stage) => '$geoNear' in stage)) throw invalidParam('$geoNear must be the first stage of a pipeline')

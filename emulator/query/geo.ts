@@ -129,19 +129,19 @@ export function byDistance<D extends AnyObject>(docs: D[], near: Near): D[] {
  * The `$geoNear` stage (it must come first): `{ near, distanceField, spherical, query?, minDistance?,
  * maxDistance?, key? }`. Returns the documents nearest first, each with its distance in metres.
  */
-export function geoNearStage(docs: AnyObject[], spec: AnyObject, matches: (doc: AnyObject, filter: AnyObject) => boolean): AnyObject[] {
+export function geoNearStage(docs: AnyObject[], spec: AnyObject, matcher: (filter: AnyObject) => (doc: AnyObject) => boolean): AnyObject[] {
   if (typeof spec.distanceField !== 'string' || !spec.distanceField) throw invalidParam('$geoNear needs distanceField')
   const point = pointOf(spec.near, '$geoNear near')
   const min = bound(spec.minDistance, 'minDistance', 0)
   const max = bound(spec.maxDistance, 'maxDistance', Infinity)
   const path = typeof spec.key === 'string' ? spec.key.split('.') : undefined
-  const query = (spec.query || {}) as AnyObject
+  const matches = matcher((spec.query || {}) as AnyObject)
   const out: { doc: AnyObject; d: number; i: number }[] = []
   docs.forEach((doc, i) => {
     const geometry = path ? geometryAt(doc, path) : firstGeometry(doc)
     if (!geometry) return
     const d = metres(point, geometry)
-    if (d < min || d > max || !matches(doc, query)) return
+    if (d < min || d > max || !matches(doc)) return
     out.push({ doc: Object.assign({}, doc, { [spec.distanceField as string]: d }), d, i })
   })
   out.sort((a, b) => a.d - b.d || a.i - b.i)

@@ -7,7 +7,7 @@ import type { Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Tokens } from '../auth/tokens'
-import { EmulatorError } from '../errors'
+import { collectionMissing, EmulatorError } from '../errors'
 import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
 import type { Doc, Store } from '../store/store'
@@ -87,7 +87,8 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
       case 'INIT_WATCH': {
         const collection = data.collName
         if (typeof collection !== 'string' || !store.hasCollection(collection)) {
-          return error(connection, frame, 'DATABASE_COLLECTION_NOT_EXIST', `collection ${String(collection)} not exists`)
+          const missing = collectionMissing(String(collection))
+          return error(connection, frame, missing.code, missing.message)
         }
         const orderBy = (data.orderBy || {}) as Record<string, unknown>
         const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))

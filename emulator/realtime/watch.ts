@@ -8,7 +8,7 @@
  * `limit`/`dequeue` and `limit`/`enqueue`, and an updated document crossing its edge is `update` with
  * `enqueue`/`dequeue`.
  */
-import { matches } from '../query/engine'
+import { createMatcher } from '../query/engine'
 import type { Change, Doc } from '../store/store'
 import { encodeWire } from '../query/values'
 
@@ -50,6 +50,7 @@ export class Watch {
   readonly queryID: string
   private members = new Set<string>()
   private readonly history: WatchEvent[] = []
+  private readonly matches: (doc: Doc) => boolean
   currEvent = 0
 
   /**
@@ -57,12 +58,13 @@ export class Watch {
    */
   constructor(
     readonly collection: string,
-    private readonly filter: Record<string, unknown>,
+    filter: Record<string, unknown>,
     initial: Doc[],
     queryID: string,
     private readonly window?: () => Doc[],
   ) {
     this.queryID = queryID
+    this.matches = createMatcher(filter)
     for (const doc of initial) this.members.add(doc._id)
   }
 
@@ -88,7 +90,7 @@ export class Watch {
     for (const id of this.members) {
       if (nextIds.has(id)) continue
       const change = changed.get(id)
-      const gone = change && (!change.after || !matches(change.after, this.filter))
+      const gone = change && (!change.after || !this.matches(change.after))
       const event: Omit<WatchEvent, 'ID'> = gone
         ? { DataType: 'remove', QueueType: 'dequeue', DocID: id, Doc: '' }
         : change && change.before && change.after
@@ -103,7 +105,7 @@ export class Watch {
         if (event) events.push(this.record(event))
         continue
       }
-      const isNew = change && (!change.before || !matches(change.before, this.filter))
+      const isNew = change && (!change.before || !this.matches(change.before))
       const event: Omit<WatchEvent, 'ID'> = isNew
         ? { DataType: 'add', QueueType: 'enqueue', DocID: doc._id, Doc: json(doc) }
         : change && change.before
@@ -131,7 +133,7 @@ export class Watch {
   private apply(change: Change): WatchEvent[] {
     if (change.collection !== this.collection) return []
     const was = this.members.has(change.id)
-    const is = !!change.after && matches(change.after, this.filter)
+    const is = !!change.after && this.matches(change.after)
     let event: Omit<WatchEvent, 'ID'> | undefined
     if (!was && is) {
       this.members.add(change.id)

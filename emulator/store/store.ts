@@ -83,10 +83,6 @@ export class Store {
     return this.cache.has(name)
   }
 
-  collectionNames(): string[] {
-    return [...this.cache.keys()]
-  }
-
   /** Creates a collection; false when it already exists. */
   createCollection(name: string): boolean {
     if (this.cache.has(name)) return false
@@ -153,11 +149,12 @@ export class Store {
    */
   write(ops: readonly WriteOp[]): void {
     if (!ops.length) return
-    const byCollection = new Map<string, { before: Doc | undefined; after: Doc | null }[]>()
-    for (const op of ops) {
-      const changes = byCollection.get(op.collection) || []
-      changes.push({ before: this.cache.get(op.collection)!.get(op.id), after: op.doc })
-      byCollection.set(op.collection, changes)
+    const committed: Change[] = ops.map((op) => ({ collection: op.collection, id: op.id, before: this.cache.get(op.collection)!.get(op.id), after: op.doc }))
+    const byCollection = new Map<string, Change[]>()
+    for (const change of committed) {
+      const list = byCollection.get(change.collection)
+      if (list) list.push(change)
+      else byCollection.set(change.collection, [change])
     }
     for (const [collection, changes] of byCollection) this.indexesOf(collection).check(changes)
     const rows = ops.map((op) => (op.doc ? JSON.stringify(encodeWire(op.doc)) : null))
@@ -168,7 +165,6 @@ export class Store {
       })
     })()
     for (const [collection, changes] of byCollection) this.indexesOf(collection).apply(changes)
-    const committed: Change[] = ops.map((op) => ({ collection: op.collection, id: op.id, before: this.cache.get(op.collection)!.get(op.id), after: op.doc }))
     this.seq++
     for (const op of ops) {
       this.versions.set(`${op.collection}\u0000${op.id}`, this.seq)

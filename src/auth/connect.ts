@@ -27,8 +27,6 @@ export interface Connection {
 /** Builds the connection one cloud uses for all its requests to `config.endpoint`. */
 export function connectHttp(platform: Platform, config: EndpointConfig): Connection {
   const transport = createHttpTransport(platform, config.endpoint, config.timeout || 15000)
-  const auth: { env?: string; timeout?: number } = {}
-  if (config.env) auth.env = config.env
-  if (config.timeout) auth.timeout = config.timeout
-  return { transport, tokens: createSession(createRequester(transport, auth), config.ticket ? { ticket: config.ticket } : {}) }
+  // Sign-in requests go through the same pipeline (env, timeout), without tokens of their own.
+  return { transport, tokens: createSession(createRequester(transport, config), config) }
 }

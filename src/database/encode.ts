@@ -8,13 +8,12 @@
  * - values inside arrays and `$`-keyed raw operators are type-encoded (Dates stay dates);
  * - an empty object is a value (`{ meta: {} }`), not dropped.
  */
-import type { WireObject, WireValue } from '../protocol/codec'
+import { encodeValue, type WireObject, type WireValue } from '../protocol/codec'
 import { invalidArgument } from '../protocol/errors'
 import { isObjectLike, keysOf } from '../internal/is'
 import { DbCommand } from './command/base'
 import { encodeCondition, encodeData, LogicCommand, QueryCommand, type QueryObject } from './command/query-command'
 import { UpdateCommand } from './command/update-command'
-import { encodeValue } from '../protocol/codec'
 
 /** Values kept whole by flattening: commands, dates, regexps and other values the codec knows. */
 function isLeaf(value: unknown): boolean {

@@ -2,11 +2,6 @@
 
 const toString = Object.prototype.toString
 
-/** `'Object'`, `'Array'`, `'Date'`, `'RegExp'`, ... as `Object.prototype.toString` reports it. */
-export function tagOf(value: unknown): string {
-  return toString.call(value).slice(8, -1)
-}
-
 /** A JSON-like object: created by `{}`, `Object.create(null)` or a class (not an array, Date, RegExp...). */
 export function isObjectLike(value: unknown): value is Record<string, unknown> {
   // Comparing whole tags avoids slicing a new string on this hot path.
