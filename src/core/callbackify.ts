@@ -11,6 +11,12 @@ export interface Callbacks<R> {
   complete?: (resultOrError: R | CloudError) => void
 }
 
+/** Options without any callback: the call returns a Promise (the overloads' way to tell the styles apart). */
+export type NoCallbacks = { success?: undefined; fail?: undefined; complete?: undefined }
+
+/** The options of a call that returns a Promise. */
+export type PromiseOptions<R> = Callbacks<R> & NoCallbacks
+
 /** True when `options` switches an API to callback style. */
 export function hasCallbacks(options: unknown): options is Callbacks<never> {
   const o = options as Callbacks<never> | null | undefined

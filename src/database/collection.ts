@@ -1,11 +1,11 @@
 /** `db.collection(name)`: a query over the whole collection, plus `doc`, `add` and `aggregate`. */
 import { invalidArgument } from '../protocol/errors'
 import { isArray, isObjectLike } from '../internal/is'
-import { settle, type Callbacks } from '../core/callbackify'
+import { settle, type Callbacks, type NoCallbacks } from '../core/callbackify'
 import { Aggregate } from './aggregate/aggregate'
 import { encodeData } from './command/query-command'
 import { DocumentReference } from './document'
-import { Query, type NoCallbacks } from './query'
+import { Query } from './query'
 import { dataOf } from './response'
 import type { AnyDocument, DocId, NewDocument, Stored } from './types'
 

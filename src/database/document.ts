@@ -2,14 +2,13 @@
 import type { ProjectionSpec } from '../protocol/database'
 import { CloudError, invalidArgument } from '../protocol/errors'
 import { isObjectLike } from '../internal/is'
-import { settle, type Callbacks } from '../core/callbackify'
+import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import { encodeData } from './command/query-command'
 import {
   decodeList,
   encodeProjection,
   encodeUpdateData,
   type CollectionTarget,
-  type NoCallbacks,
   type ProjectionArgument,
   type RemoveResult,
   type UpdateOptions,
@@ -65,7 +64,7 @@ export class DocumentReference<T = AnyDocument, R = Stored<T>> {
   }
 
   /** Reads the document; fails with errCode -1 when it does not exist, as wx does. */
-  get(options?: Callbacks<DocumentGetResult<R>> & NoCallbacks): Promise<DocumentGetResult<R>>
+  get(options?: PromiseOptions<DocumentGetResult<R>>): Promise<DocumentGetResult<R>>
   get(options: Callbacks<DocumentGetResult<R>>): void
   get(options?: Callbacks<DocumentGetResult<R>>): Promise<DocumentGetResult<R>> | void {
     const api = 'document.get'
@@ -137,7 +136,7 @@ export class DocumentReference<T = AnyDocument, R = Stored<T>> {
   }
 
   /** Deletes the document. */
-  remove(options?: Callbacks<RemoveResult> & NoCallbacks): Promise<RemoveResult>
+  remove(options?: PromiseOptions<RemoveResult>): Promise<RemoveResult>
   remove(options: Callbacks<RemoveResult>): void
   remove(options?: Callbacks<RemoveResult>): Promise<RemoveResult> | void {
     const api = 'document.remove'

@@ -6,7 +6,7 @@ import { decodeValue, type WireObject } from '../protocol/codec'
 import { invalidArgument } from '../protocol/errors'
 import type { OrderSpec, ProjectionSpec } from '../protocol/database'
 import { isObjectLike, keysOf } from '../internal/is'
-import { settle, type Callbacks } from '../core/callbackify'
+import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import type { Requester } from '../core/request'
 import { encodeData, isNonNegativeInteger, LogicCommand, type QueryObject } from './command/query-command'
 import { encodeQuery, encodeUpdate } from './encode'
@@ -54,11 +54,6 @@ export interface RemoveResult {
 }
 /** Options of `update()`: the change, plus the optional callbacks. */
 export type UpdateOptions<T, R> = { data: UpdateData<T> } & Callbacks<R>
-
-/** Options without callbacks: the call returns a Promise. */
-export type NoCallbacks = { success?: undefined; fail?: undefined; complete?: undefined }
-/** The options of a call that returns a Promise: no callback given. */
-type PromiseOptions<R> = Callbacks<R> & NoCallbacks
 
 /** A field path `orderBy()` accepts: any path of the document (any string on untyped collections). */
 export type OrderPath<T> = FieldPath<Stored<T>>

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { MAX_BODY_BYTES } from '../../emulator/http/server'
+import { anonymousToken } from '../helpers/web'
 
 let emulator: RunningEmulator
 /** A real anonymous sign-in's access token: bad input must be refused for what it is, not for lacking one. */
@@ -12,10 +13,7 @@ let token: string
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, collections: ['todos'] })
-  const { body: signIn } = await post(JSON.stringify({ action: 'auth.signInAnonymously' }))
-  const refresh_token = (signIn.data as { refresh_token: string }).refresh_token
-  const { body: fetched } = await post(JSON.stringify({ action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token }))
-  token = (fetched.data as { access_token: string }).access_token
+  token = await anonymousToken(emulator)
 })
 afterAll(async () => {
   await emulator.stop()

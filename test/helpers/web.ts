@@ -3,13 +3,20 @@ import type { RunningEmulator } from '../../emulator/index'
 
 export type WebCall = (action: string, params?: Record<string, unknown>) => Promise<Record<string, unknown>>
 
+async function post(emulator: RunningEmulator, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify(body) })
+  return (await response.json()) as Record<string, unknown>
+}
+
+/** An access token of a new anonymous user, from the v1 sign-in actions. */
+export async function anonymousToken(emulator: RunningEmulator): Promise<string> {
+  const signIn = await post(emulator, { action: 'auth.signInAnonymously' })
+  const refresh_token = (signIn.data as { refresh_token: string }).refresh_token
+  const fetched = await post(emulator, { action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token })
+  return (fetched.data as { access_token: string }).access_token
+}
+
 export async function webCaller(emulator: RunningEmulator): Promise<WebCall> {
-  const post = async (body: Record<string, unknown>) => {
-    const response = await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify(body) })
-    return (await response.json()) as Record<string, unknown>
-  }
-  const signIn = await post({ action: 'auth.signInAnonymously' })
-  const fetched = await post({ action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token: (signIn.data as { refresh_token: string }).refresh_token })
-  const access_token = (fetched.data as { access_token: string }).access_token
-  return (action, params = {}) => post({ action, env: emulator.env, access_token, ...params })
+  const access_token = await anonymousToken(emulator)
+  return (action, params = {}) => post(emulator, { action, env: emulator.env, access_token, ...params })
 }
