@@ -33,7 +33,7 @@ function keyOf(value: unknown): string | undefined {
 }
 
 /** Every keyable value at `path` in `doc`, reaching through arrays (MongoDB's dot-path semantics). */
-export function valuesAt(doc: unknown, path: string[]): Key[] {
+function valuesAt(doc: unknown, path: string[]): Key[] {
   if (!path.length) {
     if (Array.isArray(doc)) return doc.flatMap((item) => (keyOf(item) !== undefined ? [item as Key] : []))
     return keyOf(doc) !== undefined ? [doc as Key] : []
