@@ -24,8 +24,25 @@ interface Frame {
 interface Connection {
   socket: WebSocket
   openid?: string
+  /** The watches this socket follows, by the client's watchId. */
   watches: Map<string, Watch>
 }
+
+/**
+ * Where a watch's events go. A watch outlives its socket for {@link DETACHED_MS}: it keeps following
+ * commits, so a client that reconnects can REBUILD_WATCH it by `queryID` on a new socket and miss nothing.
+ */
+interface Subscription {
+  watch: Watch
+  openid: string
+  connection?: Connection
+  watchId: string
+  /** When a detached watch is forgotten. */
+  expiry?: ReturnType<typeof setTimeout>
+}
+
+/** How long a watch whose socket closed waits for its client to come back (an app in the background). */
+export const DETACHED_MS = 5 * 60_000
 
 export interface RealtimeOptions {
   env: string
@@ -39,6 +56,37 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
   const { env, store, tokens, log } = options
   const wss = new WebSocketServer({ server, path: '/ws' })
   const connections = new Set<Connection>()
+  const subscriptions = new Map<string, Subscription>()
+
+  function forget(queryID: string): void {
+    const subscription = subscriptions.get(queryID)
+    if (!subscription) return
+    if (subscription.expiry) clearTimeout(subscription.expiry)
+    if (subscription.connection) subscription.connection.watches.delete(subscription.watchId)
+    subscriptions.delete(queryID)
+  }
+
+  function attach(subscription: Subscription, connection: Connection, watchId: string): void {
+    if (subscription.expiry) clearTimeout(subscription.expiry)
+    subscription.expiry = undefined
+    // A client that reconnected before its old socket timed out takes its watch over.
+    if (subscription.connection) subscription.connection.watches.delete(subscription.watchId)
+    subscription.connection = connection
+    subscription.watchId = watchId
+    connection.watches.set(watchId, subscription.watch)
+  }
+
+  function detach(connection: Connection): void {
+    connections.delete(connection)
+    for (const watch of connection.watches.values()) {
+      const subscription = subscriptions.get(watch.queryID)
+      if (!subscription) continue
+      subscription.connection = undefined
+      subscription.expiry = setTimeout(() => forget(watch.queryID), DETACHED_MS)
+      subscription.expiry.unref()
+    }
+    connection.watches.clear()
+  }
 
   const send = (connection: Connection, frame: Frame) => {
     if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame))
@@ -47,19 +95,17 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
     send(connection, { watchId: frame.watchId, requestId: frame.requestId, msgType: 'ERROR', msgData: { code, message } })
 
   store.onCommit((changes) => {
-    for (const connection of connections) {
-      for (const [watchId, watch] of connection.watches) {
-        try {
-          const events = watch.applyAll(changes)
-          if (events.length) {
-            const requestId = `push_${Date.now()}_${randomBytes(4).toString('hex')}`
-            send(connection, { watchId, requestId, msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } })
-          }
-        } catch (failure) {
-          // A watch that cannot follow a change is closed with an error; the write itself stands.
-          connection.watches.delete(watchId)
-          error(connection, { watchId }, 'SYS_ERR', failure instanceof Error ? failure.message : String(failure))
+    for (const [queryID, { watch, connection, watchId }] of subscriptions) {
+      try {
+        const events = watch.applyAll(changes)
+        if (events.length && connection) {
+          const requestId = `push_${Date.now()}_${randomBytes(4).toString('hex')}`
+          send(connection, { watchId, requestId, msgType: 'NEXT_EVENT', msgData: { queryID, currEvent: watch.currEvent, events } })
         }
+      } catch (failure) {
+        // A watch that cannot follow a change is closed with an error; the write itself stands.
+        forget(queryID)
+        if (connection) error(connection, { watchId }, 'SYS_ERR', failure instanceof Error ? failure.message : String(failure))
       }
     }
   })
@@ -109,7 +155,11 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
           return error(connection, frame, 'SYS_ERR', `a watch may follow at most ${MAX_WATCHED} documents; this query matches ${initial.length}`)
         }
         const watch = new Watch(collection, filter, initial, `q_${randomBytes(6).toString('hex')}`, window)
-        connection.watches.set(watchId, watch)
+        const replaced = connection.watches.get(watchId)
+        if (replaced) forget(replaced.queryID)
+        const subscription: Subscription = { watch, openid: connection.openid, watchId }
+        subscriptions.set(watch.queryID, subscription)
+        attach(subscription, connection, watchId)
         return send(connection, {
           watchId,
           requestId: frame.requestId,
@@ -118,9 +168,13 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
         })
       }
       case 'REBUILD_WATCH': {
-        const watch = connection.watches.get(watchId)
-        const events = watch && typeof data.eventID === 'number' ? watch.since(data.eventID) : undefined
-        if (!watch || !events) return error(connection, frame, 'QUERYID_INVALID_ERROR', 'the watch cannot be rebuilt from that event')
+        // After a reconnect the watch is found by its queryID, and only its own user may take it over.
+        const subscription = subscriptions.get(String(data.queryID))
+        const owned = subscription && subscription.openid === connection.openid ? subscription : undefined
+        const events = owned && typeof data.eventID === 'number' ? owned.watch.since(data.eventID) : undefined
+        if (!owned || !events) return error(connection, frame, 'QUERYID_INVALID_ERROR', 'the watch cannot be rebuilt from that event; watch again')
+        attach(owned, connection, watchId)
+        const { watch } = owned
         return send(connection, { watchId, requestId: frame.requestId, msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } })
       }
       case 'CHECK_LAST': {
@@ -128,9 +182,11 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
         if (!watch) return error(connection, frame, 'QUERYID_INVALID_ERROR', 'unknown watch')
         return send(connection, { watchId, requestId: frame.requestId, msgType: 'CHECK_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent } })
       }
-      case 'CLOSE_WATCH':
-        connection.watches.delete(watchId)
+      case 'CLOSE_WATCH': {
+        const watch = connection.watches.get(watchId)
+        if (watch) forget(watch.queryID)
         return
+      }
       default:
         return error(connection, frame, 'SYS_ERR', `unknown msgType ${String(frame.msgType)}`)
     }
@@ -149,11 +205,12 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
       log(`WS ${frame.msgType || '-'}`)
       handle(connection, frame && typeof frame === 'object' ? frame : {})
     })
-    socket.on('close', () => connections.delete(connection))
-    socket.on('error', () => connections.delete(connection))
+    socket.on('close', () => detach(connection))
+    socket.on('error', () => detach(connection))
   })
 
   return () => {
+    for (const queryID of [...subscriptions.keys()]) forget(queryID)
     for (const connection of connections) connection.socket.terminate()
     wss.close()
   }

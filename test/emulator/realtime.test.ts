@@ -22,8 +22,8 @@ afterAll(async () => {
 type Frame = Record<string, any>
 
 /** A socket that records every frame it receives. */
-async function connect(): Promise<{ ws: WebSocket; frames: Frame[]; send(frame: Frame): void; next(type: string, after?: number): Promise<Frame> }> {
-  const sign = (await call('auth.wsWebSign', { runtime: 'node' })).data as { wsUrl: string; signStr: string }
+async function connect(caller: WebCall = call): Promise<{ ws: WebSocket; frames: Frame[]; send(frame: Frame): void; next(type: string, after?: number): Promise<Frame> }> {
+  const sign = (await caller('auth.wsWebSign', { runtime: 'node' })).data as { wsUrl: string; signStr: string }
   const ws = new WebSocket(sign.wsUrl)
   const frames: Frame[] = []
   ws.on('message', (raw) => frames.push(JSON.parse(String(raw))))
@@ -96,6 +96,34 @@ describe('/ws', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(frames.length).toBe(closedAt)
     ws.close()
+  })
+
+  it('a watch outlives its socket: its user REBUILDs it on a new socket and gets what happened meanwhile; nobody else can', async () => {
+    const first = await connect()
+    first.send({ watchId: 'w', requestId: 'i', msgType: 'INIT_WATCH', msgData: { collName: 'items', query: JSON.stringify({ n: { $gte: 100 } }) } })
+    const { queryID } = (await first.next('INIT_EVENT')).msgData
+    first.ws.terminate()
+    await new Promise((resolve) => first.ws.once('close', resolve))
+    await call('database.addDocument', { collectionName: 'items', data: [{ _id: 'h1', n: 100 }] })
+    await call('database.updateDocument', { collectionName: 'items', queryType: 'DOC', query: { _id: 'h1' }, data: { $set: { n: 101 } } })
+
+    const stranger = await connect(await webCaller(emulator))
+    stranger.send({ watchId: 'w', requestId: 's', msgType: 'REBUILD_WATCH', msgData: { queryID, eventID: 0 } })
+    expect((await stranger.next('ERROR')).msgData.code).toBe('QUERYID_INVALID_ERROR')
+
+    const second = await connect()
+    second.send({ watchId: 'w2', requestId: 'rb', msgType: 'REBUILD_WATCH', msgData: { collName: 'items', queryID, eventID: 0 } })
+    const rebuilt = await second.next('NEXT_EVENT')
+    expect(rebuilt).toMatchObject({ watchId: 'w2', requestId: 'rb', msgData: { queryID, currEvent: 2 } })
+    expect(rebuilt.msgData.events.map((e: Frame) => [e.ID, e.DataType])).toEqual([[1, 'add'], [2, 'update']])
+    // Pushes now follow the new socket.
+    const mark = second.frames.length
+    await call('database.deleteDocument', { collectionName: 'items', queryType: 'DOC', query: { _id: 'h1' } })
+    const push = await second.next('NEXT_EVENT', mark)
+    expect(push).toMatchObject({ watchId: 'w2', msgData: { currEvent: 3 } })
+    expect(stranger.frames.filter((f) => f.msgType === 'NEXT_EVENT')).toHaveLength(0)
+    second.ws.close()
+    stranger.ws.close()
   })
 
   it('an unknown collection and more than 5,000 matches are refused with an ERROR', async () => {
