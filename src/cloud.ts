@@ -8,6 +8,8 @@ import type { Transport } from './core/transport'
 import type { Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
+import type { RealtimeConfig } from './realtime/connection'
+import type { WatchService } from './protocol/realtime'
 
 /** `cloud.init()` options. */
 export interface InitConfig {
@@ -40,6 +42,11 @@ export interface CloudOptions {
    * HTTP or sign-in code is in the bundle.
    */
   connect?: (platform: Platform, config: EndpointConfig) => Connection
+  /**
+   * The watch client (`createRealtime`), used over the platform's sockets with an endpoint. Passed by
+   * adapters that offer `watch()`; without it, no socket code is in the bundle.
+   */
+  realtime?: (config: RealtimeConfig) => WatchService
 }
 
 /** A cloud: drop-in for `wx.cloud`. */
@@ -57,6 +64,8 @@ export function createCloud(options: CloudOptions): Cloud {
   let initial: InitConfig | undefined
   // The endpoint knows callers by their tokens: one connection (and session) per cloud, shared by its databases.
   let connection: Connection | undefined
+  // One watch client (one socket) per environment, shared by every database of the cloud.
+  const realtimes: Record<string, WatchService> = {}
 
   function connected(api: string): { transport: Transport; tokens?: TokenSource } {
     if (options.transport) return { transport: options.transport }
@@ -88,7 +97,13 @@ export function createCloud(options: CloudOptions): Cloud {
       if (initial && initial.timeout) requestConfig.timeout = initial.timeout
       const { transport, tokens } = connected('cloud.database')
       if (tokens) requestConfig.tokens = tokens
-      return new Database(createRequester(transport, requestConfig), env ? { env } : {})
+      const send = createRequester(transport, requestConfig)
+      const { platform, realtime } = options
+      let watch: WatchService | undefined
+      if (tokens && platform && platform.connectSocket && realtime) {
+        watch = realtimes[env || ''] || (realtimes[env || ''] = realtime({ env, send, platform }))
+      }
+      return new Database(send, env ? { env } : {}, watch)
     },
   }
 }

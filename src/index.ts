@@ -11,7 +11,9 @@
  */
 export { createCloud, type Cloud, type CloudOptions, type InitConfig } from './cloud'
 export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
-export type { Platform, HttpRequestOptions, HttpResponse } from './platform'
+export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers } from './platform'
+export { createRealtime, DEFAULT_TIMINGS, type RealtimeConfig, type RealtimeTimings } from './realtime/connection'
+export type { DocChange, RealtimeListener, Snapshot, WatchOptions, WatchRequest, WatchService, DataType, QueueType } from './protocol/realtime'
 export type { Transport } from './core/transport'
 export type { Callbacks } from './core/callbackify'
 export { CloudError, isCloudError, errCodeOf } from './protocol/errors'

@@ -1,7 +1,6 @@
 /**
  * The port a host implements: what mpcloud needs from wx, my, Taro, uni-app or Node. Types only.
- * (This first version carries HTTP; sockets, files, key-value storage and app lifecycle hooks come with
- * the watch client and the host adapters.)
+ * (HTTP, sockets and app lifecycle hooks so far; files and key-value storage come with the host adapters.)
  */
 
 /** One HTTP POST of a JSON body. */
@@ -20,8 +19,30 @@ export interface HttpResponse {
   data: unknown
 }
 
+/** What a socket reports; each handler is called by the socket it was given to, never after `onClose`. */
+export interface SocketHandlers {
+  onOpen(): void
+  /** One text frame. */
+  onMessage(data: string): void
+  onClose(code: number, reason: string): void
+  /** A failure; `onClose` follows or the socket is unusable. */
+  onError(message: string): void
+}
+
+/** An open (or opening) WebSocket. */
+export interface Socket {
+  send(data: string): void
+  close(code: number, reason: string): void
+}
+
 /** What a host provides to mpcloud. */
 export interface Platform {
   /** POSTs JSON and resolves with any HTTP answer; rejects only when no answer arrived. */
   request(options: HttpRequestOptions): Promise<HttpResponse>
+  /** Opens a WebSocket to `url` (the watch client needs it; without it, `watch()` says so). */
+  connectSocket?(url: string, handlers: SocketHandlers): Socket
+  /** Calls `listener` when the app comes back to the foreground. */
+  onAppShow?(listener: () => void): void
+  /** Calls `listener` when the app goes to the background (hosts suspend or kill its sockets there). */
+  onAppHide?(listener: () => void): void
 }

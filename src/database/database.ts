@@ -6,6 +6,7 @@ import { invalidArgument } from '../protocol/errors'
 import { callable } from '../internal/callable'
 import { settle, type Callbacks } from '../core/callbackify'
 import type { Requester } from '../core/request'
+import type { WatchService } from '../protocol/realtime'
 import { CollectionReference } from './collection'
 import { createCommand, type Command } from './command/command'
 import type { AnyDocument, CollectionTypes } from './types'
@@ -42,10 +43,13 @@ export class Database {
   readonly config: DatabaseConfig
   /** @internal */
   private readonly _send: Requester
+  /** @internal */
+  private readonly _watch: WatchService | undefined
 
   /** @internal */
-  constructor(send: Requester, config: DatabaseConfig = {}) {
+  constructor(send: Requester, config: DatabaseConfig = {}, watch?: WatchService) {
     this._send = send
+    this._watch = watch
     this.config = config
   }
 
@@ -61,7 +65,7 @@ export class Database {
     if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
       throw invalidArgument('database.collection', `"${String(name)}" is not a collection name: 1-32 letters, digits, "-" or "_", starting with a letter or digit`)
     }
-    return new CollectionReference({ send: this._send, collectionName: name })
+    return new CollectionReference({ send: this._send, collectionName: name, watch: this._watch })
   }
 
   /** Creates a collection (server SDKs and the emulator; the mini program client cannot). */

@@ -1,5 +1,6 @@
 /** `collection.doc(id)`: one document's get, set, update and remove (reference §2.1). */
 import type { ProjectionSpec } from '../protocol/database'
+import type { RealtimeListener, WatchOptions } from '../protocol/realtime'
 import { CloudError, invalidArgument } from '../protocol/errors'
 import { isObjectLike } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
@@ -8,6 +9,7 @@ import {
   decodeList,
   encodeProjection,
   encodeUpdateData,
+  startWatch,
   type CollectionTarget,
   type ProjectionArgument,
   type RemoveResult,
@@ -61,6 +63,16 @@ export class DocumentReference<T = AnyDocument, R = Stored<T>> {
   field<const P extends Projection<T>>(projection: ProjectionArgument<T, P>): DocumentReference<T, Projected<Stored<T>, P>>
   field(projection: Projection<T>): DocumentReference<T, unknown> {
     return new DocumentReference<T, unknown>(this._target, this._id, encodeProjection(projection, 'document.field'))
+  }
+
+  /**
+   * Follows the document in real time: `docs` holds it (or nothing while it does not exist), and
+   * `docChanges` says what happened to it. `field()` does not apply.
+   */
+  watch(options: WatchOptions<R>): RealtimeListener {
+    const api = 'document.watch'
+    if (Object.keys(this._projection).length) throw invalidArgument(api, 'follows the whole document: remove field() first')
+    return startWatch(this._target, api, { collectionName: this._target.collectionName, query: this._query }, options)
   }
 
   /** Reads the document; fails with errCode -1 when it does not exist, as wx does. */

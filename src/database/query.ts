@@ -3,8 +3,9 @@
  * `get`, `count`, `update`, `remove` send one request (reference §2.1).
  */
 import { decodeValue, type WireObject } from '../protocol/codec'
-import { invalidArgument } from '../protocol/errors'
+import { CloudError, invalidArgument } from '../protocol/errors'
 import type { OrderSpec, ProjectionSpec } from '../protocol/database'
+import type { RealtimeListener, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
 import { isObjectLike, keysOf } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import type { Requester } from '../core/request'
@@ -26,10 +27,17 @@ interface QueryState {
   projection?: ProjectionSpec
 }
 
-/** Where a query sends its requests. */
+/** Where a query sends its requests, and its watches when the cloud can watch. */
 export interface CollectionTarget {
   send: Requester
   collectionName: string
+  watch?: WatchService | undefined
+}
+
+/** Starts a watch through the cloud's watch client. */
+export function startWatch<R>(target: CollectionTarget, api: string, request: WatchRequest, options: WatchOptions<R>): RealtimeListener {
+  if (!target.watch) throw new CloudError(api, 'SDK_ERROR', 'this cloud cannot watch: its host opens no sockets, or it was created without { realtime }')
+  return target.watch(api, request, options as WatchOptions<unknown>)
 }
 
 /** `get()` result: wx's `{ data }`. */
@@ -168,6 +176,21 @@ export class Query<T = AnyDocument, R = Stored<T>> {
         .send(api, Object.assign({ action: 'database.queryDocument' }, request))
         .then((response) => ({ data: decodeList(dataOf(response, api).list), errMsg: `${api}:ok` }))
     })
+  }
+
+  /**
+   * Follows the matching documents in real time: `onChange` gets the whole result (`docs`) and what
+   * changed (`docChanges`) first at once, then after every change; `orderBy` and `limit` make it a
+   * moving window. `skip()` and `field()` do not apply.
+   */
+  watch(options: WatchOptions<R>): RealtimeListener {
+    const api = 'collection.watch'
+    const { query, order, offset, limit, projection } = this._state
+    if (offset || projection) throw invalidArgument(api, 'follows whole documents from the first match: remove skip() and field() first')
+    const request: WatchRequest = { collectionName: this._target.collectionName, query: query || {} }
+    if (order) request.order = order
+    if (limit) request.limit = limit
+    return startWatch(this._target, api, request, options)
   }
 
   /** Counts the matching documents. */
