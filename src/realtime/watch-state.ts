@@ -99,7 +99,10 @@ export class WatchState {
 
   /** NEXT_EVENT (a push, or the answer to REBUILD_WATCH). */
   next(data: EventsData): NextResult {
-    const events = this.waiting.concat(data.events.filter((e) => e.ID > this.current)).sort((a, b) => a.ID - b.ID)
+    // A frame carries every event of the IDs it has: those replace copies waiting from an earlier frame.
+    const incoming = data.events.filter((e) => e.ID > this.current)
+    const ids = incoming.map((e) => e.ID)
+    const events = this.waiting.filter((e) => ids.indexOf(e.ID) < 0).concat(incoming).sort((a, b) => a.ID - b.ID)
     const snapshots: Snapshot<Doc>[] = []
     let i = 0
     while (i < events.length && events[i]!.ID <= this.current + 1) {
