@@ -1,6 +1,6 @@
 /** Starts an in-memory emulator on a free port and a cloud of the Node adapter pointed at it. */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index'
-import { connectHttp, createCloud, createRealtime, nodePlatform, type Database, type RealtimeTimings } from './sdk'
+import { connectHttp, createCloud, createRealtime, nodePlatform, type Database, type Platform, type RealtimeTimings } from './sdk'
 
 export interface TestCloud {
   emulator: RunningEmulator
@@ -9,10 +9,17 @@ export interface TestCloud {
   openid: string
 }
 
+/** How a test cloud differs from the Node adapter's: its host primitives, its watch timings. */
+export interface CloudVariant {
+  platform?: Platform
+  timings?: Partial<RealtimeTimings>
+}
+
 /** A database of a cloud signed in to `emulator` as `openid` (anonymously when `openid` is undefined). */
-export function signedIn(emulator: RunningEmulator, openid: string | undefined, timings?: Partial<RealtimeTimings>): Database {
+export function signedIn(emulator: RunningEmulator, openid: string | undefined, variant: CloudVariant = {}): Database {
+  const { timings, platform = nodePlatform } = variant
   const realtime: typeof createRealtime = (config) => createRealtime(Object.assign({}, config, timings ? { timings } : {}))
-  const cloud = createCloud({ platform: nodePlatform, connect: connectHttp, realtime })
+  const cloud = createCloud({ platform, connect: connectHttp, realtime })
   cloud.init(Object.assign({ env: emulator.env, endpoint: emulator.url }, openid ? { ticket: emulator.createTicket(openid) } : {}))
   return cloud.database()
 }
