@@ -47,7 +47,7 @@ describe('watch under a failing network', () => {
       const watcher = signedIn(emulator, 'o-watcher', { platform: network.platform })
       const snapshots: Snapshot<Doc>[] = []
       const errors: unknown[] = []
-      const listener = watcher.collection(collection).where({ g: 1 }).watch({ onChange: (s) => snapshots.push(s), onError: (e) => errors.push(e) })
+      const listener = watcher.collection<Doc>(collection).where({ g: 1 }).watch({ onChange: (s) => snapshots.push(s), onError: (e) => errors.push(e) })
       await vi.waitFor(() => expect(snapshots).toHaveLength(1))
 
       const expected: string[] = []
@@ -88,7 +88,7 @@ describe('watch under a failing network', () => {
       const idsSeen = snapshots.map((s) => s.id)
       expect(idsSeen).toEqual(idsSeen.map((_, k) => idsSeen[0]! + k))
 
-      const fresh = (await writer.collection(collection).where({ g: 1 }).limit(1000).get()).data as Doc[]
+      const fresh = (await writer.collection<Doc>(collection).where({ g: 1 }).limit(1000).get()).data
       const docs = snapshots[snapshots.length - 1]!.docs
       expect(docs.slice().sort(byId)).toEqual(fresh.slice().sort(byId))
       expect(fresh.map((d) => d._id).sort()).toEqual(Array.from(model.values()).filter((d) => d.g === 1).map((d) => d._id).sort())
