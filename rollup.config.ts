@@ -24,6 +24,8 @@ export default defineConfig([
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', exports: 'named' },
     ],
+    // The Node adapter's socket library; nothing a mini program bundle reaches imports it.
+    external: ['ws'],
     // ES2015 is what every mini program host runs (no optional chaining, no `??`).
     plugins: [esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })],
     treeshake: { moduleSideEffects: false },

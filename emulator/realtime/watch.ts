@@ -14,7 +14,7 @@ import { encodeWire } from '../query/values'
 
 /** CloudBase refuses to watch more documents than this (reference §6). */
 export const MAX_WATCHED = 5000
-/** Events kept per watch for REBUILD_WATCH. */
+/** Events kept per watch for REBUILD_WATCH (whole commits; at least this many events). */
 export const HISTORY = 1000
 
 /** An event as the client parses it (the lower-case `removedFields` is what js-sdk reads). */
@@ -68,11 +68,9 @@ export class Watch {
     for (const doc of initial) this.members.add(doc._id)
   }
 
-  private record(event: Omit<WatchEvent, 'ID'>): WatchEvent {
-    const full = Object.assign({ ID: ++this.currEvent }, event) as WatchEvent
-    this.history.push(full)
-    if (this.history.length > HISTORY) this.history.shift()
-    return full
+  private pending(event: Omit<WatchEvent, 'ID'>): WatchEvent {
+    // The ID is stamped by applyAll: every event of one commit shares it, so a listener sees a commit whole.
+    return Object.assign({ ID: 0 }, event) as WatchEvent
   }
 
   private updateEvent(change: Change, queue: WatchEvent['QueueType']): Omit<WatchEvent, 'ID'> | undefined {
@@ -96,13 +94,13 @@ export class Watch {
         : change && change.before && change.after
           ? this.updateEvent(change, 'dequeue')!
           : { DataType: 'limit', QueueType: 'dequeue', DocID: id, Doc: '' }
-      events.push(this.record(event))
+      events.push(this.pending(event))
     }
     for (const doc of next) {
       const change = changed.get(doc._id)
       if (this.members.has(doc._id)) {
         const event = change && change.before && change.after ? this.updateEvent(change, 'update') : undefined
-        if (event) events.push(this.record(event))
+        if (event) events.push(this.pending(event))
         continue
       }
       const isNew = change && (!change.before || !this.matches(change.before))
@@ -111,17 +109,29 @@ export class Watch {
         : change && change.before
           ? this.updateEvent(change, 'enqueue')!
           : { DataType: 'limit', QueueType: 'enqueue', DocID: doc._id, Doc: json(doc) }
-      events.push(this.record(event))
+      events.push(this.pending(event))
     }
     this.members = nextIds
     return events
   }
 
-  /** The events one commit causes for this watch (none when it does not concern it). */
+  /**
+   * The events one commit causes for this watch (none when it does not concern it), all with the same
+   * next event ID: the client applies them as one snapshot.
+   */
   applyAll(changes: Change[]): WatchEvent[] {
     if (!changes.some((change) => change.collection === this.collection)) return []
-    if (this.window) return this.applyWindow(changes)
-    return changes.flatMap((change) => this.apply(change))
+    const events = this.window ? this.applyWindow(changes) : changes.flatMap((change) => this.apply(change))
+    if (!events.length) return events
+    this.currEvent++
+    for (const event of events) event.ID = this.currEvent
+    for (const event of events) this.history.push(event)
+    // History is trimmed by whole commits, so a rebuild never gets half of one.
+    while (this.history.length > HISTORY && this.history[0]!.ID !== this.currEvent) {
+      const oldest = this.history[0]!.ID
+      while (this.history.length && this.history[0]!.ID === oldest) this.history.shift()
+    }
+    return events
   }
 
   /** The INIT_EVENT events of the initial result. */
@@ -145,14 +155,14 @@ export class Watch {
       event = this.updateEvent(change, 'update')
     }
     if (!event) return []
-    return [this.record(event)]
+    return [this.pending(event)]
   }
 
   /** Events after `eventID`, or undefined when history no longer reaches back that far. */
   since(eventID: number): WatchEvent[] | undefined {
-    const missing = this.currEvent - eventID
-    if (missing <= 0) return []
-    if (missing > this.history.length) return undefined
-    return this.history.slice(this.history.length - missing)
+    if (eventID >= this.currEvent) return []
+    const oldest = this.history.length ? this.history[0]!.ID : Infinity
+    if (oldest > eventID + 1) return undefined
+    return this.history.filter((event) => event.ID > eventID)
   }
 }

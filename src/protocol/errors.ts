@@ -35,30 +35,9 @@ const CODES: Record<string, [number, string]> = {
   SDK_ERROR: [-1, 'sdk error'],
 }
 
-/** The watch client's codes, `SDK_DATABASE_REALTIME_LISTENER_<name>`: wx's -402002…-402011 in this order. */
-const REALTIME_PREFIX = 'SDK_DATABASE_REALTIME_LISTENER_'
-const REALTIME = [
-  'INIT_WATCH_FAIL',
-  'RECONNECT_WATCH_FAIL',
-  'REBUILD_WATCH_FAIL',
-  'CLOSE_WATCH_FAIL',
-  'SERVER_ERROR_MSG',
-  'RECEIVE_INVALID_SERVER_DATA',
-  'WEBSOCKET_CONNECTION_ERROR',
-  'WEBSOCKET_CONNECTION_CLOSED',
-  'CHECK_LAST_FAIL',
-  'UNEXPECTED_FATAL_ERROR',
-]
-
-function describe(code: string): [number, string] | undefined {
-  const realtime = code.indexOf(REALTIME_PREFIX) === 0 ? REALTIME.indexOf(code.slice(REALTIME_PREFIX.length)) : -1
-  if (realtime >= 0) return [-402002 - realtime, 'realtime listener ' + REALTIME[realtime]!.toLowerCase().replace(/_/g, ' ')]
-  return CODES[code]
-}
-
 /** The numeric wx errCode of a CloudBase string code; unknown codes map to `SYS_ERR` (-501001) as wx-server-sdk does. */
 export function errCodeOf(code: string): number {
-  const known = describe(code)
+  const known = CODES[code]
   return known ? known[0] : -501001
 }
 
@@ -82,8 +61,11 @@ export class CloudError extends Error {
   readonly code: string
   readonly requestId: string | undefined
 
-  constructor(api: string, code: string, detail: string, requestId?: string) {
-    const known = describe(code)
+  /**
+   * @param known the errCode and description of a code this table does not hold (a feature's own codes,
+   *   kept with the feature so bundles without it do not carry them)
+   */
+  constructor(api: string, code: string, detail: string, requestId?: string, known: [number, string] | undefined = CODES[code]) {
     const errCode = known ? known[0] : -501001
     const errMsg =
       errCode === -1 ? `${api}:fail ${detail}` : `${api}:fail ${errCode} ${known ? known[1] : code}. ${detail}`

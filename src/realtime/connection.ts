@@ -10,9 +10,10 @@
  */
 import type { Requester } from '../core/request'
 import type { OrderSpec } from '../protocol/database'
-import { CloudError, invalidArgument, isCloudError } from '../protocol/errors'
+import { invalidArgument, isCloudError, type CloudError } from '../protocol/errors'
 import type { ClientFrame, ErrorData, EventsData, RealtimeListener, ServerFrame, Snapshot, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
 import type { Platform, Socket } from '../platform'
+import { realtimeError, type RealtimeErrorName } from './errors'
 import { WatchState } from './watch-state'
 
 /** Timings (ms); tests and hosts may change them. */
@@ -41,7 +42,6 @@ export interface RealtimeConfig {
   timings?: Partial<RealtimeTimings>
 }
 
-const CODE = 'SDK_DATABASE_REALTIME_LISTENER_'
 /** Sign failures: ask for a fresh sign once before giving up. */
 const SIGN_ERRORS = ['SIGN_EXPIRED_ERROR', 'SIGN_INVALID_ERROR', 'SIGN_PARAM_INVALID', 'CHECK_LOGIN_FAILED']
 
@@ -116,7 +116,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
       sign = config.send('watch', { action: 'auth.wsWebSign', runtime: 'mpcloud' }).then((response) => {
         const data = response.data as Partial<Sign> | undefined
         if (!data || typeof data.signStr !== 'string' || typeof data.wsUrl !== 'string') {
-          throw new CloudError('watch', CODE + 'WEBSOCKET_CONNECTION_ERROR', 'auth.wsWebSign answered without signStr and wsUrl')
+          throw realtimeError('WEBSOCKET_CONNECTION_ERROR', 'auth.wsWebSign answered without signStr and wsUrl')
         }
         return data as Sign
       })
@@ -128,7 +128,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
 
   function connect(): void {
     if (socket || reconnectTimer !== undefined || hidden || !watches.size) return
-    if (!platform.connectSocket) return failAll(CODE + 'WEBSOCKET_CONNECTION_ERROR', 'this host cannot open sockets')
+    if (!platform.connectSocket) return failAll('WEBSOCKET_CONNECTION_ERROR', 'this host cannot open sockets')
     const connectSocket = platform.connectSocket
     // A placeholder until the sign arrives, so a second watch does not start a second socket.
     const opening: Socket = { send() {}, close() {} }
@@ -155,7 +155,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
         socket = undefined
         const reason = isCloudError(error) ? error.errMsg : String(error)
         // Retrying cannot mend a refusal (no permission, a bad env): say so now, not after a minute of backoff.
-        if (isCloudError(error) && TRANSIENT.indexOf(error.code) < 0) return failAll(CODE + 'WEBSOCKET_CONNECTION_ERROR', reason)
+        if (isCloudError(error) && TRANSIENT.indexOf(error.code) < 0) return failAll('WEBSOCKET_CONNECTION_ERROR', reason)
         lost(reason)
       },
     )
@@ -235,7 +235,8 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     pending.delete(requestId)
     const { watch, kind } = request
     if (watch && ++watch.timeouts >= 3) {
-      return fail(watch, CODE + (kind === 'INIT_WATCH' ? 'INIT_WATCH_FAIL' : kind === 'REBUILD_WATCH' ? 'REBUILD_WATCH_FAIL' : 'CHECK_LAST_FAIL'), `no answer to ${kind} after 3 tries`)
+      const name = kind === 'INIT_WATCH' ? 'INIT_WATCH_FAIL' : kind === 'REBUILD_WATCH' ? 'REBUILD_WATCH_FAIL' : 'CHECK_LAST_FAIL'
+      return fail(watch, realtimeError(name, `no answer to ${kind} after 3 tries`))
     }
     // An unanswered request most likely means a dead socket: start over, every watch resumes.
     lost(`no answer to ${kind} within ${kind === 'LOGIN' ? timings.pong : timings.reply} ms`)
@@ -262,7 +263,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     try {
       handle(watch, frame, request)
     } catch (error) {
-      fail(watch, isCloudError(error) ? error.code : CODE + 'UNEXPECTED_FATAL_ERROR', isCloudError(error) ? error.errMsg : String(error))
+      fail(watch, isCloudError(error) ? error : realtimeError('UNEXPECTED_FATAL_ERROR', String(error)))
     }
   }
 
@@ -301,8 +302,8 @@ export function createRealtime(config: RealtimeConfig): WatchService {
         // The server no longer has the watch (it expired while the app was away): watch again from scratch;
         // the new INIT_EVENT is compared with what the listener has.
         if (error.code === 'QUERYID_INVALID_ERROR' && request && request.kind !== 'INIT_WATCH') return initWatch(watch)
-        const code = request && request.kind === 'INIT_WATCH' ? 'INIT_WATCH_FAIL' : 'SERVER_ERROR_MSG'
-        return fail(watch, CODE + code, `${error.code}: ${error.message || ''}`)
+        const name = request && request.kind === 'INIT_WATCH' ? 'INIT_WATCH_FAIL' : 'SERVER_ERROR_MSG'
+        return fail(watch, realtimeError(name, `${error.code}: ${error.message || ''}`))
       }
     }
   }
@@ -321,7 +322,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
       drop(1000, 'new sign')
       return connect()
     }
-    failAll(CODE + 'WEBSOCKET_CONNECTION_ERROR', `LOGIN refused: ${error.code} ${error.message || ''}`)
+    failAll('WEBSOCKET_CONNECTION_ERROR', `LOGIN refused: ${error.code} ${error.message || ''}`)
   }
 
   /** Closes the socket on purpose (its late events are ignored) and forgets what was in flight. */
@@ -350,7 +351,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
   function lost(reason: string): void {
     drop(3000, 'reconnect')
     if (!watches.size || hidden || reconnectTimer !== undefined) return
-    if (attempts >= timings.attempts) return failAll(CODE + 'WEBSOCKET_CONNECTION_ERROR', `gave up after ${attempts} attempts to reconnect: ${reason}`)
+    if (attempts >= timings.attempts) return failAll('WEBSOCKET_CONNECTION_ERROR', `gave up after ${attempts} attempts to reconnect: ${reason}`)
     // Attempts are counted until a watch is served again, so a server that takes LOGIN and then drops the
     // socket is not hammered without pause.
     const base = timings.backoff[Math.min(attempts, timings.backoff.length - 1)]!
@@ -374,10 +375,9 @@ export function createRealtime(config: RealtimeConfig): WatchService {
   }
 
   /** Ends a watch with its one error. */
-  function fail(watch: Watch, code: string, detail: string): void {
+  function fail(watch: Watch, error: CloudError): void {
     if (!watches.has(watch.watchId)) return
     remove(watch)
-    const error = new CloudError('watch', code, detail)
     try {
       watch.options.onError(error)
     } catch (thrown) {
@@ -387,8 +387,8 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     }
   }
 
-  function failAll(code: string, detail: string): void {
-    watches.forEach((watch) => fail(watch, code, detail))
+  function failAll(name: RealtimeErrorName, detail: string): void {
+    watches.forEach((watch) => fail(watch, realtimeError(name, detail)))
   }
 
   /** Forgets a watch, tells the server, and closes the socket after the last one. */

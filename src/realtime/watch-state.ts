@@ -8,12 +8,11 @@
  */
 import { decodeValue } from '../protocol/codec'
 import type { OrderSpec } from '../protocol/database'
-import { CloudError } from '../protocol/errors'
+import type { CloudError } from '../protocol/errors'
 import type { DocChange, EventsData, ServerEvent, Snapshot } from '../protocol/realtime'
 import { isArray, isObjectLike, keysOf } from '../internal/is'
 import { DocSet, toArray, type Doc, type Version } from './doc-set'
-
-const INVALID_DATA = 'SDK_DATABASE_REALTIME_LISTENER_RECEIVE_INVALID_SERVER_DATA'
+import { realtimeError } from './errors'
 
 /** What a NEXT_EVENT led to: snapshots to deliver, and whether events are missing. */
 export interface NextResult {
@@ -22,7 +21,7 @@ export interface NextResult {
 }
 
 function invalid(detail: string): CloudError {
-  return new CloudError('watch', INVALID_DATA, detail)
+  return realtimeError('RECEIVE_INVALID_SERVER_DATA', detail)
 }
 
 function parse(text: string | undefined, what: string): unknown {

@@ -106,3 +106,61 @@ describe('orderBy + limit windows', () => {
     await listener.close()
   })
 })
+
+describe('the official client and mpcloud side by side', () => {
+  it('watching the same queries through the same writes, they see the same changes and the same documents', async () => {
+    const ours = signedIn(emulator, 'o-carol')
+    const _ = ours.command
+    type Side = { snapshots: Snapshot[]; errors: unknown[]; close(): Promise<void> | void }
+    const side = (query: any): Side => {
+      const snapshots: Snapshot[] = []
+      const errors: unknown[] = []
+      const listener = query.watch({ onChange: (s: Snapshot) => snapshots.push(s), onError: (e: unknown) => errors.push(e) })
+      return { snapshots, errors, close: () => listener.close() }
+    }
+    const watchBoth = (official: any, mine: any): [Side, Side] => [side(official), side(mine)]
+    const dbCommand = db.command
+    const pairs = [
+      watchBoth(db.collection('todos').where({ priority: dbCommand.gte(2) }), ours.collection('todos').where({ priority: _.gte(2) })),
+      watchBoth(db.collection('todos').where({ tags: 'side' }).orderBy('priority', 'desc').limit(2), ours.collection('todos').where({ tags: 'side' }).orderBy('priority', 'desc').limit(2)),
+      watchBoth(db.collection('todos').doc('s1'), ours.collection('todos').doc('s1')),
+    ]
+    await vi.waitFor(() => pairs.forEach(([a, b]) => expect([a.snapshots.length, b.snapshots.length]).toEqual([1, 1])))
+
+    const writer = signedIn(emulator, 'o-dave')
+    const writes = [
+      () => writer.collection('todos').add({ data: { _id: 's1', title: 'side', tags: ['side'], priority: 2 } }),
+      () => writer.collection('todos').add({ data: { _id: 's2', tags: ['side'], priority: 5, owner: { name: 'eve', level: 1 } } }),
+      () => writer.collection('todos').doc('s1').update({ data: { 'owner.level': 4, title: _.remove() } }),
+      () => writer.collection('todos').add({ data: { _id: 's3', tags: ['side'], priority: 9 } }),
+      () => writer.collection('todos').doc('s2').update({ data: { priority: 1 } }),
+      () => writer.collection('todos').doc('s3').remove(),
+      () => writer.collection('todos').doc('s1').set({ data: { tags: ['side'], priority: 7, replaced: true } }),
+    ]
+    for (const write of writes) await write()
+
+    // Both reach the same last event of each watch; then compare everything they were told.
+    const lastId = (side: Side) => side.snapshots[side.snapshots.length - 1]!.id
+    await vi.waitFor(() => pairs.forEach(([a, b]) => expect(lastId(a)).toBe(lastId(b))), { timeout: 5000 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const changes = (side: Side) => side.snapshots.map((s) => [s.id, s.docChanges.map((c) => `${c.dataType}/${c.queueType} ${c.docId}`)])
+    // The official client leaves dates as {$date} (reference §14 item 6); ours are Dates: compare as ISO text.
+    const revive = (_key: string, value: any) => (value && typeof value.$date === 'number' ? new Date(value.$date).toISOString() : value)
+    const sorted = (docs: Snapshot['docs']) => JSON.parse(JSON.stringify(docs), revive).sort((x: { _id: string }, y: { _id: string }) => (x._id < y._id ? -1 : 1))
+    for (const [official, mine] of pairs) {
+      expect(mine.errors).toEqual([])
+      // The official client, reusing its socket after the previous test closed it, sends INIT_WATCH before
+      // LOGIN; it recovers, but reports the server's CHECK_LOGIN_FAILED frame to onError on the way.
+      expect(official.errors.map((e: any) => e.msgData && e.msgData.code).filter((code) => code !== 'CHECK_LOGIN_FAILED')).toEqual([])
+      expect(changes(mine)).toEqual(changes(official))
+      official.snapshots.forEach((snapshot, i) => expect(sorted(mine.snapshots[i]!.docs)).toEqual(sorted(snapshot.docs)))
+      expect(mine.snapshots.length).toBeGreaterThan(1)
+    }
+    // The window's documents: ours in orderBy order; the official client appends entering documents.
+    expect(pairs[1]![1].snapshots.map((s) => s.docs.map((d) => d._id))).toEqual([[], ['s1'], ['s2', 's1'], ['s2', 's1'], ['s3', 's2'], ['s3', 's1'], ['s1', 's2'], ['s1', 's2']])
+    for (const [official, mine] of pairs) {
+      await official.close()
+      await mine.close()
+    }
+  })
+})
