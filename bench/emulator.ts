@@ -14,16 +14,7 @@ import { findDocs } from '../emulator/query/engine'
 import { Store, type Doc } from '../emulator/store/store'
 import { connectHttp, createCloud } from '../src/index'
 import { nodePlatform } from '../adapters/node/platform'
-
-/** A seeded PRNG (mulberry32), so every run measures the same documents. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as random } from '../test/helpers/random'
 
 const CATS = ['book', 'toy', 'food', 'tool', 'game']
 const CITIES = ['sh', 'bj', 'gz', 'sz', 'hz']

@@ -40,6 +40,19 @@ await step("where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'des
   db.collection('todos').where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'desc').limit(10).get(),
 )
 await step("where({ tags: 'sdk' }).count()", () => db.collection('todos').where({ tags: 'sdk' }).count())
+// A watch stays open while the next writes run: each write it concerns arrives as one snapshot.
+console.log("\nwhere({ done: false }).watch({ onChange, onError })")
+let watching: () => void
+const ready = new Promise<void>((resolve) => (watching = resolve))
+const watcher = db.collection('todos').where({ done: false }).watch({
+  onChange(snapshot) {
+    const changes = snapshot.docChanges.map((c) => `${c.dataType} "${c.doc.title}"`).join(', ')
+    console.log(`  watch : event ${snapshot.id}${snapshot.type === 'init' ? ' (init)' : ''}: ${changes}; ${snapshot.docs.length} open todos`)
+    watching()
+  },
+  onError: (error) => console.log('  watch error:', error.errMsg),
+})
+await ready
 await step("where({ title: /alipay/i }).update({ data: { done: true, priority: _.inc(1) } })", () =>
   db.collection('todos').where({ title: /alipay/i }).update({ data: { done: true, priority: _.inc(1) } }),
 )
@@ -47,6 +60,8 @@ await step("aggregate().group({ _id: '$done', count: $.sum(1), priority: $.avg('
   db.collection('todos').aggregate().group({ _id: '$done', count: _.aggregate.sum(1), priority: _.aggregate.avg('$priority') }).sort({ _id: 1 }).end(),
 )
 await step("where({ done: true }).remove()", () => db.collection('todos').where({ done: true }).remove())
+await new Promise((resolve) => setTimeout(resolve, 100))
+await watcher.close()
 await step("db.collection('nocoll').get()  (collections must exist, as in CloudBase)", () => db.collection('nocoll').get())
 
 const sample: ProtocolRequest = { action: 'database.queryDocument', env: emulator.env, collectionName: 'todos', queryType: 'WHERE', limit: 100 }

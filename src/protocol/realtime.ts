@@ -80,7 +80,7 @@ export interface Snapshot<T> {
   /** The whole result, in order. Shared with later snapshots: treat documents as read-only. */
   readonly docs: T[]
   /** `'init'` on the first snapshot of every watch (wx sets it only when the first result is empty). */
-  type?: 'init'
+  type?: 'init' | undefined
   msgType?: 'INIT_EVENT' | 'NEXT_EVENT'
 }
 

@@ -64,6 +64,8 @@ interface Watch {
   /** A REBUILD_WATCH is on its way: do not send another. */
   rebuilding: boolean
   checkTimer?: unknown
+  /** When its last event (or CHECK_EVENT) arrived. */
+  lastEvent: number
 }
 
 interface Pending {
@@ -97,6 +99,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
   let reconnectTimer: unknown
   let pingTimer: unknown
   let pongTimer: unknown
+  let lastHeard = 0
   let missedPongs = 0
   let hidden = false
 
@@ -204,29 +207,55 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     send({ watchId: watch.watchId, requestId: uid(), msgType: 'INIT_WATCH', msgData }, 'INIT_WATCH', watch)
   }
 
-  /** Any message proves the socket alive: restart the silence timer, forget missed pongs. */
+  /**
+   * Any message proves the socket alive: forget missed pongs and push the next PING back. Timers are not
+   * re-armed per message (that would cost more than applying the change): they fire, see how long it
+   * has really been quiet, and wait the rest.
+   */
   function alive(): void {
+    lastHeard = Date.now()
     missedPongs = 0
-    clearTimeout(pongTimer)
-    clearTimeout(pingTimer)
-    pingTimer = setTimeout(ping, timings.ping)
+    if (pongTimer !== undefined) {
+      clearTimeout(pongTimer)
+      pongTimer = undefined
+    }
+    if (pingTimer === undefined) pingTimer = setTimeout(quiet, timings.ping)
+  }
+
+  function quiet(): void {
+    const left = lastHeard + timings.ping - Date.now()
+    if (left > 0) {
+      pingTimer = setTimeout(quiet, left)
+      return
+    }
+    pingTimer = undefined
+    ping()
   }
 
   function ping(): void {
     send({ requestId: uid(), msgType: 'PING', msgData: null })
     pongTimer = setTimeout(() => {
+      pongTimer = undefined
       if (++missedPongs >= 2) lost('no PONG to two PINGs')
       else ping()
     }, timings.pong)
   }
 
+  /** A watch that hears nothing for `timings.check` asks whether it missed events (CHECK_LAST). */
   function armCheck(watch: Watch): void {
-    clearTimeout(watch.checkTimer)
-    watch.checkTimer = setTimeout(() => {
-      if (!loggedIn || watch.rebuilding || watch.state.queryID === undefined) return armCheck(watch)
-      const msgData = { queryID: watch.state.queryID, eventID: watch.state.current }
-      send({ watchId: watch.watchId, requestId: uid(), msgType: 'CHECK_LAST', msgData }, 'CHECK_LAST', watch)
-    }, timings.check)
+    watch.lastEvent = Date.now()
+    if (watch.checkTimer === undefined) watch.checkTimer = setTimeout(() => check(watch), timings.check)
+  }
+
+  function check(watch: Watch): void {
+    const left = watch.lastEvent + timings.check - Date.now()
+    if (left > 0 || !loggedIn || watch.rebuilding || watch.state.queryID === undefined) {
+      watch.checkTimer = setTimeout(() => check(watch), left > 0 ? left : timings.check)
+      return
+    }
+    watch.checkTimer = undefined
+    const msgData = { queryID: watch.state.queryID, eventID: watch.state.current }
+    send({ watchId: watch.watchId, requestId: uid(), msgType: 'CHECK_LAST', msgData }, 'CHECK_LAST', watch)
   }
 
   function timedOut(requestId: string): void {
@@ -332,11 +361,13 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     loggedIn = false
     clearTimeout(pingTimer)
     clearTimeout(pongTimer)
+    pingTimer = pongTimer = undefined
     pending.forEach((request) => clearTimeout(request.timer))
     pending.clear()
     watches.forEach((watch) => {
       watch.rebuilding = false
       clearTimeout(watch.checkTimer)
+      watch.checkTimer = undefined
     })
     if (closing) {
       try {
@@ -413,7 +444,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     if (!options || typeof options.onChange !== 'function' || typeof options.onError !== 'function') {
       throw invalidArgument(api, 'takes { onChange(snapshot), onError(error) }, both functions')
     }
-    const entry: Watch = { watchId: `watchid_${uid()}`, request, options, state: new WatchState(request.order), timeouts: 0, rebuilding: false }
+    const entry: Watch = { watchId: `watchid_${uid()}`, request, options, state: new WatchState(request.order), timeouts: 0, rebuilding: false, lastEvent: 0 }
     watches.set(entry.watchId, entry)
     if (loggedIn) start(entry)
     else connect()

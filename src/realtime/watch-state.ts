@@ -45,14 +45,36 @@ function withPath(doc: unknown, parts: string[], i: number, value: unknown, remo
   return container
 }
 
-/** A snapshot whose `docs` array is built from its version of the result on first read. */
-function snapshot(id: number, docChanges: DocChange<Doc>[], version: Version, msgType: 'INIT_EVENT' | 'NEXT_EVENT', init: boolean): Snapshot<Doc> {
-  const out = { id, docChanges, msgType } as Snapshot<Doc>
-  if (init) out.type = 'init'
-  let docs: Doc[] | undefined
-  Object.defineProperty(out, 'docs', { enumerable: true, get: () => docs || (docs = toArray(version)) })
-  return out
+/**
+ * A snapshot whose `docs` array is built from its version of the result on first read. A class, not a
+ * per-snapshot getter: one shape for every snapshot keeps a change's cost flat (bench/watch.ts).
+ */
+class LazySnapshot implements Snapshot<Doc> {
+  readonly type: 'init' | undefined
+  private _docs: Doc[] | undefined
+
+  constructor(
+    readonly id: number,
+    readonly docChanges: DocChange<Doc>[],
+    private readonly _version: Version,
+    readonly msgType: 'INIT_EVENT' | 'NEXT_EVENT',
+    init: boolean,
+  ) {
+    this.type = init ? 'init' : undefined
+  }
+
+  get docs(): Doc[] {
+    return this._docs || (this._docs = toArray(this._version))
+  }
+
+  /** What `JSON.stringify` (and wx's `setData`) sees: the snapshot as wx's plain object. */
+  toJSON(): Snapshot<Doc> {
+    return { id: this.id, docChanges: this.docChanges, docs: this.docs, type: this.type, msgType: this.msgType }
+  }
 }
+
+const snapshot = (id: number, docChanges: DocChange<Doc>[], version: Version, msgType: 'INIT_EVENT' | 'NEXT_EVENT', init: boolean): Snapshot<Doc> =>
+  new LazySnapshot(id, docChanges, version, msgType, init)
 
 export class WatchState {
   /** The server's id for this watch, once INIT_EVENT arrived. */

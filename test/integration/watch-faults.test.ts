@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { signedIn } from '../helpers/emulator'
 import type { Snapshot } from '../helpers/sdk'
 import { unreliableNetwork } from '../helpers/unreliable-network'
+import { seededRandom as random } from '../helpers/random'
 
 let emulator: RunningEmulator
 
@@ -17,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.stop()
 })
-
-/** mulberry32: a small seeded generator, so a failing trial can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Doc = { _id: string; g: number; v: number; _openid?: string }
 const byId = (a: { _id: string }, b: { _id: string }) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)
