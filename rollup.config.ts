@@ -7,7 +7,15 @@ import { dts } from 'rollup-plugin-dts'
 import esbuild from 'rollup-plugin-esbuild'
 
 /** Entries that ship to mini programs and browsers: ES2015, no dependencies. */
-const entries = { index: 'src/index.ts', node: 'adapters/node/index.ts' }
+const entries = {
+  index: 'src/index.ts',
+  node: 'adapters/node/index.ts',
+  wx: 'adapters/wx/index.ts',
+  my: 'adapters/my/index.ts',
+  uni: 'adapters/uni/index.ts',
+}
+/** ES2015 is what every mini program host runs (no optional chaining, no `??`). */
+const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
 const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', /^@turf\//]
@@ -26,9 +34,23 @@ export default defineConfig([
     ],
     // The Node adapter's socket library; nothing a mini program bundle reaches imports it.
     external: ['ws'],
-    // ES2015 is what every mini program host runs (no optional chaining, no `??`).
-    plugins: [esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })],
+    plugins: [es2015()],
     treeshake: { moduleSideEffects: false },
+    onwarn: failOnCircular,
+  },
+  {
+    // WeChat DevTools "build npm" copies the `miniprogram` directory as it is: one self-contained CommonJS
+    // file, the wx entry, so `require('mpcloud')` in a mini program is the drop-in `wx.cloud`.
+    input: { index: 'adapters/wx/index.ts' },
+    output: { dir: 'miniprogram_dist', format: 'cjs', entryFileNames: '[name].js', exports: 'named' },
+    plugins: [es2015()],
+    treeshake: { moduleSideEffects: false },
+    onwarn: failOnCircular,
+  },
+  {
+    input: { index: 'adapters/wx/index.ts' },
+    output: { dir: 'miniprogram_dist', format: 'es', entryFileNames: '[name].d.ts' },
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
     onwarn: failOnCircular,
   },
   {

@@ -3,9 +3,9 @@
  * object that `wx.cloud` code calls (`init`, `database`, ...).
  */
 import { CloudError, invalidArgument } from './protocol/errors'
-import { createRequester, type TokenSource } from './core/request'
+import { createRequester, type RequestConfig, type TokenSource } from './core/request'
 import type { Transport } from './core/transport'
-import type { Platform } from './platform'
+import type { NativeConnection, Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
 import type { RealtimeConfig } from './realtime/connection'
@@ -66,16 +66,38 @@ export function createCloud(options: CloudOptions): Cloud {
   let connection: Connection | undefined
   // One watch client (one socket) per environment, shared by every database of the cloud.
   const realtimes: Record<string, WatchService> = {}
+  // The host's own cloud, one handle per environment.
+  const natives: Record<string, NativeConnection | undefined> = {}
 
-  function connected(api: string): { transport: Transport; tokens?: TokenSource } {
+  /** Where requests for `env` go: the given transport, the endpoint (with `init({ endpoint })`), or the host's cloud. */
+  function route(api: string, env: string | undefined): { transport: Transport; tokens?: TokenSource | undefined; watch?: WatchService | undefined } {
+    const { platform, realtime } = options
     if (options.transport) return { transport: options.transport }
-    if (!connection && initial && initial.endpoint && options.platform && options.connect) {
-      connection = options.connect(options.platform, Object.assign({}, initial, { endpoint: initial.endpoint }))
+    if (!initial) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env }) first (with { endpoint } to use the emulator)')
+    if (initial.endpoint) {
+      if (!options.connect) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'this cloud was created without { connect: connectHttp }, so it cannot use an endpoint')
+      if (!connection) connection = options.connect(platform!, Object.assign({}, initial, { endpoint: initial.endpoint }))
+      const key = env || ''
+      if (!realtimes[key] && platform!.connectSocket && realtime) {
+        realtimes[key] = realtime({ env, send: createRequester(connection.transport, requestConfig(env, connection.tokens)), platform: platform! })
+      }
+      return { transport: connection.transport, tokens: connection.tokens, watch: realtimes[key] }
     }
-    if (connection) return connection
-    const hint = initial && initial.endpoint ? 'this cloud was created without { connect: connectHttp }' : 'call cloud.init({ env, endpoint }) first, with the URL of the emulator or of a CloudBase endpoint'
-    throw new CloudError(api, 'RESOURCE_NOT_INITIAL', hint)
+    const key = env || ''
+    if (!(key in natives)) natives[key] = platform!.native ? platform!.native(env) : undefined
+    const native = natives[key]
+    if (native) return native
+    throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'this host has no cloud of its own: call cloud.init({ env, endpoint }) with the URL of the emulator or of a CloudBase endpoint')
   }
+
+  function requestConfig(env: string | undefined, tokens: TokenSource | undefined): RequestConfig {
+    const config: RequestConfig = {}
+    if (env) config.env = env
+    if (initial && initial.timeout) config.timeout = initial.timeout
+    if (tokens) config.tokens = tokens
+    return config
+  }
+
   return {
     init(config = {}) {
       if (initial) return
@@ -92,18 +114,8 @@ export function createCloud(options: CloudOptions): Cloud {
     },
     database(config = {}) {
       const env = config.env || (initial && initial.env)
-      const requestConfig: { env?: string; timeout?: number; tokens?: TokenSource } = {}
-      if (env) requestConfig.env = env
-      if (initial && initial.timeout) requestConfig.timeout = initial.timeout
-      const { transport, tokens } = connected('cloud.database')
-      if (tokens) requestConfig.tokens = tokens
-      const send = createRequester(transport, requestConfig)
-      const { platform, realtime } = options
-      let watch: WatchService | undefined
-      if (tokens && platform && platform.connectSocket && realtime) {
-        watch = realtimes[env || ''] || (realtimes[env || ''] = realtime({ env, send, platform }))
-      }
-      return new Database(send, env ? { env } : {}, watch)
+      const { transport, tokens, watch } = route('cloud.database', env)
+      return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch)
     },
   }
 }

@@ -1,7 +1,11 @@
 /**
  * The port a host implements: what mpcloud needs from wx, my, Taro, uni-app or Node. Types only.
- * (HTTP, sockets and app lifecycle hooks so far; files and key-value storage come with the host adapters.)
+ * Only `request` is required; each other member enables what needs it (sockets: `watch()` over an
+ * endpoint; storage: sessions that survive a restart; the native cloud: `init()` without an endpoint).
  */
+import type { Transport } from './core/transport'
+import type { WatchService } from './protocol/realtime'
+
 
 /** One HTTP POST of a JSON body. */
 export interface HttpRequestOptions {
@@ -35,6 +39,19 @@ export interface Socket {
   close(code: number, reason: string): void
 }
 
+/** Synchronous key-value storage that survives the app's restarts (wx's `getStorageSync` family). */
+export interface KeyValueStorage {
+  get(key: string): string | undefined
+  set(key: string, value: string): void
+  remove(key: string): void
+}
+
+/** The host's own cloud for one environment: a transport replaying requests on it, and its watch. */
+export interface NativeConnection {
+  transport: Transport
+  watch?: WatchService
+}
+
 /** What a host provides to mpcloud. */
 export interface Platform {
   /** POSTs JSON and resolves with any HTTP answer; rejects only when no answer arrived. */
@@ -45,4 +62,10 @@ export interface Platform {
   onAppShow?(listener: () => void): void
   /** Calls `listener` when the app goes to the background (hosts suspend or kill its sockets there). */
   onAppHide?(listener: () => void): void
+  storage?: KeyValueStorage
+  /**
+   * The host's own cloud (wx.cloud, an Alipay cloud context): `cloud.init({ env })` without an endpoint
+   * uses it. Returns undefined when the host has none (a browser, an H5 build).
+   */
+  native?(env: string | undefined): NativeConnection | undefined
 }

@@ -28,5 +28,7 @@ export interface Connection {
 export function connectHttp(platform: Platform, config: EndpointConfig): Connection {
   const transport = createHttpTransport(platform, config.endpoint, config.timeout || 15000)
   // Sign-in requests go through the same pipeline (env, timeout), without tokens of their own.
-  return { transport, tokens: createSession(createRequester(transport, config), config) }
+  const { storage } = platform
+  const store = storage ? { storage, key: `mpcloud:session:${config.env || ''}@${config.endpoint}` } : undefined
+  return { transport, tokens: createSession(createRequester(transport, config), config, store) }
 }

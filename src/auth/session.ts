@@ -5,10 +5,20 @@
  */
 import type { Requester, TokenSource } from '../core/request'
 import { CloudError } from '../protocol/errors'
+import type { KeyValueStorage } from '../platform'
 
 /** Who signs in: anonymous unless a custom login ticket is given. */
 export interface Identity {
   ticket?: string
+}
+
+/**
+ * Where an anonymous session's refresh token is kept between launches, so the user keeps their openid
+ * (and the documents it owns). Ticket sessions are not kept: a new ticket may name another user.
+ */
+export interface SessionStore {
+  storage: KeyValueStorage
+  key: string
 }
 
 /** Codes after which the refresh token is worthless: sign in again. */
@@ -17,8 +27,9 @@ const SESSION_ENDED = ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_EXPIRED', 'SIGN_P
 /** Renew this long before the server's expiry, so a token never dies in flight. */
 const MARGIN_MS = 30_000
 
-export function createSession(send: Requester, identity: Identity): TokenSource {
-  let refreshToken: string | undefined
+export function createSession(send: Requester, identity: Identity, store?: SessionStore): TokenSource {
+  const kept = !identity.ticket && store ? store : undefined
+  let refreshToken: string | undefined = kept ? kept.storage.get(kept.key) || undefined : undefined
   let accessToken: string | undefined
   let expiresAt = 0
   let pending: Promise<string> | undefined
@@ -33,7 +44,11 @@ export function createSession(send: Requester, identity: Identity): TokenSource 
     const request = identity.ticket
       ? { action: 'auth.signInWithTicket', ticket: identity.ticket }
       : { action: 'auth.signInAnonymously' }
-    return send('auth.signIn', request).then((response) => (refreshToken = field(response.data, 'refresh_token', request.action)))
+    return send('auth.signIn', request).then((response) => {
+      refreshToken = field(response.data, 'refresh_token', request.action)
+      if (kept) kept.storage.set(kept.key, refreshToken)
+      return refreshToken
+    })
   }
 
   function fetchAccessToken(retry: boolean): Promise<string> {
@@ -50,6 +65,7 @@ export function createSession(send: Requester, identity: Identity): TokenSource 
         (error: CloudError) => {
           if (!retry || SESSION_ENDED.indexOf(error.code) < 0) throw error
           refreshToken = undefined
+          if (kept) kept.storage.remove(kept.key)
           return fetchAccessToken(false)
         },
       )

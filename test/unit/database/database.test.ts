@@ -207,11 +207,32 @@ describe('createCloud and init', () => {
   it('says what is missing when a cloud cannot reach anything', () => {
     const platform = { request: () => Promise.reject(new Error('unused')) }
     const bare = createCloud({ platform })
-    expect(() => bare.database()).toThrow(/cloud.database:fail -501009 resource not initialized. call cloud.init\(\{ env, endpoint \}\) first/)
+    expect(() => bare.database()).toThrow(/cloud.database:fail -501009 resource not initialized. call cloud.init\(\{ env \}\) first/)
+    // Without an endpoint, a host with no cloud of its own says how to reach one.
+    bare.init({ env: 'e' })
+    expect(() => bare.database()).toThrow(/this host has no cloud of its own: call cloud.init\(\{ env, endpoint \}\)/)
     const noConnect = createCloud({ platform })
     noConnect.init({ env: 'e', endpoint: 'http://127.0.0.1:9' })
     expect(() => noConnect.database()).toThrow(/created without \{ connect: connectHttp \}/)
     expect(() => createCloud({ platform }).init({ endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/)
+  })
+
+  it("without an endpoint, the host's own cloud serves each environment through one connection", async () => {
+    const asked: (string | undefined)[] = []
+    const transport = recordingTransport()
+    const platform = {
+      request: () => Promise.reject(new Error('unused')),
+      native: (env: string | undefined) => (asked.push(env), env === 'none' ? undefined : { transport }),
+    }
+    const cloud = createCloud({ platform })
+    cloud.init({ env: 'main' })
+    await cloud.database().collection('t').get()
+    await cloud.database().collection('t').count()
+    await cloud.database({ env: 'other' }).collection('t').get()
+    expect(asked).toEqual(['main', 'other'])
+    expect(transport.requests.map((r) => r.env)).toEqual(['main', 'main', 'other'])
+    expect(() => cloud.database({ env: 'none' })).toThrow(/no cloud of its own/)
+    expect(() => cloud.database().collection('t').watch({ onChange() {}, onError() {} })).toThrow(/cannot watch/)
   })
 
   it('the first init wins, and database({ env }) overrides it for one database', async () => {

@@ -1,0 +1,64 @@
+/**
+ * The `cloud` object a host entry exports (`mpcloud/wx`, `/my`, `/taro`, `/uni`): `wx.cloud`'s surface
+ * over a platform built on first use, so importing the entry where the host global is missing (a unit
+ * test, server-side rendering) costs nothing until it is called.
+ */
+import { CloudError, connectHttp, createCloud, createRealtime, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
+
+/** `new cloud.Cloud({ resourceEnv })`: another environment, ready after `await instance.init()`. */
+export interface CloudInstance {
+  init(): Promise<void>
+  database(config?: DatabaseConfig): ReturnType<Cloud['database']>
+}
+
+export interface CloudInstanceOptions {
+  resourceEnv: string
+  resourceAppid?: string
+}
+
+/** `wx.cloud`'s surface: `init`, `database`, and `Cloud` for more environments. */
+export interface HostCloud extends Cloud {
+  Cloud: new (options: CloudInstanceOptions) => CloudInstance
+}
+
+/**
+ * The host's `cloud`. `makePlatform` runs on the first call and names the host global it needs when that
+ * is missing.
+ */
+export function hostCloud(makePlatform: () => Platform): HostCloud {
+  let platform: Platform | undefined
+  let cloud: Cloud | undefined
+  let initial: InitConfig | undefined
+  const create = () => createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime })
+  const main = () => cloud || (cloud = create())
+
+  class Instance implements CloudInstance {
+    private readonly cloud: Cloud
+    private readonly env: string
+    constructor(options: CloudInstanceOptions) {
+      if (!options || typeof options.resourceEnv !== 'string' || !options.resourceEnv) {
+        throw new CloudError('cloud.Cloud', 'INVALID_ARGUMENT', 'new cloud.Cloud({ resourceEnv }) needs the environment id as resourceEnv')
+      }
+      this.env = options.resourceEnv
+      this.cloud = create()
+    }
+    init(): Promise<void> {
+      // The same endpoint and identity as the default cloud, another environment.
+      this.cloud.init(Object.assign({}, initial || {}, { env: this.env }))
+      return Promise.resolve()
+    }
+    database(config?: DatabaseConfig) {
+      return this.cloud.database(config)
+    }
+  }
+
+  return {
+    init(config) {
+      main().init(config)
+      // As on wx, the first call wins; instances inherit its endpoint and identity.
+      if (!initial) initial = Object.assign({}, config || {})
+    },
+    database: (config) => main().database(config),
+    Cloud: Instance,
+  }
+}
