@@ -9,6 +9,8 @@ import type { NativeConnection, Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
 import type { RealtimeConfig } from './realtime/connection'
+import { invokeFunction, type CallFunctionOptions, type CallFunctionResult } from './functions/functions'
+import { settle, type NoCallbacks } from './core/callbackify'
 import type { WatchService } from './protocol/realtime'
 
 /** `cloud.init()` options. */
@@ -55,6 +57,9 @@ export interface Cloud {
   init(config?: InitConfig): void
   /** The database of the default environment, or of `config.env`. */
   database(config?: DatabaseConfig): Database
+  /** Runs a cloud function: `{ result }` is what it returned. */
+  callFunction<R = unknown>(options: CallFunctionOptions<R> & NoCallbacks): Promise<CallFunctionResult<R>>
+  callFunction<R = unknown>(options: CallFunctionOptions<R>): void
 }
 
 /** Creates a cloud over `options.transport`. */
@@ -116,6 +121,13 @@ export function createCloud(options: CloudOptions): Cloud {
       const env = config.env || (initial && initial.env)
       const { transport, tokens, watch } = route('cloud.database', env)
       return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch)
+    },
+    callFunction<R>(options: CallFunctionOptions<R>) {
+      return settle(options, () => {
+        const env = (options && options.config && options.config.env) || (initial && initial.env)
+        const { transport, tokens } = route('cloud.callFunction', env)
+        return invokeFunction(createRequester(transport, requestConfig(env, tokens)), options)
+      }) as Promise<CallFunctionResult<R>>
     },
   }
 }

@@ -10,6 +10,7 @@
  * const { data } = await db.collection('todos').where({ done: false, priority: _.gte(2) }).get()
  */
 export { createCloud, type Cloud, type CloudOptions, type InitConfig } from './cloud'
+export type { CallFunctionOptions, CallFunctionResult } from './functions/functions'
 export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
 export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers } from './platform'
 export { createRealtime, DEFAULT_TIMINGS, type RealtimeConfig, type RealtimeTimings } from './realtime/connection'
