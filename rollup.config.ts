@@ -33,7 +33,7 @@ export default defineConfig([
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', exports: 'named' },
     ],
     // The Node adapter's socket library; nothing a mini program bundle reaches imports it.
-    external: ['ws'],
+    external: ['ws', /^node:/],
     plugins: [es2015()],
     treeshake: { moduleSideEffects: false },
     onwarn: failOnCircular,

@@ -9,8 +9,20 @@ import type { NativeConnection, Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
 import type { RealtimeConfig } from './realtime/connection'
-import { invokeFunction, type CallFunctionOptions, type CallFunctionResult } from './functions/functions'
-import { settle, type NoCallbacks } from './core/callbackify'
+import type { CallFunctionOptions, CallFunctionResult, invokeFunction } from './functions/functions'
+import { settle, type Callbacks, type NoCallbacks } from './core/callbackify'
+import type {
+  DeleteFileOptions,
+  DeleteFileResult,
+  DownloadFileOptions,
+  DownloadFileResult,
+  GetTempFileURLOptions,
+  GetTempFileURLResult,
+  StorageContext,
+  UploadFileOptions,
+  UploadFileResult,
+  StorageCalls,
+} from './storage/storage'
 import type { WatchService } from './protocol/realtime'
 
 /** `cloud.init()` options. */
@@ -49,6 +61,10 @@ export interface CloudOptions {
    * adapters that offer `watch()`; without it, no socket code is in the bundle.
    */
   realtime?: (config: RealtimeConfig) => WatchService
+  /** `invokeFunction`, for `callFunction()`; without it, no function code is in the bundle. */
+  functions?: typeof invokeFunction
+  /** `storageCalls`, for `uploadFile()` and the other file calls; without it, no storage code is in the bundle. */
+  storage?: StorageCalls
 }
 
 /** A cloud: drop-in for `wx.cloud`. */
@@ -60,7 +76,22 @@ export interface Cloud {
   /** Runs a cloud function: `{ result }` is what it returned. */
   callFunction<R = unknown>(options: CallFunctionOptions<R> & NoCallbacks): Promise<CallFunctionResult<R>>
   callFunction<R = unknown>(options: CallFunctionOptions<R>): void
+  /** Uploads a local file to `cloudPath`: `{ fileID }`. */
+  uploadFile(options: UploadFileOptions & NoCallbacks): Promise<UploadFileResult>
+  uploadFile(options: UploadFileOptions): void
+  /** Downloads a file to a local temp path: `{ tempFilePath }`. */
+  downloadFile(options: DownloadFileOptions & NoCallbacks): Promise<DownloadFileResult>
+  downloadFile(options: DownloadFileOptions): void
+  /** Short-lived URLs of files. */
+  getTempFileURL(options: GetTempFileURLOptions & NoCallbacks): Promise<GetTempFileURLResult>
+  getTempFileURL(options: GetTempFileURLOptions): void
+  /** Deletes files; each entry says whether it went. */
+  deleteFile(options: DeleteFileOptions & NoCallbacks): Promise<DeleteFileResult>
+  deleteFile(options: DeleteFileOptions): void
 }
+
+/** A cloud asked for a feature its creator did not pass in. */
+const without = (api: string, option: string) => new CloudError(api, 'SDK_ERROR', `this cloud was created without { ${option} }`)
 
 /** Creates a cloud over `options.transport`. */
 export function createCloud(options: CloudOptions): Cloud {
@@ -80,7 +111,7 @@ export function createCloud(options: CloudOptions): Cloud {
     if (options.transport) return { transport: options.transport }
     if (!initial) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env }) first (with { endpoint } to use the emulator)')
     if (initial.endpoint) {
-      if (!options.connect) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'this cloud was created without { connect: connectHttp }, so it cannot use an endpoint')
+      if (!options.connect) throw without(api, 'connect: connectHttp')
       if (!connection) connection = options.connect(platform!, Object.assign({}, initial, { endpoint: initial.endpoint }))
       const key = env || ''
       if (!realtimes[key] && platform!.connectSocket && realtime) {
@@ -103,6 +134,18 @@ export function createCloud(options: CloudOptions): Cloud {
     return config
   }
 
+  /** Runs a storage call in the environment it names, settled as the caller asked. */
+  function files<K extends keyof StorageCalls>(api: string, call: Parameters<StorageCalls[K]>[1], name: K) {
+    return settle(call as Callbacks<unknown>, () => {
+      const { storage } = options
+      if (!storage) throw without(api, 'storage: storageCalls')
+      const env = (call && call.config && call.config.env) || (initial && initial.env)
+      const { transport, tokens } = route(api, env)
+      const context: StorageContext = { send: createRequester(transport, requestConfig(env, tokens)), platform: options.platform }
+      return (storage[name] as (context: StorageContext, call: unknown) => Promise<unknown>)(context, call)
+    })
+  }
+
   return {
     init(config = {}) {
       if (initial) return
@@ -122,11 +165,17 @@ export function createCloud(options: CloudOptions): Cloud {
       const { transport, tokens, watch } = route('cloud.database', env)
       return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch)
     },
-    callFunction<R>(options: CallFunctionOptions<R>) {
-      return settle(options, () => {
-        const env = (options && options.config && options.config.env) || (initial && initial.env)
+    uploadFile: (call: UploadFileOptions) => files('cloud.uploadFile', call, 'uploadFile') as Promise<UploadFileResult>,
+    downloadFile: (call: DownloadFileOptions) => files('cloud.downloadFile', call, 'downloadFile') as Promise<DownloadFileResult>,
+    getTempFileURL: (call: GetTempFileURLOptions) => files('cloud.getTempFileURL', call, 'getTempFileURL') as Promise<GetTempFileURLResult>,
+    deleteFile: (call: DeleteFileOptions) => files('cloud.deleteFile', call, 'deleteFile') as Promise<DeleteFileResult>,
+    callFunction<R>(call: CallFunctionOptions<R>) {
+      return settle(call, () => {
+        const { functions } = options
+        if (!functions) throw without('cloud.callFunction', 'functions: invokeFunction')
+        const env = (call && call.config && call.config.env) || (initial && initial.env)
         const { transport, tokens } = route('cloud.callFunction', env)
-        return invokeFunction(createRequester(transport, requestConfig(env, tokens)), options)
+        return functions(createRequester(transport, requestConfig(env, tokens)), call)
       }) as Promise<CallFunctionResult<R>>
     },
   }

@@ -10,9 +10,22 @@
  * const { data } = await db.collection('todos').where({ done: false, priority: _.gte(2) }).get()
  */
 export { createCloud, type Cloud, type CloudOptions, type InitConfig } from './cloud'
-export type { CallFunctionOptions, CallFunctionResult } from './functions/functions'
+export { invokeFunction, type CallFunctionOptions, type CallFunctionResult } from './functions/functions'
+export {
+  storageCalls,
+  type StorageCalls,
+  type UploadFileOptions,
+  type UploadFileResult,
+  type DownloadFileOptions,
+  type DownloadFileResult,
+  type GetTempFileURLOptions,
+  type GetTempFileURLResult,
+  type TempFileURL,
+  type DeleteFileOptions,
+  type DeleteFileResult,
+} from './storage/storage'
 export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
-export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers } from './platform'
+export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers, KeyValueStorage, NativeConnection, UploadOptions, DownloadOptions } from './platform'
 export { createRealtime, DEFAULT_TIMINGS, type RealtimeConfig, type RealtimeTimings } from './realtime/connection'
 export type { DocChange, RealtimeListener, Snapshot, WatchOptions, WatchRequest, WatchService, DataType, QueueType } from './protocol/realtime'
 export type { Transport } from './core/transport'

@@ -39,6 +39,20 @@ export interface Socket {
   close(code: number, reason: string): void
 }
 
+/** A multipart form POST of one local file (wx's `uploadFile`). */
+export interface UploadOptions {
+  url: string
+  filePath: string
+  /** The form field of the file. */
+  name: string
+  formData: Record<string, string>
+}
+
+/** A GET into a local temp file (wx's `downloadFile`). */
+export interface DownloadOptions {
+  url: string
+}
+
 /** Synchronous key-value storage that survives the app's restarts (wx's `getStorageSync` family). */
 export interface KeyValueStorage {
   get(key: string): string | undefined
@@ -63,6 +77,10 @@ export interface Platform {
   /** Calls `listener` when the app goes to the background (hosts suspend or kill its sockets there). */
   onAppHide?(listener: () => void): void
   storage?: KeyValueStorage
+  /** Uploads a local file (cloud storage's `uploadFile`). */
+  uploadFile?(options: UploadOptions): Promise<HttpResponse>
+  /** Downloads into a temp file (cloud storage's `downloadFile`). */
+  downloadFile?(options: DownloadOptions): Promise<{ statusCode: number; tempFilePath: string }>
   /**
    * The host's own cloud (wx.cloud, an Alipay cloud context): `cloud.init({ env })` without an endpoint
    * uses it. Returns undefined when the host has none (a browser, an H5 build).

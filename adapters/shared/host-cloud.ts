@@ -3,7 +3,7 @@
  * over a platform built on first use, so importing the entry where the host global is missing (a unit
  * test, server-side rendering) costs nothing until it is called.
  */
-import { CloudError, connectHttp, createCloud, createRealtime, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
+import { CloudError, connectHttp, createCloud, createRealtime, invokeFunction, storageCalls, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
 
 /** `new cloud.Cloud({ resourceEnv })`: another environment, ready after `await instance.init()`. */
 export interface CloudInstance {
@@ -29,7 +29,8 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
   let platform: Platform | undefined
   let cloud: Cloud | undefined
   let initial: InitConfig | undefined
-  const create = () => createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime })
+  const create = () =>
+    createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls })
   const main = () => cloud || (cloud = create())
 
   class Instance implements CloudInstance {
@@ -59,6 +60,11 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
       if (!initial) initial = Object.assign({}, config || {})
     },
     database: (config) => main().database(config),
+    callFunction: ((call: Parameters<Cloud['callFunction']>[0]) => main().callFunction(call)) as Cloud['callFunction'],
+    uploadFile: ((call: Parameters<Cloud['uploadFile']>[0]) => main().uploadFile(call)) as Cloud['uploadFile'],
+    downloadFile: ((call: Parameters<Cloud['downloadFile']>[0]) => main().downloadFile(call)) as Cloud['downloadFile'],
+    getTempFileURL: ((call: Parameters<Cloud['getTempFileURL']>[0]) => main().getTempFileURL(call)) as Cloud['getTempFileURL'],
+    deleteFile: ((call: Parameters<Cloud['deleteFile']>[0]) => main().deleteFile(call)) as Cloud['deleteFile'],
     Cloud: Instance,
   }
 }

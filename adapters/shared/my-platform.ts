@@ -3,14 +3,23 @@
  * `header`/`statusCode`, `{ error, errorMessage }` failures, `my.connectSocket({ multiple: true })` for a
  * SocketTask (without it Alipay drives one global socket), and `getStorageSync({ key })` → `{ data }`.
  */
-import type { HttpResponse, KeyValueStorage, Platform } from '../../src/platform'
-import { bindSocketTask, type WxSocketTask } from './wx-platform'
+import type { HttpResponse, KeyValueStorage, Platform, Socket, SocketHandlers } from '../../src/platform'
 
 /** An Alipay failure. */
 export interface MyFailure {
   error?: number
   errorMessage?: string
   errMsg?: string
+}
+
+/** Alipay's SocketTask: each event's payload sits under `data` (`IOnSocketTask*Data`, @mini-types/my). */
+export interface MySocketTask {
+  send(option: { data: string; fail?: (error: MyFailure) => void }): unknown
+  close(option: { code?: number; reason?: string }): unknown
+  onOpen(listener: (event: unknown) => void): unknown
+  onMessage(listener: (event: { data: { data: string | ArrayBuffer; isBuffer?: boolean } }) => void): unknown
+  onClose(listener: (event: { data?: { code?: number; reason?: string } }) => void): unknown
+  onError(listener: (event: MyFailure & { data?: unknown }) => void): unknown
 }
 
 /** The members of `my` mpcloud uses. */
@@ -34,6 +43,18 @@ export interface MyApi {
 }
 
 const describe = (error: MyFailure) => error.errorMessage || error.errMsg || `error ${String(error.error)}`
+
+function bindMySocketTask(task: MySocketTask, handlers: SocketHandlers): Socket {
+  task.onOpen(() => handlers.onOpen())
+  task.onMessage((event) => handlers.onMessage(String(event.data.data)))
+  // Alipay reports no close code: 1006 (abnormal) is what a client must assume.
+  task.onClose((event) => handlers.onClose((event.data && event.data.code) || 1006, (event.data && event.data.reason) || ''))
+  task.onError((event) => handlers.onError(describe(event)))
+  return {
+    send: (data) => task.send({ data, fail: (error) => handlers.onError(describe(error)) }),
+    close: (code, reason) => task.close({ code, reason }),
+  }
+}
 
 function myStorage(api: MyApi): KeyValueStorage | undefined {
   const { getStorageSync, setStorageSync, removeStorageSync } = api
@@ -70,9 +91,9 @@ export function myPlatform(api: MyApi, native?: Platform['native']): Platform {
   const { connectSocket, onAppShow, onAppHide } = api
   if (connectSocket) {
     platform.connectSocket = (url, handlers) => {
-      const task = connectSocket.call(api, { url, multiple: true, fail: (error) => handlers.onError(describe(error)) }) as WxSocketTask | undefined
+      const task = connectSocket.call(api, { url, multiple: true, fail: (error) => handlers.onError(describe(error)) }) as MySocketTask | undefined
       if (!task) throw new Error('my.connectSocket gave no SocketTask (base library 1.x: no multiple sockets)')
-      return bindSocketTask(task, handlers)
+      return bindMySocketTask(task, handlers)
     }
   }
   if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)
