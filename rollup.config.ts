@@ -13,12 +13,13 @@ const entries = {
   wx: 'adapters/wx/index.ts',
   my: 'adapters/my/index.ts',
   uni: 'adapters/uni/index.ts',
+  taro: 'adapters/taro/index.ts',
 }
 /** ES2015 is what every mini program host runs (no optional chaining, no `??`). */
 const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
-const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', /^@turf\//]
+const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', /^@turf\//, '@tarojs/taro']
 
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)
@@ -30,10 +31,11 @@ export default defineConfig([
     input: entries,
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', exports: 'named' },
+      // `interop: 'auto'`: Taro's CommonJS build may export itself or `{ default }`.
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', exports: 'named', interop: 'auto' },
     ],
-    // The Node adapter's socket library; nothing a mini program bundle reaches imports it.
-    external: ['ws', /^node:/],
+    // The Node adapter's socket library and Node built-ins, and Taro (a peer dependency of mpcloud/taro).
+    external: ['ws', /^node:/, '@tarojs/taro'],
     plugins: [es2015()],
     treeshake: { moduleSideEffects: false },
     onwarn: failOnCircular,

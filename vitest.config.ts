@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Taro is a peer dependency mpcloud/taro imports; tests give it the host fake (test/fakes/taro.ts).
+  resolve: { alias: { '@tarojs/taro': new URL('./test/fakes/taro-module.ts', import.meta.url).pathname } },
   test: {
     include: ['test/**/*.test.ts'],
     // Type tests: what must compile and what must not (`// @ts-expect-error`).

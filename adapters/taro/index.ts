@@ -1,0 +1,32 @@
+/**
+ * `mpcloud/taro`: `wx.cloud`'s API in a Taro app, over Taro's own request and socket. On weapp
+ * `cloud.init({ env })` uses WeChat's cloud (`Taro.cloud`); everywhere, `{ env, endpoint }` uses the
+ * emulator or a CloudBase endpoint.
+ *
+ * @example
+ * import cloud from 'mpcloud/taro'
+ * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
+ */
+import Taro from '@tarojs/taro'
+import { hostCloud } from '../shared/host-cloud'
+import { taroPlatform } from './platform'
+
+/**
+ * `process.env.TARO_ENV`, written in full: Taro's build replaces this exact expression (a destructured
+ * `process.env` is not replaced). Where nothing replaced it there is no `process`, hence the catch.
+ */
+export function taroEnv(): string | undefined {
+  let env: string | undefined
+  try {
+    // @ts-ignore `process` is Taro's build-time constant here, not Node's (no Node types in this build)
+    env = process.env.TARO_ENV
+  } catch {
+    env = undefined
+  }
+  return env || (Taro.getEnv ? Taro.getEnv().toLowerCase() : undefined)
+}
+
+export const cloud = hostCloud(() => taroPlatform(Taro))
+export default cloud
+export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'
+export * from '../../src/index'

@@ -1,0 +1,48 @@
+/**
+ * Taro's platform: wx conventions, except that `Taro.request` and `Taro.connectSocket` return Promises
+ * (the request's rejects even when callbacks are passed, so mpcloud uses the Promise and always catches).
+ */
+import type { Platform, Socket } from '../../src/platform'
+import { bindSocketTask, wxStorage } from '../shared/wx-platform'
+import type { TaroApi } from './taro-api'
+
+/** Taro passes the host's failure on: wx's `{ errMsg }` or Alipay's `{ errorMessage }`. */
+const describe = (error: { errMsg?: string; errorMessage?: string } | undefined, otherwise: string) => (error && (error.errMsg || error.errorMessage)) || otherwise
+
+export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platform {
+  const platform: Platform = {
+    request: ({ url, data, headers, timeout }) =>
+      Taro.request({ url, method: 'POST', data, header: headers, timeout }).then(
+        (result) => ({ statusCode: result.statusCode, data: result.data }),
+        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.request failed'))),
+      ),
+  }
+  const { connectSocket, onAppShow, onAppHide } = Taro
+  if (connectSocket) {
+    platform.connectSocket = (url, handlers) => {
+      // The task arrives later: a close() before it is replayed on it.
+      let socket: Socket | undefined
+      let closing: [number, string] | undefined
+      connectSocket.call(Taro, { url }).then(
+        (task) => {
+          socket = bindSocketTask(task, handlers)
+          if (closing) socket.close(closing[0], closing[1])
+        },
+        (error: { errMsg?: string; errorMessage?: string }) => handlers.onError(describe(error, 'Taro.connectSocket failed')),
+      )
+      return {
+        send: (text) => {
+          if (!socket) throw new Error('the socket is not open yet')
+          socket.send(text)
+        },
+        close: (code, reason) => (socket ? socket.close(code, reason) : (closing = [code, reason])),
+      }
+    }
+  }
+  if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(Taro, listener)
+  if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(Taro, listener)
+  const storage = wxStorage(Taro)
+  if (storage) platform.storage = storage
+  if (native) platform.native = native
+  return platform
+}
