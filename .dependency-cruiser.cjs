@@ -2,7 +2,7 @@
  * The import rules of ARCHITECTURE.md, enforced on every `npm test` (`npm run lint`).
  * Feature folders: database, realtime, storage, functions, auth.
  */
-const FEATURES = '(database|realtime|storage|functions|auth)'
+const FEATURES = '(database|realtime|storage|functions|auth|native)'
 
 module.exports = {
   forbidden: [

@@ -26,6 +26,26 @@ export {
 } from './storage/storage'
 export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
 export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers, KeyValueStorage, NativeConnection, UploadOptions, DownloadOptions } from './platform'
+export { createNativeTransport, createNativeWatch, codeOfErrCode, codeIn, readErrMsg, textOf } from './native/index'
+export type {
+  HostDatabaseFactory,
+  HostDatabase,
+  HostCollection,
+  HostQuery,
+  HostFilteredQuery,
+  HostDocument,
+  HostAggregate,
+  HostCommand,
+  HostGeo,
+  HostConstructor,
+  HostListener,
+  HostResult,
+  HostSnapshot,
+  HostWatchOptions,
+  HostDifferences,
+  HostFailure,
+  ErrMsgParts,
+} from './native/index'
 export { createRealtime, DEFAULT_TIMINGS, type RealtimeConfig, type RealtimeTimings } from './realtime/connection'
 export type { DocChange, RealtimeListener, Snapshot, WatchOptions, WatchRequest, WatchService, DataType, QueueType } from './protocol/realtime'
 export type { Transport } from './core/transport'

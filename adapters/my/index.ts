@@ -8,13 +8,14 @@
  */
 import { hostCloud } from '../shared/host-cloud'
 import { missingHost } from '../shared/host-global'
+import { myNative, type MyCloudLike } from '../shared/my-native'
 import { myPlatform, type MyApi } from '../shared/my-platform'
 
-declare const my: MyApi | undefined
+declare const my: (MyApi & { cloud?: MyCloudLike }) | undefined
 
 export const cloud = hostCloud(() => {
   if (typeof my === 'undefined') throw missingHost('mpcloud/my', 'my')
-  return myPlatform(my)
+  return myPlatform(my, myNative(my.cloud))
 })
 export default cloud
 export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'

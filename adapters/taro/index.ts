@@ -9,6 +9,8 @@
  */
 import Taro from '@tarojs/taro'
 import { hostCloud } from '../shared/host-cloud'
+import { myNative, type MyCloudLike } from '../shared/my-native'
+import { wxNative, type WxCloudLike } from '../shared/wx-native'
 import { taroPlatform } from './platform'
 
 /**
@@ -26,7 +28,12 @@ export function taroEnv(): string | undefined {
   return env || (Taro.getEnv ? Taro.getEnv().toLowerCase() : undefined)
 }
 
-export const cloud = hostCloud(() => taroPlatform(Taro))
+export const cloud = hostCloud(() => {
+  // On weapp Taro.cloud is wx.cloud; on Alipay it is my.cloud (Taro copies it over as it is).
+  const env = taroEnv()
+  const native = env === 'weapp' ? wxNative(Taro.cloud as WxCloudLike) : env === 'alipay' ? myNative(Taro.cloud as MyCloudLike) : undefined
+  return taroPlatform(Taro, native)
+})
 export default cloud
 export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'
 export * from '../../src/index'

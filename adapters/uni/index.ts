@@ -8,13 +8,37 @@
  */
 import { hostCloud } from '../shared/host-cloud'
 import { missingHost } from '../shared/host-global'
+import { myNative, type MyCloudLike } from '../shared/my-native'
+import { wxNative, type WxCloudLike } from '../shared/wx-native'
 import { wxPlatform, type WxLikeApi } from '../shared/wx-platform'
 
-declare const uni: WxLikeApi | undefined
+declare const uni: (WxLikeApi & { getSystemInfoSync?(): { uniPlatform?: string } }) | undefined
+// On mp-weixin and mp-alipay the host's own globals carry its cloud.
+declare const wx: { cloud?: WxCloudLike } | undefined
+declare const my: { cloud?: MyCloudLike } | undefined
+
+/**
+ * `process.env.UNI_PLATFORM`, written in full so uni's build replaces it; at run time (no `process` in a
+ * mini program) `uni.getSystemInfoSync().uniPlatform` says the same.
+ */
+export function uniPlatform(): string | undefined {
+  let platform: string | undefined
+  try {
+    // @ts-ignore `process` is uni's build-time constant here, not Node's (no Node types in this build)
+    platform = process.env.UNI_PLATFORM
+  } catch {
+    platform = undefined
+  }
+  const info = !platform && typeof uni !== 'undefined' && uni.getSystemInfoSync ? uni.getSystemInfoSync() : undefined
+  return platform || (info && info.uniPlatform)
+}
 
 export const cloud = hostCloud(() => {
   if (typeof uni === 'undefined') throw missingHost('mpcloud/uni', 'uni')
-  return wxPlatform(uni)
+  const platform = uniPlatform()
+  const native =
+    platform === 'mp-weixin' && typeof wx !== 'undefined' ? wxNative(wx.cloud) : platform === 'mp-alipay' && typeof my !== 'undefined' ? myNative(my.cloud) : undefined
+  return wxPlatform(uni, native)
 })
 export default cloud
 export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'

@@ -8,13 +8,14 @@
  */
 import { hostCloud } from '../shared/host-cloud'
 import { missingHost } from '../shared/host-global'
+import { wxNative, type WxCloudLike } from '../shared/wx-native'
 import { wxPlatform, type WxLikeApi } from '../shared/wx-platform'
 
-declare const wx: WxLikeApi | undefined
+declare const wx: (WxLikeApi & { cloud?: WxCloudLike }) | undefined
 
 export const cloud = hostCloud(() => {
   if (typeof wx === 'undefined') throw missingHost('mpcloud/wx', 'wx')
-  return wxPlatform(wx)
+  return wxPlatform(wx, wxNative(wx.cloud))
 })
 export default cloud
 export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'

@@ -13,7 +13,7 @@ export interface ScenarioTarget {
   database(): Promise<Database>
   stop(): Promise<void>
   /** Capabilities this host/mode lacks, each expected to fail with a clear CloudError. */
-  lacks?: ('watch' | 'aggregate.sort' | 'set')[]
+  lacks?: ('watch' | 'aggregate.sort' | 'add.batch')[]
 }
 
 const ids = (docs: { _id: string | number }[]) => docs.map((d) => d._id)
@@ -28,8 +28,13 @@ export function scenarios(name: string, setup: () => Promise<ScenarioTarget>): v
     beforeAll(async () => {
       target = await setup()
       db = await target.database()
-      const { _ids } = await db.collection('todos').add({ data: todos })
-      expect(_ids).toEqual(ids(todos))
+      if (lacks('add.batch')) {
+        await expect(db.collection('todos').add({ data: todos })).rejects.toMatchObject({ errMsg: expect.stringMatching(/collection.add:fail .*one document per add\(\)/) })
+        for (const todo of todos) expect((await db.collection('todos').add({ data: todo }))._id).toBe(todo._id)
+      } else {
+        const { _ids } = await db.collection('todos').add({ data: todos })
+        expect(_ids).toEqual(ids(todos))
+      }
     }, 30_000)
     afterAll(() => target && target.stop())
 

@@ -1,0 +1,27 @@
+/** mpcloud/uni on mp-alipay (detected at run time): native mode through Alipay's cloud context. */
+import { createMyCloud } from '../fakes/clouds'
+import { createMy } from '../fakes/my'
+import { createUni } from '../fakes/uni'
+import { nativeTarget } from './native-target'
+import { scenarios } from './scenarios'
+
+scenarios('uni (mp-alipay), native', () =>
+  nativeTarget({
+    global: 'uni',
+    fake: async (emulator) => {
+      const { uni, control } = createUni({ vue: 3, uniPlatform: 'mp-alipay' })
+      const my = createMy({ cloud: (await createMyCloud(emulator)) as never })
+      Object.assign(globalThis, { my: my.my })
+      return {
+        host: uni,
+        dispose: () => {
+          control.dispose()
+          my.control.dispose()
+          delete (globalThis as Record<string, unknown>).my
+        },
+      }
+    },
+    entry: () => import('../../adapters/uni/index'),
+    lacks: ['watch', 'aggregate.sort', 'add.batch'],
+  }),
+)
