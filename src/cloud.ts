@@ -5,7 +5,7 @@
 import { CloudError, invalidArgument } from './protocol/errors'
 import { createRequester, type RequestConfig, type TokenSource } from './core/request'
 import type { Transport } from './core/transport'
-import type { NativeConnection, Platform } from './platform'
+import type { NativeCalls, NativeConnection, Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
 import { Database, type DatabaseConfig } from './database/database'
 import type { RealtimeConfig } from './realtime/connection'
@@ -106,7 +106,7 @@ export function createCloud(options: CloudOptions): Cloud {
   const natives: Record<string, NativeConnection | undefined> = {}
 
   /** Where requests for `env` go: the given transport, the endpoint (with `init({ endpoint })`), or the host's cloud. */
-  function route(api: string, env: string | undefined): { transport: Transport; tokens?: TokenSource | undefined; watch?: WatchService | undefined } {
+  function route(api: string, env: string | undefined): { transport: Transport; tokens?: TokenSource | undefined; watch?: WatchService | undefined; calls?: NativeCalls | undefined } {
     const { platform, realtime } = options
     if (options.transport) return { transport: options.transport }
     if (!initial) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env }) first (with { endpoint } to use the emulator)')
@@ -134,16 +134,25 @@ export function createCloud(options: CloudOptions): Cloud {
     return config
   }
 
-  /** Runs a storage call in the environment it names, settled as the caller asked. */
-  function files<K extends keyof StorageCalls>(api: string, call: Parameters<StorageCalls[K]>[1], name: K) {
-    return settle(call as Callbacks<unknown>, () => {
-      const { storage } = options
-      if (!storage) throw without(api, 'storage: storageCalls')
+  /**
+   * Runs a function or file call in the environment it names, settled as the caller asked: on the host's
+   * own cloud when it has that call, else as protocol requests (`run`, when this cloud was given it).
+   */
+  function invoke(api: string, name: keyof NativeCalls, call: Callbacks<unknown> & { config?: { env?: string } }, run: ((context: StorageContext) => Promise<unknown>) | undefined, option: string) {
+    return settle(call, () => {
       const env = (call && call.config && call.config.env) || (initial && initial.env)
-      const { transport, tokens } = route(api, env)
-      const context: StorageContext = { send: createRequester(transport, requestConfig(env, tokens)), platform: options.platform }
-      return (storage[name] as (context: StorageContext, call: unknown) => Promise<unknown>)(context, call)
+      const target = route(api, env)
+      const own = target.calls && target.calls[name]
+      if (own) return own(api, call as Record<string, unknown>)
+      if (!run) throw without(api, option)
+      return run({ send: createRequester(target.transport, requestConfig(env, target.tokens)), platform: options.platform })
     })
+  }
+
+  function files<K extends keyof StorageCalls>(api: string, call: Parameters<StorageCalls[K]>[1], name: K) {
+    const { storage } = options
+    const run = storage && ((context: StorageContext) => (storage[name] as (context: StorageContext, call: unknown) => Promise<unknown>)(context, call))
+    return invoke(api, name, call as Callbacks<unknown>, run, 'storage: storageCalls')
   }
 
   return {
@@ -170,13 +179,9 @@ export function createCloud(options: CloudOptions): Cloud {
     getTempFileURL: (call: GetTempFileURLOptions) => files('cloud.getTempFileURL', call, 'getTempFileURL') as Promise<GetTempFileURLResult>,
     deleteFile: (call: DeleteFileOptions) => files('cloud.deleteFile', call, 'deleteFile') as Promise<DeleteFileResult>,
     callFunction<R>(call: CallFunctionOptions<R>) {
-      return settle(call, () => {
-        const { functions } = options
-        if (!functions) throw without('cloud.callFunction', 'functions: invokeFunction')
-        const env = (call && call.config && call.config.env) || (initial && initial.env)
-        const { transport, tokens } = route('cloud.callFunction', env)
-        return functions(createRequester(transport, requestConfig(env, tokens)), call)
-      }) as Promise<CallFunctionResult<R>>
+      const { functions } = options
+      const run = functions && ((context: StorageContext) => functions(context.send, call))
+      return invoke('cloud.callFunction', 'callFunction', call as Callbacks<unknown>, run, 'functions: invokeFunction') as Promise<CallFunctionResult<R>>
     },
   }
 }

@@ -25,7 +25,7 @@ export {
   type DeleteFileResult,
 } from './storage/storage'
 export { connectHttp, type Connection, type EndpointConfig } from './auth/connect'
-export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers, KeyValueStorage, NativeConnection, UploadOptions, DownloadOptions } from './platform'
+export type { Platform, HttpRequestOptions, HttpResponse, Socket, SocketHandlers, KeyValueStorage, NativeConnection, NativeCall, NativeCalls, UploadOptions, DownloadOptions } from './platform'
 export { createNativeTransport, createNativeWatch, codeOfErrCode, codeIn, readErrMsg, textOf } from './native/index'
 export type {
   HostDatabaseFactory,

@@ -64,6 +64,19 @@ export interface KeyValueStorage {
 export interface NativeConnection {
   transport: Transport
   watch?: WatchService
+  /** The host's own function and file calls: they do not travel as protocol requests on a host cloud. */
+  calls?: NativeCalls
+}
+
+/** One of them: wx's options in, wx's result out (with `errMsg: '<api>:ok'`), a `CloudError` on failure. */
+export type NativeCall = (api: string, options: Record<string, unknown>) => Promise<unknown>
+
+export interface NativeCalls {
+  callFunction?: NativeCall
+  uploadFile?: NativeCall
+  downloadFile?: NativeCall
+  getTempFileURL?: NativeCall
+  deleteFile?: NativeCall
 }
 
 /** What a host provides to mpcloud. */

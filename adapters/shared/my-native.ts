@@ -7,7 +7,8 @@
  * const ctx = my.cloud.createCloudContext({ env }); await ctx.init()
  * const transport = createNativeTransport(() => ctx.database(), myDifferences)
  */
-import { codeIn, createNativeTransport, textOf, type HostDatabase, type HostDifferences, type Platform, type ProtocolResponse } from '../../src/index'
+import { codeIn, createNativeTransport, textOf, type HostDatabase, type HostDifferences, type NativeCalls, type Platform, type ProtocolResponse } from '../../src/index'
+import { hostCall } from './host-calls'
 
 /**
  * Alipay's numeric failures (`{ error, errorMessage }`, @mini-types/alipay 3.0.14) and the closest
@@ -48,9 +49,41 @@ export const myDifferences: HostDifferences = {
   },
 }
 
+type ContextMethod = (options: Record<string, unknown>) => PromiseLike<unknown>
+
+/** An Alipay cloud context as far as the native connection uses it. */
+export interface MyCloudContext {
+  init(): PromiseLike<unknown>
+  database(): HostDatabase
+  callFunction?: ContextMethod
+  uploadFile?: ContextMethod
+  downloadFile?: ContextMethod
+  getTempFileURL?: ContextMethod
+  deleteFile?: ContextMethod
+}
+
 /** Alipay's `my.cloud` as far as the native connection uses it. */
 export interface MyCloudLike {
-  createCloudContext(options: { env: string }): { init(): PromiseLike<unknown>; database(): HostDatabase }
+  createCloudContext(options: { env: string }): MyCloudContext
+}
+
+/** Alipay's per-file outcome (`status` 'SUCCESS'/0 or a code, `resultMessage`) as wx's `status`/`errMsg`. */
+function fileOutcome(item: Record<string, unknown>): Record<string, unknown> {
+  const ok = item.status === 0 || item.status === 'SUCCESS' || item.status === undefined
+  return { status: ok ? 0 : -1, errMsg: ok ? 'ok' : String(item.resultMessage || item.status) }
+}
+
+const eachFile = (reshape: (item: Record<string, unknown>) => Record<string, unknown>) => (result: Record<string, unknown>) => ({
+  fileList: (Array.isArray(result.fileList) ? (result.fileList as Record<string, unknown>[]) : []).map(reshape),
+})
+
+/** Alipay's results in wx's shapes. */
+const RESHAPE: Record<keyof NativeCalls, (result: Record<string, unknown>) => Record<string, unknown>> = {
+  callFunction: (r) => ({ result: r.result, requestID: r.requestID }),
+  uploadFile: (r) => ({ fileID: r.fileID, statusCode: r.statusCode }),
+  downloadFile: (r) => ({ tempFilePath: r.tempFilePath, statusCode: r.statusCode }),
+  getTempFileURL: eachFile((item) => Object.assign({ fileID: item.fileID, tempFileURL: item.tempFileURL, maxAge: item.maxAge }, fileOutcome(item))),
+  deleteFile: eachFile((item) => Object.assign({ fileID: item.fileID }, fileOutcome(item))),
 }
 
 /**
@@ -64,11 +97,16 @@ export function myNative(cloud: MyCloudLike | undefined): Platform['native'] {
     const context = cloud.createCloudContext({ env })
     const ready = Promise.resolve(context.init())
     const inner = createNativeTransport(() => context.database(), myDifferences)
+    const calls: NativeCalls = {}
+    for (const name of Object.keys(RESHAPE) as (keyof NativeCalls)[]) {
+      const method = context[name]
+      if (method) calls[name] = hostCall(myDifferences, (options) => ready.then(() => method.call(context, options)), RESHAPE[name])
+    }
     // A failed init answers every request with its reason, as a CloudBase failure.
     const refused = (reason: unknown): ProtocolResponse => {
       const { code, message } = myDifferences.failure(reason)
       return { code, message }
     }
-    return { transport: { send: (request) => ready.then(() => inner.send(request), refused) } }
+    return { transport: { send: (request) => ready.then(() => inner.send(request), refused) }, calls }
   }
 }

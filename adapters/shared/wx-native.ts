@@ -7,7 +7,8 @@
  * const open = (env?: string) => wx.cloud.database(env ? { env } : {})
  * const native = { transport: createNativeTransport(open, wxDifferences), watch: createNativeWatch(open, wxDifferences) }
  */
-import { codeIn, codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, textOf, type HostDatabase, type HostDifferences, type Platform } from '../../src/index'
+import { codeIn, codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, textOf, type HostDatabase, type HostDifferences, type NativeCalls, type Platform } from '../../src/index'
+import { hostCall } from './host-calls'
 
 interface WxError {
   errCode?: unknown
@@ -52,11 +53,20 @@ export const wxDifferences: HostDifferences = {
   },
 }
 
+type CloudMethod = (options: Record<string, unknown>) => PromiseLike<unknown>
+
 /** `wx.cloud` as far as the native connection uses it. */
 export interface WxCloudLike {
   init(config: { env?: string }): unknown
   database(config?: { env?: string }): HostDatabase
+  callFunction?: CloudMethod
+  uploadFile?: CloudMethod
+  downloadFile?: CloudMethod
+  getTempFileURL?: CloudMethod
+  deleteFile?: CloudMethod
 }
+
+const CALLS = ['callFunction', 'uploadFile', 'downloadFile', 'getTempFileURL', 'deleteFile'] as const
 
 /**
  * The native side of a wx-style host (`wx.cloud`, `Taro.cloud` on weapp): `wx.cloud.init({ env })` once
@@ -71,6 +81,12 @@ export function wxNative(cloud: WxCloudLike | undefined): Platform['native'] {
       cloud.init(env ? { env } : {})
     }
     const open = (e: string | undefined) => cloud.database(e ? { env: e } : {})
-    return { transport: createNativeTransport(open, wxDifferences), watch: createNativeWatch(open, wxDifferences, env) }
+    // wx's own calls take wx's options and give wx's results: only errMsg and failures are ours.
+    const calls: NativeCalls = {}
+    for (const name of CALLS) {
+      const method = cloud[name]
+      if (method) calls[name] = hostCall(wxDifferences, (options) => method.call(cloud, env && !options.config ? Object.assign({ config: { env } }, options) : options))
+    }
+    return { transport: createNativeTransport(open, wxDifferences), watch: createNativeWatch(open, wxDifferences, env), calls }
   }
 }
