@@ -13,7 +13,7 @@ import { myPlatform, type MyApi } from '../shared/my-platform'
 
 declare const my: (MyApi & { cloud?: MyCloudLike }) | undefined
 
-export const cloud = hostCloud(() => {
+export const cloud = /*#__PURE__*/ hostCloud(() => {
   if (typeof my === 'undefined') throw missingHost('mpcloud/my', 'my')
   return myPlatform(my, myNative(my.cloud))
 })

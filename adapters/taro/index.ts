@@ -28,7 +28,7 @@ export function taroEnv(): string | undefined {
   return env || (Taro.getEnv ? Taro.getEnv().toLowerCase() : undefined)
 }
 
-export const cloud = hostCloud(() => {
+export const cloud = /*#__PURE__*/ hostCloud(() => {
   // On weapp Taro.cloud is wx.cloud; on Alipay it is my.cloud (Taro copies it over as it is).
   const env = taroEnv()
   const native = env === 'weapp' ? wxNative(Taro.cloud as WxCloudLike) : env === 'alipay' ? myNative(Taro.cloud as MyCloudLike) : undefined

@@ -33,7 +33,7 @@ export function uniPlatform(): string | undefined {
   return platform || (info && info.uniPlatform)
 }
 
-export const cloud = hostCloud(() => {
+export const cloud = /*#__PURE__*/ hostCloud(() => {
   if (typeof uni === 'undefined') throw missingHost('mpcloud/uni', 'uni')
   const platform = uniPlatform()
   const native =
