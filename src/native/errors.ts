@@ -4,6 +4,7 @@
  * native transport as over HTTP.
  */
 import { errCodeOf } from '../protocol/errors'
+import { REALTIME_ERRORS, REALTIME_PREFIX, realtimeErrorInfo } from '../protocol/realtime'
 import { isObjectLike } from '../internal/is'
 import type { HostDifferences, HostFailure } from './host'
 
@@ -52,34 +53,10 @@ const CLOUDBASE_CODES = [
 ]
 
 /**
- * wx's realtime listener errors, -402002 … -402011, in order: the codes mpcloud's own watch client uses
- * (`SDK_DATABASE_REALTIME_LISTENER_<name>`), so a native watch fails as an endpoint watch does.
- */
-const REALTIME = [
-  'INIT_WATCH_FAIL',
-  'RECONNECT_WATCH_FAIL',
-  'REBUILD_WATCH_FAIL',
-  'CLOSE_WATCH_FAIL',
-  'SERVER_ERROR_MSG',
-  'RECEIVE_INVALID_SERVER_DATA',
-  'WEBSOCKET_CONNECTION_ERROR',
-  'WEBSOCKET_CONNECTION_CLOSED',
-  'CHECK_LAST_FAIL',
-  'UNEXPECTED_FATAL_ERROR',
-]
-
-/** The name of a realtime listener failure (wx's -402002 … -402011). */
-export type RealtimeFailure = 'INIT_WATCH_FAIL' | 'SERVER_ERROR_MSG'
-
-/**
  * The code, errCode and description of a realtime listener failure, as mpcloud's own watch client
- * reports it (`src/realtime/errors.ts`), or undefined when `code` is not one.
+ * reports it, or undefined when `code` is not one.
  */
-export function realtimeCode(code: string): [errCode: number, description: string] | undefined {
-  const name = code.replace(/^SDK_DATABASE_REALTIME_LISTENER_/, '')
-  const index = name === code ? -1 : REALTIME.indexOf(name)
-  return index < 0 ? undefined : [-402002 - index, 'realtime listener ' + name.toLowerCase().replace(/_/g, ' ')]
-}
+export const realtimeCode = realtimeErrorInfo
 
 /**
  * The CloudBase string code of a wx `errCode` (the reverse of `errCodeOf`): `-502005` →
@@ -88,8 +65,8 @@ export function realtimeCode(code: string): [errCode: number, description: strin
  */
 export function codeOfErrCode(errCode: number): string | undefined {
   if (errCode === -1) return 'SDK_ERROR'
-  const realtime = REALTIME[-402002 - errCode]
-  if (realtime) return 'SDK_DATABASE_REALTIME_LISTENER_' + realtime
+  const realtime = REALTIME_ERRORS[-402002 - errCode]
+  if (realtime) return REALTIME_PREFIX + realtime
   for (const code of CLOUDBASE_CODES) if (errCodeOf(code) === errCode) return code
   return undefined
 }

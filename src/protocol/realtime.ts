@@ -1,6 +1,6 @@
 /**
- * The realtime watch contract (reference §6): the frames on the socket, the events the server sends, and
- * what `watch()` hands to its listener. Types only.
+ * The realtime watch contract (reference §6): the frames on the socket, the events the server sends, what
+ * `watch()` hands to its listener, and the watch's error codes.
  */
 import type { WireObject } from './codec'
 import type { OrderSpec } from './database'
@@ -99,3 +99,32 @@ export interface RealtimeListener {
 
 /** How database queries reach the watch client (`cloud.ts` provides it: features never import each other). */
 export type WatchService = (api: string, request: WatchRequest, options: WatchOptions<unknown>) => RealtimeListener
+
+/** The watch's error names, `SDK_DATABASE_REALTIME_LISTENER_<name>`: wx's -402002…-402011 in this order. */
+export const REALTIME_ERRORS = [
+  'INIT_WATCH_FAIL',
+  'RECONNECT_WATCH_FAIL',
+  'REBUILD_WATCH_FAIL',
+  'CLOSE_WATCH_FAIL',
+  'SERVER_ERROR_MSG',
+  'RECEIVE_INVALID_SERVER_DATA',
+  'WEBSOCKET_CONNECTION_ERROR',
+  'WEBSOCKET_CONNECTION_CLOSED',
+  'CHECK_LAST_FAIL',
+  'UNEXPECTED_FATAL_ERROR',
+] as const
+
+export type RealtimeErrorName = (typeof REALTIME_ERRORS)[number]
+
+/** The full code of a watch error name. */
+export const REALTIME_PREFIX = 'SDK_DATABASE_REALTIME_LISTENER_'
+
+/**
+ * The wx errCode and description of a watch error code (`SDK_DATABASE_REALTIME_LISTENER_INIT_WATCH_FAIL`
+ * → -402002, 'realtime listener init watch fail'), or undefined for another code.
+ */
+export function realtimeErrorInfo(code: string): [errCode: number, description: string] | undefined {
+  const name = code.indexOf(REALTIME_PREFIX) === 0 ? code.slice(REALTIME_PREFIX.length) : ''
+  const index = (REALTIME_ERRORS as readonly string[]).indexOf(name)
+  return index < 0 ? undefined : [-402002 - index, 'realtime listener ' + name.toLowerCase().replace(/_/g, ' ')]
+}
