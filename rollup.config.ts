@@ -19,7 +19,7 @@ const entries = {
 const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
-const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', /^@turf\//, '@tarojs/taro']
+const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', 'busboy', /^@turf\//, '@tarojs/taro']
 
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `mpcloud emulator [--port 9000] [--data .mpcloud] [--env demo-env] [--collection name ...]`
+ * `mpcloud emulator [--port 9000] [--data .mpcloud] [--functions cloudfunctions] [--env demo-env] [--collection name ...]`
  * Runs the local cloud until interrupted, logging one line per request.
  */
 import { parseArgs } from 'node:util'
 import { startEmulator } from './index'
 
-const USAGE = 'usage: mpcloud emulator [--port 9000] [--data DIR] [--env ID] [--collection NAME ...] [--quiet]'
+const USAGE =
+  'usage: mpcloud emulator [--port 9000] [--data DIR] [--functions DIR] [--function-timeout MS] [--max-upload-mb N] [--env ID] [--collection NAME ...] [--quiet]'
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
@@ -20,6 +21,9 @@ export async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '9000' },
       data: { type: 'string' },
+      functions: { type: 'string' },
+      'function-timeout': { type: 'string' },
+      'max-upload-mb': { type: 'string' },
       env: { type: 'string', default: 'demo-env' },
       collection: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
@@ -27,14 +31,24 @@ export async function main(argv: string[]): Promise<void> {
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`)
+  const timeout = values['function-timeout'] === undefined ? undefined : Number(values['function-timeout'])
+  if (timeout !== undefined && !(timeout > 0)) throw new Error(`--function-timeout must be a positive number of ms, got ${values['function-timeout']}`)
+  const uploadMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb'])
+  if (uploadMb !== undefined && !(uploadMb > 0)) throw new Error(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`)
   const emulator = await startEmulator({
     port,
     env: values.env,
     collections: values.collection,
     ...(values.data ? { dataDir: values.data } : {}),
+    ...(values.functions ? { functions: values.functions } : {}),
+    ...(timeout !== undefined ? { functionTimeout: timeout } : {}),
+    ...(uploadMb !== undefined ? { maxUploadBytes: Math.floor(uploadMb * 1024 * 1024) } : {}),
     log: values.quiet ? undefined : (line) => console.log(`[mpcloud] ${new Date().toISOString()} ${line}`),
   })
-  console.log(`mpcloud emulator: env ${emulator.env} at ${emulator.url}${values.data ? ` (data in ${values.data})` : ' (in memory)'}`)
+  console.log(
+    `mpcloud emulator: env ${emulator.env} at ${emulator.url}${values.data ? ` (data in ${values.data})` : ' (in memory)'}` +
+      (values.functions ? `, functions from ${values.functions}` : ''),
+  )
   const stop = () => {
     emulator.stop().then(() => process.exit(0))
   }

@@ -13,10 +13,12 @@ import { join } from 'node:path'
 import { oauthFailure, oauthRoutes } from './auth/actions'
 import { createTokens, loadSecret } from './auth/tokens'
 import { createEmulatorServer, type Route } from './http/server'
-import { createWebHandler } from './http/web'
+import { createWebHandler, requestOrigin } from './http/web'
 import { handleAdmin } from './database/admin-actions'
 import { Transactions } from './database/transactions'
+import { createFunctions } from './functions/service'
 import { attachRealtime } from './realtime/server'
+import { createStorage } from './storage/service'
 import { Store } from './store/store'
 
 export interface EmulatorOptions {
@@ -30,8 +32,17 @@ export interface EmulatorOptions {
   env?: string
   /** Collections to create at start when missing. */
   collections?: string[]
-  /** Receives one line per request (default: silent). */
+  /** Receives one line per request, and cloud functions' console output (default: silent). */
   log?: (line: string) => void
+  /**
+   * The cloud functions folder: each function is `<functions>/<name>/index.js` (CommonJS or ESM) exporting
+   * `main(event, context)`. Each call runs in its own worker thread; without this option no function is served.
+   */
+  functions?: string
+  /** How long a function may run, in ms, before its call fails and its worker is ended (default 3000, CloudBase's). */
+  functionTimeout?: number
+  /** The largest file a storage upload may carry, in bytes (default 50 MB; JSON requests stay at 10 MB). */
+  maxUploadBytes?: number
 }
 
 export interface RunningEmulator {
@@ -55,16 +66,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     mkdirSync(options.dataDir, { recursive: true })
     file = join(options.dataDir, `${env}.sqlite`)
   }
+  const log = options.log || (() => {})
+  const secret = loadSecret(options.dataDir)
+  let wsUrl = ''
+  let url = ''
+  // Functions and storage check their options first: a bad one fails the start before the store opens.
+  const functions = createFunctions({
+    env,
+    url: () => url,
+    log,
+    ...(options.functions !== undefined ? { dir: options.functions } : {}),
+    ...(options.functionTimeout !== undefined ? { timeoutMs: options.functionTimeout } : {}),
+  })
+  const storage = createStorage({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
   const store = new Store(file)
   for (const name of options.collections || []) store.createCollection(name)
-  const log = options.log || (() => {})
-  const tokens = createTokens(loadSecret(options.dataDir))
+  const tokens = createTokens(secret)
   const transactions = new Transactions(store)
-  let wsUrl = ''
-  const web = createWebHandler({ env, store, tokens, transactions, wsUrl: () => wsUrl })
+  const services = Object.assign({}, storage.actions, functions.actions)
+  const web = createWebHandler({ env, store, tokens, transactions, wsUrl: () => wsUrl, services, url: () => url })
   const routes: Record<string, Route> = {
     '/web': { method: 'POST', handle: web },
-    '/admin': { method: 'POST', handle: (body) => handleAdmin({ env, store, transactions }, body) },
+    '/admin': { method: 'POST', handle: (body, _bearer, req) => handleAdmin({ env, store, transactions, services }, body, { origin: requestOrigin(req, url) }) },
   }
   for (const [path, handle] of Object.entries(oauthRoutes(tokens))) {
     routes[path] = {
@@ -73,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       failure: oauthFailure,
     }
   }
-  const server = createEmulatorServer(routes, log)
+  const server = createEmulatorServer(routes, log, storage.routes)
   const closeRealtime = attachRealtime(server, { env, store, tokens, log })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -81,8 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   })
   const { address, port } = server.address() as AddressInfo
   wsUrl = `ws://${address}:${port}/ws`
+  url = `http://${address}:${port}`
   return {
-    url: `http://${address}:${port}`,
+    url,
     env,
     createTicket(openid) {
       if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)
@@ -91,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stop: () =>
       new Promise<void>((resolve) => {
         closeRealtime()
+        functions.stop().catch((error: unknown) => log(`stopping functions: ${String(error)}`))
         server.close(() => {
           store.close()
           resolve()

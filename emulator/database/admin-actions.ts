@@ -5,6 +5,7 @@
  * SDKs sign with the environment's secret: they act as the administrator (no `_openid` stamped).
  */
 import { EmulatorError, invalidParam } from '../errors'
+import type { Caller, ServiceAction } from '../http/web'
 import { parseEJSON, parseEJSONObject, toEJSON } from '../query/ejson'
 import type { Store } from '../store/store'
 import { collectionParam, flag, integerParam, limitParam, pipelineParam } from './actions'
@@ -19,6 +20,8 @@ export interface AdminContext {
   env: string
   store: Store
   transactions: Transactions
+  /** The other services' actions (`functions.invokeFunction`, `storage.*`), answered for the administrator. */
+  services?: Record<string, ServiceAction>
 }
 
 const workspace = (ctx: AdminContext, body: Body): Workspace =>
@@ -92,8 +95,8 @@ const ADMIN_ACTIONS: Record<string, (ctx: AdminContext, body: Body, now: number)
   'database.addCollection': (ctx, body) => (op.addCollection(ctx.store, body.collectionName), { data: {} }),
 }
 
-/** Answers one `/admin` request body. */
-export function handleAdmin(ctx: AdminContext, body: unknown): Body {
+/** Answers one `/admin` request body; `caller` says where it came from (no user: the server SDKs are the administrator). */
+export function handleAdmin(ctx: AdminContext, body: unknown, caller: Caller = { origin: '' }): Body | Promise<Body> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidParam('the request body must be a JSON object')
   const request = body as Body
   if (typeof request.action !== 'string') throw invalidParam('action is required')
@@ -103,6 +106,7 @@ export function handleAdmin(ctx: AdminContext, body: unknown): Body {
   const action = request.action
   const own = (table: object) => Object.prototype.hasOwnProperty.call(table, action)
   if (own(ADMIN_ACTIONS)) return ADMIN_ACTIONS[action]!(ctx, request, Date.now())
+  if (ctx.services && own(ctx.services)) return ctx.services[action]!(request, caller)
   // start/commit/abort are the same actions as the client's.
   if (/^database\.(start|commit|abort)Transaction$/.test(action) && own(TRANSACTION_ACTIONS)) {
     return TRANSACTION_ACTIONS[action]!({ store: ctx.store, transactions: ctx.transactions }, request)

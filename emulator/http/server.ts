@@ -12,10 +12,22 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024
 /** One endpoint. */
 export interface Route {
   method: 'GET' | 'POST'
-  /** Takes the parsed body (`{}` for GET) and the bearer token if any; returns the success body. */
-  handle(body: unknown, bearer: string | undefined): Record<string, unknown>
+  /**
+   * Takes the parsed body (`{}` for GET), the bearer token if any and the request (for its headers); returns
+   * the success body, or a promise of it (cloud functions answer later).
+   */
+  handle(body: unknown, bearer: string | undefined, req: IncomingMessage): Record<string, unknown> | Promise<Record<string, unknown>>
   /** How failures look here; default: CloudBase's `{ code, message, requestId }`. */
   failure?(error: EmulatorError): { status: number; body: Record<string, unknown> }
+}
+
+/**
+ * Paths under `prefix` answered by hand, not as JSON (storage uploads and downloads): the handler writes
+ * the response itself and resolves the outcome to log. A rejection gets a 500 if nothing was sent yet.
+ */
+export interface RawRoute {
+  prefix: string
+  handle(req: IncomingMessage, res: ServerResponse): Promise<string>
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -42,7 +54,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Creates the server over `routes` (path → route); `log` receives one line per request. */
-export function createEmulatorServer(routes: Record<string, Route>, log: (line: string) => void): Server {
+export function createEmulatorServer(routes: Record<string, Route>, log: (line: string) => void, raw: RawRoute[] = []): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint()
     const requestId = randomBytes(8).toString('hex')
@@ -57,9 +69,22 @@ export function createEmulatorServer(routes: Record<string, Route>, log: (line: 
       res.writeHead(204, {
         'access-control-allow-origin': '*',
         'access-control-allow-headers': '*',
-        'access-control-allow-methods': 'POST, GET, OPTIONS',
+        'access-control-allow-methods': 'POST, GET, PUT, HEAD, OPTIONS',
       })
       return res.end()
+    }
+    const rawRoute = raw.find((r) => path.startsWith(r.prefix))
+    if (rawRoute) {
+      rawRoute
+        .handle(req, res)
+        .catch((error: unknown) => {
+          log(`internal error: ${error instanceof Error ? error.stack : String(error)}`)
+          if (!res.headersSent) send(res, 500, { code: 'SYS_ERR', message: 'internal emulator error', requestId })
+          else res.destroy()
+          return 'SYS_ERR'
+        })
+        .then((outcome) => log(`${req.method} ${path} - ${outcome} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}ms`))
+      return
     }
     const route = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
     if (!route || req.method !== route.method) {
@@ -78,8 +103,9 @@ export function createEmulatorServer(routes: Record<string, Route>, log: (line: 
         if (body && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string') {
           action = (body as { action: string }).action
         }
-        finish(200, Object.assign({ requestId }, route.handle(body, bearer)), 'ok')
+        return route.handle(body, bearer, req)
       })
+      .then((answer) => finish(200, Object.assign({ requestId }, answer), 'ok'))
       .catch((error: unknown) => {
         if (error instanceof EmulatorError) {
           const failure = route.failure ? route.failure(error) : { status: error.status, body: { code: error.code, message: error.message } }

@@ -2,6 +2,7 @@
  * `/web`: the client classic dialect A (reference §1.1). Dispatches `action` to its handler and wraps
  * the result as CloudBase does: `{ requestId, data }`, or `{ code, message, requestId }`.
  */
+import type { IncomingMessage } from 'node:http'
 import { webAuthActions } from '../auth/actions'
 import type { Tokens } from '../auth/tokens'
 import * as database from '../database/actions'
@@ -26,6 +27,23 @@ export const WEB_ACTIONS: Record<string, Handler> = {
   'database.dropIndex': database.dropIndex,
 }
 
+/** Who sends a request to a service action: the signed-in user (none on `/admin`), and the emulator's URL as they reach it. */
+export interface Caller {
+  /** The user's openid on `/web`; undefined on `/admin`, where the server SDKs act as the administrator. */
+  openid?: string
+  /** `http://<host>` from the request's Host header: the base of the URLs handed back (uploads, downloads). */
+  origin: string
+}
+
+/** An action of a service beside the database (functions, storage): returns the whole answer (`{ data }`). */
+export type ServiceAction = (request: Record<string, unknown>, caller: Caller) => Record<string, unknown> | Promise<Record<string, unknown>>
+
+/** `http://<host>` as the client addressed the emulator, or `fallback` without a Host header. */
+export function requestOrigin(req: IncomingMessage | undefined, fallback: string): string {
+  const host = req && req.headers.host
+  return host && /^[\w.:[\]-]+$/.test(host) ? `http://${host}` : fallback
+}
+
 /** What `/web` serves: one env's store and its tokens. */
 export interface WebContext {
   env: string
@@ -35,22 +53,29 @@ export interface WebContext {
   transactions: Transactions
   /** The realtime endpoint, known once the server listens (`ws://127.0.0.1:<port>/ws`). */
   wsUrl: () => string
+  /** Signed-in actions of the other services (`functions.*`, `storage.*`), by action name. */
+  services?: Record<string, ServiceAction>
+  /** The emulator's own URL (`http://127.0.0.1:<port>`), for requests without a Host header. */
+  url?: () => string
 }
 
 /**
  * Answers one `/web` request body (already parsed JSON). Every action but sign-in needs a valid
  * `access_token`; its user is the caller (`_openid` of what it adds).
  */
-export function createWebHandler(web: WebContext): (body: unknown) => Record<string, unknown> {
+export function createWebHandler(
+  web: WebContext,
+): (body: unknown, bearer?: string, req?: IncomingMessage) => Record<string, unknown> | Promise<Record<string, unknown>> {
   const auth = webAuthActions(web.tokens)
-  return (body) => handleWeb(web, auth, body)
+  return (body, _bearer, req) => handleWeb(web, auth, body, req)
 }
 
 function handleWeb(
   web: WebContext,
   auth: Record<string, (body: Record<string, unknown>) => unknown>,
   body: unknown,
-): Record<string, unknown> {
+  req: IncomingMessage | undefined,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidParam('the request body must be a JSON object')
   const request = body as Record<string, unknown>
   if (typeof request.action !== 'string') throw invalidParam('action is required')
@@ -63,10 +88,12 @@ function handleWeb(
   }
   const handler = own(WEB_ACTIONS, request.action) ? WEB_ACTIONS[request.action] : undefined
   const transactional = own(TRANSACTION_ACTIONS, request.action) ? TRANSACTION_ACTIONS[request.action] : undefined
-  if (!handler && !transactional && request.action !== 'auth.wsWebSign') {
+  const service = web.services && own(web.services, request.action) ? web.services[request.action] : undefined
+  if (!handler && !transactional && !service && request.action !== 'auth.wsWebSign') {
     throw new EmulatorError('INVALID_ACTION', `unknown action ${request.action}`)
   }
   const { sub, scope } = web.tokens.verify(request.access_token, 'access')
+  if (service) return service(request, { openid: sub, origin: requestOrigin(req, web.url ? web.url() : '') })
   if (request.action === 'auth.wsWebSign') {
     // The sign is a fresh access token of the caller: LOGIN on the socket proves the same identity.
     return { data: { signStr: web.tokens.issue(sub, 'access', scope), wsUrl: web.wsUrl(), secretVersion: 1, envId: web.env } }

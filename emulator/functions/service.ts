@@ -1,0 +1,128 @@
+/**
+ * Cloud functions (reference §8): `functions.invokeFunction` on `/web` (a signed-in user calls) and on
+ * `/admin` (wx-server-sdk's and node-sdk's `callFunction`). A function is `<dir>/<name>/index.js`
+ * exporting `main(event, context)`, as in a CloudBase project's `cloudfunctions/` folder.
+ *
+ * The function sees what CloudBase gives it: `event` is the caller's data plus `userInfo: { appId, openId }`
+ * for a client call; the environment carries `WX_CONTEXT_KEYS`/`WX_OPENID`/`WX_APPID`/`TCB_ENV`, which
+ * wx-server-sdk's `getWXContext()` reads, and `TCB_CONTEXT_CNFG`'s URL points the function's own
+ * wx-server-sdk or node-sdk at this emulator's `/admin`.
+ */
+import { randomUUID } from 'node:crypto'
+import { existsSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { EmulatorError, invalidParam } from '../errors'
+import type { Caller, ServiceAction } from '../http/web'
+import { Runner, type Outcome } from './runner'
+
+/** CloudBase's default function timeout. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 3000
+
+/** The mini program appId a client call carries in the emulator (`event.userInfo.appId`, `getWXContext().APPID`). */
+export const EMULATOR_APPID = 'wx00000000emulator'
+
+/** Letters, digits, `_` and `-`, as CloudBase function names: never a path. */
+const FUNCTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,59}$/
+
+export interface FunctionsOptions {
+  env: string
+  /** The folder of functions; without it every call says no function is served. */
+  dir?: string
+  timeoutMs?: number
+  /** The emulator's own URL (`http://127.0.0.1:<port>`), known once it listens. */
+  url: () => string
+  log: (line: string) => void
+}
+
+export interface FunctionsService {
+  actions: Record<string, ServiceAction>
+  /** Ends the invocations still running. */
+  stop(): Promise<void>
+}
+
+export function createFunctions(options: FunctionsOptions): FunctionsService {
+  const timeoutMs = options.timeoutMs === undefined ? DEFAULT_FUNCTION_TIMEOUT_MS : options.timeoutMs
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`the function timeout must be a positive number of milliseconds, got ${timeoutMs}`)
+  const dir = options.dir === undefined ? undefined : resolve(options.dir)
+  if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new Error(`the functions folder ${dir} does not exist`)
+  const runner = new Runner()
+
+  const invoke: ServiceAction = async (request, caller) => {
+    const name = request.function_name
+    if (typeof name !== 'string' || !name) throw invalidParam('function_name is required')
+    if (!FUNCTION_NAME.test(name)) throw invalidParam(`function_name ${JSON.stringify(name)} is not a function name (letters, digits, "_" and "-", at most 60)`)
+    if (dir === undefined) {
+      throw new EmulatorError('FUNCTIONS_REQUEST_FAIL', `function "${name}" not found: this emulator serves no functions (start it with functions: '<dir>' or --functions DIR)`)
+    }
+    const file = join(dir, name, 'index.js')
+    if (!existsSync(file)) throw new EmulatorError('FUNCTIONS_REQUEST_FAIL', `function "${name}" not found: there is no ${name}/index.js in ${dir}`)
+    const event = eventOf(request.request_data, caller)
+    const requestId = randomUUID()
+    const env = environment(options, name, caller)
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: timeoutMs,
+      request_id: requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: options.env,
+      environment: JSON.stringify(pick(env, ['WX_CONTEXT_KEYS', 'WX_OPENID', 'WX_APPID', 'TCB_ENV', 'TCB_SOURCE', 'SCF_NAMESPACE', 'TCB_CONTEXT_CNFG'])),
+    }
+    const outcome = await runner.run({ name, file, event, context, env, timeoutMs, log: options.log })
+    if (!outcome.ok) throw failure(name, outcome, options.log)
+    // With `parse: true` (js-sdk's option) the server hands back the value itself, not its JSON text.
+    return { data: { response_data: request.parse === true ? (JSON.parse(outcome.json) as unknown) : outcome.json } }
+  }
+
+  return { actions: { 'functions.invokeFunction': invoke }, stop: () => runner.stop() }
+}
+
+/** The caller's data (`request_data`, JSON text or '') as the function's event, with the caller's identity. */
+function eventOf(requestData: unknown, caller: Caller): unknown {
+  if (requestData !== undefined && typeof requestData !== 'string') throw invalidParam('request_data must be the JSON text of the data')
+  let data: unknown = {}
+  if (requestData) {
+    try {
+      data = JSON.parse(requestData)
+    } catch {
+      throw invalidParam('request_data is not valid JSON')
+    }
+  }
+  if (caller.openid === undefined || !data || typeof data !== 'object' || Array.isArray(data)) return data
+  // CloudBase sets userInfo itself: a caller cannot pass someone else's.
+  return Object.assign({}, data, { userInfo: { appId: EMULATOR_APPID, openId: caller.openid } })
+}
+
+/** The function's `process.env`: the emulator's, minus any CloudBase context of its own, plus the caller's. */
+function environment(options: FunctionsOptions, name: string, caller: Caller): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(WX_|TCB_|SCF_|TENCENTCLOUD_)/.test(key)) env[key] = value
+  }
+  Object.assign(env, {
+    TCB_ENV: options.env,
+    SCF_NAMESPACE: options.env,
+    SCF_FUNCTIONNAME: name,
+    // The function's own server SDK signs its calls to this emulator (which does not check the signature).
+    TENCENTCLOUD_SECRETID: 'mpcloud-emulator',
+    TENCENTCLOUD_SECRETKEY: 'mpcloud-emulator',
+    // node-sdk's "server inject URL" (utils/tcbcontext.ts): where wx-server-sdk inside the function sends its requests.
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${options.url()}/admin` }),
+  })
+  // The keys are always listed (getWXContext() then gives at least ENV); their values only for a user's call.
+  env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID'
+  if (caller.openid !== undefined) Object.assign(env, { WX_OPENID: caller.openid, WX_APPID: EMULATOR_APPID, TCB_SOURCE: 'wx_client' })
+  return env
+}
+
+function pick(env: Record<string, string>, keys: string[]): Record<string, string> {
+  const picked: Record<string, string> = {}
+  for (const key of keys) if (env[key] !== undefined) picked[key] = env[key]!
+  return picked
+}
+
+function failure(name: string, outcome: Exclude<Outcome, { ok: true }>, log: (line: string) => void): EmulatorError {
+  log(`function ${name} failed (${outcome.reason}): ${outcome.stack || outcome.message}`)
+  return new EmulatorError('FUNCTIONS_EXECUTE_FAIL', outcome.message)
+}

@@ -1,0 +1,256 @@
+/**
+ * The official clients' cloud functions and storage against the emulator, over real HTTP:
+ * - @cloudbase/js-sdk 3.7.0 in classic mode (`/web`, J27–J31): callFunction, uploadFile (PUT and POST),
+ *   getTempFileURL, downloadFile, deleteFile. js-sdk hands the bytes to its platform adapter's
+ *   `upload`/`download`, which the shared test adapter leaves out: the Node piece is written here.
+ * - wx-server-sdk 4.0.2 (`/admin`, W13–W17): callFunction, uploadFile, getTempFileURL, downloadFile, deleteFile.
+ * - a function that itself uses wx-server-sdk (database, storage, getWXContext), called by a js-sdk user:
+ *   the function's SDK finds the emulator through the environment CloudBase would give it.
+ * Expected values come from the test's own inputs.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CloudbaseAdapter, SDKAdapterInterface } from '@cloudbase/adapter-interface'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
+
+const require = createRequire(import.meta.url)
+const WX_SERVER_SDK = require.resolve('wx-server-sdk')
+// wx-server-sdk is CommonJS and keeps one configured instance: one per test file.
+const cloud = require('wx-server-sdk') as any
+
+let dir: string
+let emulator: RunningEmulator
+let app: any
+let uid: string
+
+/** What js-sdk gives the adapter's `upload`: the COS URL, the file (a path in Node), the method, headers or form fields. */
+interface UploadOptions {
+  url: string
+  file?: string
+  fileContent?: Uint8Array | Blob
+  name: string
+  method?: string
+  headers?: Record<string, unknown>
+  data?: Record<string, unknown>
+}
+
+const defined = (record: Record<string, unknown> = {}) =>
+  Object.fromEntries(Object.entries(record).filter(([key, value]) => value !== undefined && key !== 'undefined').map(([key, value]) => [key, String(value)]))
+
+/**
+ * The emulator adapter plus what js-sdk needs for files in Node: `upload` sends the file's bytes with PUT
+ * (headers) or POST (a multipart form whose last field is `file`, as COS wants), `download` GETs the URL
+ * and writes `tempFilePath` when given.
+ */
+function adapterWithFiles(endpoint: string): CloudbaseAdapter {
+  const base = emulatorAdapter(endpoint)
+  return {
+    ...base,
+    genAdapter(options?: unknown) {
+      const platform = (base.genAdapter as (options?: unknown) => SDKAdapterInterface)(options)
+      const Base = platform.reqClass as unknown as new (config: unknown) => object
+      class WithFiles extends Base {
+        async upload({ url, file, fileContent, name, method, headers, data }: UploadOptions) {
+          const bytes = typeof file === 'string' ? new Uint8Array(readFileSync(file)) : fileContent instanceof Blob ? new Uint8Array(await fileContent.arrayBuffer()) : fileContent
+          if (!bytes) throw new Error('nothing to upload: neither filePath nor fileContent')
+          let response: Response
+          if ((method || 'put').toLowerCase() === 'post') {
+            const form = new FormData()
+            for (const [key, value] of Object.entries(defined(data))) form.append(key, value)
+            form.append('file', new Blob([bytes]), name.split('/').pop())
+            response = await fetch(url, { method: 'POST', headers: defined(headers), body: form })
+          } else {
+            response = await fetch(url, { method: 'PUT', headers: defined(headers), body: bytes })
+          }
+          return { statusCode: response.status, status: response.status, data: await response.text(), header: Object.fromEntries(response.headers) }
+        }
+        async download({ url, tempFilePath }: { url: string; tempFilePath?: string }) {
+          const response = await fetch(url)
+          const data = Buffer.from(await response.arrayBuffer())
+          if (tempFilePath && response.ok) writeFileSync(tempFilePath, data)
+          return { statusCode: response.status, tempFilePath: tempFilePath || url, data }
+        }
+      }
+      return { ...platform, reqClass: WithFiles as unknown as SDKAdapterInterface['reqClass'] }
+    },
+  }
+}
+
+function writeFunction(name: string, source: string): void {
+  mkdirSync(join(dir, name), { recursive: true })
+  writeFileSync(join(dir, name, 'index.js'), source)
+}
+
+/** The fileID the reference's §7.1 rule gives. */
+const fileIdOf = (path: string) => `cloud://${emulator.env}.${Buffer.from(emulator.env.slice(0, 2)).toString('hex')}-${emulator.env}-1250000000/${path}`
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mpcloud-interop-'))
+  writeFunction('sum', `exports.main = async (event) => ({ sum: event.a + event.b, openId: event.userInfo ? event.userInfo.openId : null })`)
+  writeFunction('boom', `exports.main = async () => { throw new Error('boom from the function') }`)
+  writeFunction('text', `exports.main = () => 'plain text, not JSON'`)
+  writeFunction(
+    'note',
+    `const cloud = require(${JSON.stringify(WX_SERVER_SDK)})
+    cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+    exports.main = async (event) => {
+      const { OPENID } = cloud.getWXContext()
+      const db = cloud.database()
+      const { _id } = await db.collection('notes').add({ data: { text: event.text, owner: OPENID } })
+      const { fileID } = await cloud.uploadFile({ cloudPath: 'notes/' + _id + '.txt', fileContent: Buffer.from(event.text) })
+      const { total } = await db.collection('notes').where({ owner: OPENID }).count()
+      return { _id, owner: OPENID, fileID, total }
+    }`,
+  )
+  emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, collections: ['notes'] })
+
+  const cloudbase = loadJsSdk()
+  cloudbase.useAdapters(adapterWithFiles(emulator.url))
+  app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })
+  uid = (await app.auth({ persistence: 'local' }).signInAnonymously()).user.uid
+
+  cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, secretId: 'AKID-emulator', secretKey: 'emulator-secret' })
+})
+afterAll(async () => {
+  await emulator.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('@cloudbase/js-sdk (CLOUD_API) functions and storage against /web', () => {
+  it('callFunction: the result, and the caller in event.userInfo', async () => {
+    const { result, requestId } = await app.callFunction({ name: 'sum', data: { a: 1, b: 2 } })
+    expect(result).toEqual({ sum: 3, openId: uid })
+    expect(requestId).toEqual(expect.any(String))
+  })
+
+  it('callFunction: a function that throws rejects with FUNCTIONS_EXECUTE_FAIL and its message', async () => {
+    const failure = await app.callFunction({ name: 'boom', data: {} }).then(
+      (value: unknown) => ({ resolved: value }),
+      (error: Error) => ({ rejected: error.message }),
+    )
+    expect(JSON.stringify(failure)).toContain('FUNCTIONS_EXECUTE_FAIL')
+    expect(JSON.stringify(failure)).toContain('boom from the function')
+  })
+
+  it('callFunction: a string result comes back a string; parse: true has the server parse it', async () => {
+    expect((await app.callFunction({ name: 'text' })).result).toBe('plain text, not JSON')
+    expect((await app.callFunction({ name: 'text', parse: true })).result).toBe('plain text, not JSON')
+    expect((await app.callFunction({ name: 'sum', data: { a: 4, b: 4 }, parse: true })).result).toEqual({ sum: 8, openId: uid })
+  })
+
+  it('uploadFile (PUT, the default) from a file path, getTempFileURL, downloadFile, deleteFile', async () => {
+    const local = join(dir, 'upload-put.txt')
+    writeFileSync(local, 'uploaded by js-sdk with PUT')
+    const cloudPath = 'js-sdk/put.txt'
+    const uploaded = await app.uploadFile({ cloudPath, filePath: local })
+    expect(uploaded).toMatchObject({ fileID: fileIdOf(cloudPath), download_url: expect.stringContaining('/storage/download/js-sdk/put.txt?sign=') })
+
+    const missing = fileIdOf('js-sdk/missing.txt')
+    const { fileList } = await app.getTempFileURL({ fileList: [uploaded.fileID, { fileID: missing, maxAge: 60 }] })
+    expect(fileList[0]).toMatchObject({ fileid: uploaded.fileID, code: 'SUCCESS' })
+    expect(await (await fetch(encodeURI(fileList[0].download_url))).text()).toBe('uploaded by js-sdk with PUT')
+    expect(fileList[1]).toMatchObject({ fileid: missing, code: 'STORAGE_FILE_NONEXIST', maxAge: 60 })
+
+    const target = join(dir, 'downloaded.txt')
+    const downloaded = await app.downloadFile({ fileID: uploaded.fileID, tempFilePath: target })
+    expect(downloaded.statusCode).toBe(200)
+    expect(readFileSync(target, 'utf8')).toBe('uploaded by js-sdk with PUT')
+
+    const { fileList: deleted } = await app.deleteFile({ fileList: [uploaded.fileID] })
+    expect(deleted).toEqual([expect.objectContaining({ fileID: uploaded.fileID, code: 'SUCCESS' })])
+    const { fileList: after } = await app.getTempFileURL({ fileList: [uploaded.fileID] })
+    expect(after[0].code).toBe('STORAGE_FILE_NONEXIST')
+  })
+
+  it('uploadFile with method: post (the J31 form) expects 201 and gets it', async () => {
+    const local = join(dir, 'upload-post.bin')
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+    writeFileSync(local, bytes)
+    const cloudPath = 'js-sdk/post.bin'
+    const uploaded = await app.uploadFile({ cloudPath, filePath: local, method: 'post' })
+    expect(uploaded.fileID).toBe(fileIdOf(cloudPath))
+    const { fileList } = await app.getTempFileURL({ fileList: [uploaded.fileID] })
+    expect(Buffer.from(await (await fetch(encodeURI(fileList[0].download_url))).arrayBuffer()).equals(bytes)).toBe(true)
+  })
+
+  it('uploadFile of a path that climbs out of the bucket fails with the emulator’s message', async () => {
+    const local = join(dir, 'evil.txt')
+    writeFileSync(local, 'evil')
+    const failure: Error = await app.uploadFile({ cloudPath: '../evil.txt', filePath: local }).then(
+      () => new Error('uploadFile resolved'),
+      (error: Error) => error,
+    )
+    // js-sdk's non-database errors: Error.message is the JSON `{ code: 'OPERATION_FAIL', msg: '[SERVER_CODE] message' }` (§13).
+    expect(JSON.parse(failure.message)).toEqual({ code: 'OPERATION_FAIL', msg: expect.stringMatching(/^\[INVALID_PARAM\] path "\.\.\/evil\.txt" contains a "\.\." segment/) })
+  })
+})
+
+describe('wx-server-sdk functions and storage against /admin', () => {
+  it('callFunction: { result, errMsg: "callFunction:ok" }; the administrator has no openId', async () => {
+    const answer = await cloud.callFunction({ name: 'sum', data: { a: 2, b: 5 } })
+    expect(answer).toMatchObject({ result: { sum: 7, openId: null }, errMsg: 'callFunction:ok' })
+  })
+
+  it('callFunction: a throw rejects with FUNCTIONS_EXECUTE_FAIL and the message, an unknown name with FUNCTIONS_REQUEST_FAIL', async () => {
+    // At run time wx-server-sdk 4.0.2 does not map the code to -504002 as its source suggests (§8): node-sdk 3.17.2
+    // ignores the `throwOnCode: false` it is given and throws, and the callFunction wrapper then reports errCode -1
+    // with the server's code kept in `code`.
+    await expect(cloud.callFunction({ name: 'boom', data: {} })).rejects.toMatchObject({
+      errCode: -1,
+      code: 'FUNCTIONS_EXECUTE_FAIL',
+      errMsg: 'callFunction:fail boom from the function',
+    })
+    await expect(cloud.callFunction({ name: 'nope', data: {} })).rejects.toMatchObject({
+      errCode: -1,
+      code: 'FUNCTIONS_REQUEST_FAIL',
+      errMsg: expect.stringContaining(`function "nope" not found: there is no nope/index.js in ${dir}`),
+    })
+  })
+
+  it('uploadFile (Buffer), getTempFileURL, downloadFile, deleteFile', async () => {
+    const cloudPath = 'server/hello.txt'
+    const content = Buffer.from('hello from wx-server-sdk')
+    const uploaded = await cloud.uploadFile({ cloudPath, fileContent: content })
+    // statusCode -1 is what wx-server-sdk reports (W16): node-sdk never calls its onResponseReceived hook.
+    expect(uploaded).toMatchObject({ fileID: fileIdOf(cloudPath), statusCode: -1, errMsg: 'uploadFile:ok' })
+
+    const missing = fileIdOf('server/missing.txt')
+    const { fileList } = await cloud.getTempFileURL({ fileList: [uploaded.fileID, { fileID: missing, maxAge: 60 }] })
+    expect(fileList[0]).toMatchObject({ fileID: uploaded.fileID, status: 0, errMsg: 'ok', maxAge: 86400, tempFileURL: expect.stringContaining('/storage/download/server/hello.txt?sign=') })
+    expect(Buffer.from(await (await fetch(fileList[0].tempFileURL)).arrayBuffer()).equals(content)).toBe(true)
+    expect(fileList[1]).toMatchObject({ fileID: missing, status: -503003, tempFileURL: '' })
+
+    const downloaded = await cloud.downloadFile({ fileID: uploaded.fileID })
+    expect(downloaded).toMatchObject({ statusCode: 200, errMsg: 'downloadFile:ok' })
+    expect(Buffer.from(downloaded.fileContent).equals(content)).toBe(true)
+
+    const { fileList: deleted } = await cloud.deleteFile({ fileList: [uploaded.fileID] })
+    expect(deleted).toEqual([{ fileID: uploaded.fileID, status: 0, errMsg: 'ok' }])
+    // The same run-time path as callFunction's errors: the server's code in `code`, its message in errMsg.
+    await expect(cloud.downloadFile({ fileID: uploaded.fileID })).rejects.toMatchObject({ code: 'STORAGE_FILE_NONEXIST', errMsg: 'downloadFile:fail file not exist' })
+  })
+
+  it('a binary file of 1 MB round-trips', async () => {
+    const content = Buffer.alloc(1024 * 1024, 7)
+    content.write('start', 0)
+    const { fileID } = await cloud.uploadFile({ cloudPath: 'server/big.bin', fileContent: content })
+    const { fileContent } = await cloud.downloadFile({ fileID })
+    expect(Buffer.from(fileContent).equals(content)).toBe(true)
+  })
+})
+
+describe('a function that uses wx-server-sdk itself', () => {
+  it('called by a js-sdk user: writes the database and storage of this emulator as that user', async () => {
+    const { result } = await app.callFunction({ name: 'note', data: { text: 'written inside a function' } })
+    expect(result).toEqual({ _id: expect.any(String), owner: uid, fileID: fileIdOf(`notes/${result._id}.txt`), total: 1 })
+
+    const { data } = await cloud.database().collection('notes').doc(result._id).get()
+    expect(data).toEqual({ _id: result._id, text: 'written inside a function', owner: uid })
+    const { fileContent } = await cloud.downloadFile({ fileID: result.fileID })
+    expect(Buffer.from(fileContent).toString()).toBe('written inside a function')
+  })
+})
