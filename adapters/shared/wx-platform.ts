@@ -28,6 +28,15 @@ export interface WxLikeApi {
     fail: (error: { errMsg: string }) => void
   }): unknown
   connectSocket?(option: { url: string; success?: () => void; fail?: (error: { errMsg: string }) => void }): unknown
+  uploadFile?(option: {
+    url: string
+    filePath: string
+    name: string
+    formData: Record<string, string>
+    success: (result: { statusCode: number; data: unknown }) => void
+    fail: (error: { errMsg: string }) => void
+  }): unknown
+  downloadFile?(option: { url: string; success: (result: { statusCode: number; tempFilePath: string }) => void; fail: (error: { errMsg: string }) => void }): unknown
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, data: string): unknown
   removeStorageSync?(key: string): unknown
@@ -94,6 +103,19 @@ export function wxPlatform(api: WxLikeApi, native?: Platform['native']): Platfor
       if (!task || failed) throw new Error(`connectSocket(${url}) gave no SocketTask`)
       return bindSocketTask(task, handlers)
     }
+  }
+  const { uploadFile, downloadFile } = api
+  if (uploadFile) {
+    platform.uploadFile = (options) =>
+      new Promise((resolve, reject) => {
+        uploadFile.call(api, Object.assign({ success: resolve, fail: (error: { errMsg: string }) => reject(new Error(error.errMsg)) }, options))
+      })
+  }
+  if (downloadFile) {
+    platform.downloadFile = ({ url }) =>
+      new Promise((resolve, reject) => {
+        downloadFile.call(api, { url, success: resolve, fail: (error) => reject(new Error(error.errMsg)) })
+      })
   }
   if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)
   if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(api, listener)

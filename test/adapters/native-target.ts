@@ -5,7 +5,7 @@
  */
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import type { HostCloud } from '../../adapters/shared/host-cloud'
-import type { ScenarioTarget } from './scenarios'
+import { FUNCTIONS, type ScenarioTarget } from './scenarios'
 
 export interface NativeHost {
   global: string
@@ -18,13 +18,14 @@ export interface NativeHost {
 }
 
 export async function nativeTarget(host: NativeHost): Promise<ScenarioTarget> {
-  const emulator = await startEmulator({ port: 0, collections: ['todos'] })
+  const emulator = await startEmulator({ port: 0, collections: ['todos'], functions: FUNCTIONS })
   const fake = await host.fake(emulator)
   const globals = Object.assign({ [host.global]: fake.host }, host.also)
   Object.assign(globalThis, globals)
   const { cloud } = await host.entry()
   cloud.init({ env: emulator.env })
   const target: ScenarioTarget = {
+    cloud,
     database: () => Promise.resolve(cloud.database()),
     stop: async () => {
       fake.dispose()

@@ -4,16 +4,25 @@
  * fixture with plain JavaScript, never from the backend. A host that cannot do something (Alipay has no
  * watch and four aggregation stages) must say so with a clear CloudError: `lacks` lists those.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { HostCloud } from '../../adapters/shared/host-cloud'
 import { todos, type Todo } from '../fixtures/todos'
 import type { Database, Snapshot } from '../helpers/sdk'
 
+/** The cloud functions the scenario emulators serve (`sum`). */
+export const FUNCTIONS = new URL('../fixtures/functions', import.meta.url).pathname
+
 /** What a host test provides: a fresh database on a backend seeded with nothing, and a teardown. */
 export interface ScenarioTarget {
+  /** The host entry's cloud, initialized. */
+  cloud: HostCloud
   database(): Promise<Database>
   stop(): Promise<void>
   /** Capabilities this host/mode lacks, each expected to fail with a clear CloudError. */
-  lacks?: ('watch' | 'aggregate.sort' | 'add.batch')[]
+  lacks?: ('watch' | 'aggregate.sort' | 'add.batch' | 'files')[]
 }
 
 const ids = (docs: { _id: string | number }[]) => docs.map((d) => d._id)
@@ -83,6 +92,32 @@ export function scenarios(name: string, setup: () => Promise<ScenarioTarget>): v
       const { list, errMsg } = await pipeline.sort({ _id: 1 }).end()
       expect(errMsg).toBe('collection.aggregate:ok')
       expect(list).toEqual([{ _id: 'ann', n: 2 }, { _id: 'bob', n: 2 }, { _id: 'cid', n: 2 }])
+    })
+
+    it('functions and files: callFunction, uploadFile, getTempFileURL, downloadFile, deleteFile', async () => {
+      const { cloud } = target
+      const called = await cloud.callFunction({ name: 'sum', data: { a: 1, b: 2 } })
+      expect(called).toMatchObject({ result: { sum: 3 }, errMsg: 'cloud.callFunction:ok' })
+      await expect(cloud.callFunction({ name: 'missing' })).rejects.toMatchObject({ errMsg: expect.stringMatching(/^cloud.callFunction:fail .*missing/) })
+
+      const content = `written by ${name}`
+      const filePath = join(tmpdir(), `mpcloud-scenario-${process.pid}-${name.replace(/\W+/g, '-')}.txt`)
+      writeFileSync(filePath, content)
+      const cloudPath = `scenario/${name.replace(/\W+/g, '-')}.txt`
+      if (lacks('files')) {
+        await expect(cloud.uploadFile({ cloudPath, filePath })).rejects.toMatchObject({ errMsg: expect.stringMatching(/^cloud.uploadFile:fail .*cannot upload/) })
+        return
+      }
+      const { fileID, errMsg } = await cloud.uploadFile({ cloudPath, filePath })
+      expect(errMsg).toBe('cloud.uploadFile:ok')
+      expect(fileID).toMatch(new RegExp(`^cloud://.*/${cloudPath}$`))
+      const [url] = (await cloud.getTempFileURL({ fileList: [fileID] })).fileList
+      expect(url).toMatchObject({ fileID, status: 0 })
+      expect(await (await fetch(url!.tempFileURL)).text()).toBe(content)
+      const { tempFilePath } = await cloud.downloadFile({ fileID })
+      expect(readFileSync(tempFilePath, 'utf8')).toBe(content)
+      expect((await cloud.deleteFile({ fileList: [fileID] })).fileList).toEqual([expect.objectContaining({ fileID, status: 0 })])
+      expect((await cloud.getTempFileURL({ fileList: [fileID] })).fileList[0]!.status).not.toBe(0)
     })
 
     it('watch: the first snapshot, then a change made by the same app', async () => {

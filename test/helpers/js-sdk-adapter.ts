@@ -4,6 +4,7 @@
  * every request (whatever CloudBase host js-sdk computed) to the emulator. The adapter is the one part of
  * the official client we provide; the SDK above it runs unmodified.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { CloudbaseAdapter, IRequestOptions, IFetchOptions, SDKAdapterInterface, StorageInterface } from '@cloudbase/adapter-interface'
 import WebSocket from 'ws'
@@ -80,4 +81,57 @@ export function emulatorAdapter(endpoint: string): CloudbaseAdapter {
     primaryStorage: 'local' as SDKAdapterInterface['primaryStorage'],
   }
   return { runtime: 'node-emulator', isMatch: () => true, genAdapter: () => platform }
+}
+
+/** What js-sdk gives the adapter's `upload`: the COS URL, the file (a path in Node), the method, headers or form fields. */
+interface UploadOptions {
+  url: string
+  file?: string
+  fileContent?: Uint8Array | Blob
+  name: string
+  method?: string
+  headers?: Record<string, unknown>
+  data?: Record<string, unknown>
+}
+
+const defined = (record: Record<string, unknown> = {}) =>
+  Object.fromEntries(Object.entries(record).filter(([key, value]) => value !== undefined && key !== 'undefined').map(([key, value]) => [key, String(value)]))
+
+/**
+ * The emulator adapter plus what js-sdk needs for files in Node: `upload` sends the file's bytes with PUT
+ * (headers) or POST (a multipart form whose last field is `file`, as COS wants), `download` GETs the URL
+ * and writes `tempFilePath` when given.
+ */
+export function emulatorAdapterWithFiles(endpoint: string): CloudbaseAdapter {
+  const base = emulatorAdapter(endpoint)
+  return {
+    ...base,
+    genAdapter(options?: unknown) {
+      const platform = (base.genAdapter as (options?: unknown) => SDKAdapterInterface)(options)
+      const Base = platform.reqClass as unknown as new (config: unknown) => object
+      class WithFiles extends Base {
+        async upload({ url, file, fileContent, name, method, headers, data }: UploadOptions) {
+          const bytes = typeof file === 'string' ? new Uint8Array(readFileSync(file)) : fileContent instanceof Blob ? new Uint8Array(await fileContent.arrayBuffer()) : fileContent
+          if (!bytes) throw new Error('nothing to upload: neither filePath nor fileContent')
+          let response: Response
+          if ((method || 'put').toLowerCase() === 'post') {
+            const form = new FormData()
+            for (const [key, value] of Object.entries(defined(data))) form.append(key, value)
+            form.append('file', new Blob([bytes]), name.split('/').pop())
+            response = await fetch(url, { method: 'POST', headers: defined(headers), body: form })
+          } else {
+            response = await fetch(url, { method: 'PUT', headers: defined(headers), body: bytes })
+          }
+          return { statusCode: response.status, status: response.status, data: await response.text(), header: Object.fromEntries(response.headers) }
+        }
+        async download({ url, tempFilePath }: { url: string; tempFilePath?: string }) {
+          const response = await fetch(url)
+          const data = Buffer.from(await response.arrayBuffer())
+          if (tempFilePath && response.ok) writeFileSync(tempFilePath, data)
+          return { statusCode: response.status, tempFilePath: tempFilePath || url, data }
+        }
+      }
+      return { ...platform, reqClass: WithFiles as unknown as SDKAdapterInterface['reqClass'] }
+    },
+  }
 }

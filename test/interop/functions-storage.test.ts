@@ -12,10 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CloudbaseAdapter, SDKAdapterInterface } from '@cloudbase/adapter-interface'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
-import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
+import { emulatorAdapterWithFiles as adapterWithFiles, loadJsSdk } from '../helpers/js-sdk-adapter'
 
 const require = createRequire(import.meta.url)
 const WX_SERVER_SDK = require.resolve('wx-server-sdk')
@@ -26,59 +25,6 @@ let dir: string
 let emulator: RunningEmulator
 let app: any
 let uid: string
-
-/** What js-sdk gives the adapter's `upload`: the COS URL, the file (a path in Node), the method, headers or form fields. */
-interface UploadOptions {
-  url: string
-  file?: string
-  fileContent?: Uint8Array | Blob
-  name: string
-  method?: string
-  headers?: Record<string, unknown>
-  data?: Record<string, unknown>
-}
-
-const defined = (record: Record<string, unknown> = {}) =>
-  Object.fromEntries(Object.entries(record).filter(([key, value]) => value !== undefined && key !== 'undefined').map(([key, value]) => [key, String(value)]))
-
-/**
- * The emulator adapter plus what js-sdk needs for files in Node: `upload` sends the file's bytes with PUT
- * (headers) or POST (a multipart form whose last field is `file`, as COS wants), `download` GETs the URL
- * and writes `tempFilePath` when given.
- */
-function adapterWithFiles(endpoint: string): CloudbaseAdapter {
-  const base = emulatorAdapter(endpoint)
-  return {
-    ...base,
-    genAdapter(options?: unknown) {
-      const platform = (base.genAdapter as (options?: unknown) => SDKAdapterInterface)(options)
-      const Base = platform.reqClass as unknown as new (config: unknown) => object
-      class WithFiles extends Base {
-        async upload({ url, file, fileContent, name, method, headers, data }: UploadOptions) {
-          const bytes = typeof file === 'string' ? new Uint8Array(readFileSync(file)) : fileContent instanceof Blob ? new Uint8Array(await fileContent.arrayBuffer()) : fileContent
-          if (!bytes) throw new Error('nothing to upload: neither filePath nor fileContent')
-          let response: Response
-          if ((method || 'put').toLowerCase() === 'post') {
-            const form = new FormData()
-            for (const [key, value] of Object.entries(defined(data))) form.append(key, value)
-            form.append('file', new Blob([bytes]), name.split('/').pop())
-            response = await fetch(url, { method: 'POST', headers: defined(headers), body: form })
-          } else {
-            response = await fetch(url, { method: 'PUT', headers: defined(headers), body: bytes })
-          }
-          return { statusCode: response.status, status: response.status, data: await response.text(), header: Object.fromEntries(response.headers) }
-        }
-        async download({ url, tempFilePath }: { url: string; tempFilePath?: string }) {
-          const response = await fetch(url)
-          const data = Buffer.from(await response.arrayBuffer())
-          if (tempFilePath && response.ok) writeFileSync(tempFilePath, data)
-          return { statusCode: response.status, tempFilePath: tempFilePath || url, data }
-        }
-      }
-      return { ...platform, reqClass: WithFiles as unknown as SDKAdapterInterface['reqClass'] }
-    },
-  }
-}
 
 function writeFunction(name: string, source: string): void {
   mkdirSync(join(dir, name), { recursive: true })
