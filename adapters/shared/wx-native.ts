@@ -7,7 +7,7 @@
  * const open = (env?: string) => wx.cloud.database(env ? { env } : {})
  * const native = { transport: createNativeTransport(open, wxDifferences), watch: createNativeWatch(open, wxDifferences) }
  */
-import { codeIn, codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, textOf, type HostDatabase, type HostDifferences, type NativeCalls, type Platform } from '../../src/index'
+import { codeIn, codeOfErrCode, createNativeTransport, readErrMsg, textOf, type createNativeWatch, type HostDatabase, type HostDifferences, type NativeCalls, type NativeConnection, type Platform } from '../../src/index'
 import { hostCall } from './host-calls'
 
 interface WxError {
@@ -70,9 +70,10 @@ const CALLS = ['callFunction', 'uploadFile', 'downloadFile', 'getTempFileURL', '
 
 /**
  * The native side of a wx-style host (`wx.cloud`, `Taro.cloud` on weapp): `wx.cloud.init({ env })` once
- * (first call wins there too), then each environment's database through the shared decoder.
+ * (first call wins there too), then each environment's database through the shared decoder, and its
+ * watch with `createNativeWatch`.
  */
-export function wxNative(cloud: WxCloudLike | undefined): Platform['native'] {
+export function wxNative(cloud: WxCloudLike | undefined, watch?: typeof createNativeWatch): Platform['native'] {
   if (!cloud || typeof cloud.database !== 'function') return undefined
   let initialized = false
   return (env) => {
@@ -87,6 +88,9 @@ export function wxNative(cloud: WxCloudLike | undefined): Platform['native'] {
       const method = cloud[name]
       if (method) calls[name] = hostCall(wxDifferences, (options) => method.call(cloud, env && !options.config ? Object.assign({ config: { env } }, options) : options))
     }
-    return { transport: createNativeTransport(open, wxDifferences), watch: createNativeWatch(open, wxDifferences, env), calls }
+    const connection: NativeConnection = { transport: createNativeTransport(open, wxDifferences), calls }
+    // The watch is passed in, so a cloud that never watches leaves its code out.
+    if (watch) connection.watch = watch(open, wxDifferences, env)
+    return connection
   }
 }

@@ -8,6 +8,7 @@
  * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
  */
 import Taro from '@tarojs/taro'
+import { createNativeWatch } from '../../src/index'
 import { hostCloud } from '../shared/host-cloud'
 import { myNative, type MyCloudLike } from '../shared/my-native'
 import { wxNative, type WxCloudLike } from '../shared/wx-native'
@@ -31,7 +32,7 @@ export function taroEnv(): string | undefined {
 export const cloud = /*#__PURE__*/ hostCloud(() => {
   // On weapp Taro.cloud is wx.cloud; on Alipay it is my.cloud (Taro copies it over as it is).
   const env = taroEnv()
-  const native = env === 'weapp' ? wxNative(Taro.cloud as WxCloudLike) : env === 'alipay' ? myNative(Taro.cloud as MyCloudLike) : undefined
+  const native = env === 'weapp' ? wxNative(Taro.cloud as WxCloudLike, createNativeWatch) : env === 'alipay' ? myNative(Taro.cloud as MyCloudLike) : undefined
   return taroPlatform(Taro, native)
 })
 export default cloud

@@ -6,6 +6,7 @@
  * import cloud from 'mpcloud/uni'
  * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
  */
+import { createNativeWatch } from '../../src/index'
 import { hostCloud } from '../shared/host-cloud'
 import { missingHost } from '../shared/host-global'
 import { myNative, type MyCloudLike } from '../shared/my-native'
@@ -37,7 +38,7 @@ export const cloud = /*#__PURE__*/ hostCloud(() => {
   if (typeof uni === 'undefined') throw missingHost('mpcloud/uni', 'uni')
   const platform = uniPlatform()
   const native =
-    platform === 'mp-weixin' && typeof wx !== 'undefined' ? wxNative(wx.cloud) : platform === 'mp-alipay' && typeof my !== 'undefined' ? myNative(my.cloud) : undefined
+    platform === 'mp-weixin' && typeof wx !== 'undefined' ? wxNative(wx.cloud, createNativeWatch) : platform === 'mp-alipay' && typeof my !== 'undefined' ? myNative(my.cloud) : undefined
   return wxPlatform(uni, native)
 })
 export default cloud
