@@ -2,7 +2,7 @@
  * ESM + CJS bundles and one bundled `.d.ts` per entry. A circular import fails the build
  * (ARCHITECTURE.md, import rule 8); modules are declared side-effect free so unused features drop out.
  */
-import { defineConfig, type RollupLog } from 'rollup'
+import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
 import esbuild, { minify } from 'rollup-plugin-esbuild'
 
@@ -20,6 +20,11 @@ const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
 const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', 'busboy', /^@turf\//, '@tarojs/taro']
+
+/** An extra file next to a bundle: `mpcloud/wx` in a mini program is the same drop-in as `mpcloud`. */
+function alsoWrite(fileName: string, source: string): Plugin {
+  return { name: 'also-write', generateBundle() { this.emitFile({ type: 'asset', fileName, source }) } }
+}
 
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)
@@ -46,14 +51,14 @@ export default defineConfig([
     input: { index: 'adapters/wx/index.ts' },
     output: { dir: 'miniprogram_dist', format: 'cjs', entryFileNames: '[name].js', exports: 'named' },
     // Minified: this file is what counts against the mini program's 2 MB package.
-    plugins: [es2015(), minify({ target: 'es2015' })],
+    plugins: [es2015(), minify({ target: 'es2015' }), alsoWrite('wx.js', "module.exports = require('./index.js')\n")],
     treeshake: { moduleSideEffects: false },
     onwarn: failOnCircular,
   },
   {
     input: { index: 'adapters/wx/index.ts' },
     output: { dir: 'miniprogram_dist', format: 'es', entryFileNames: '[name].d.ts' },
-    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+    plugins: [dts({ tsconfig: 'tsconfig.json' }), alsoWrite('wx.d.ts', "export * from './index'\nexport { default } from './index'\n")],
     onwarn: failOnCircular,
   },
   {

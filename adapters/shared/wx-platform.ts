@@ -6,15 +6,27 @@
  */
 import type { HttpResponse, KeyValueStorage, Platform, Socket, SocketHandlers } from '../../src/platform'
 
-/** A wx SocketTask, as far as mpcloud uses it. */
+/** A host failure: wx's `{ errMsg }`, Alipay's `{ error, errorMessage }`. */
+interface HostError {
+  errMsg?: string
+  errorMessage?: string
+  error?: number
+}
+
+/**
+ * A SocketTask, as far as mpcloud uses it: wx's, or Alipay's (uni on mp-alipay, `my.connectSocket({
+ * multiple: true })`), whose events carry their payload under `data` and whose close has no code.
+ */
 export interface WxSocketTask {
-  send(option: { data: string; fail?: (error: { errMsg: string }) => void }): unknown
+  send(option: { data: string; fail?: (error: HostError) => void }): unknown
   close(option: { code?: number; reason?: string }): unknown
   onOpen(listener: (result: unknown) => void): unknown
-  onMessage(listener: (result: { data: string | ArrayBuffer }) => void): unknown
-  onClose(listener: (result: { code: number; reason: string }) => void): unknown
-  onError(listener: (result: { errMsg: string }) => void): unknown
+  onMessage(listener: (result: { data: string | ArrayBuffer | { data: string | ArrayBuffer } }) => void): unknown
+  onClose(listener: (result: { code?: number; reason?: string; data?: { code?: number; reason?: string } }) => void): unknown
+  onError(listener: (result: HostError) => void): unknown
 }
+
+const describeError = (error: HostError | undefined) => (error && (error.errMsg || error.errorMessage)) || `socket error ${error ? String(error.error) : ''}`
 
 /** The members of a wx-style host API mpcloud uses (`wx`, `uni`, and Taro's once its socket is resolved). */
 export interface WxLikeApi {
@@ -27,16 +39,18 @@ export interface WxLikeApi {
     success: (result: { statusCode: number; data: unknown }) => void
     fail: (error: { errMsg: string }) => void
   }): unknown
-  connectSocket?(option: { url: string; success?: () => void; fail?: (error: { errMsg: string }) => void }): unknown
+  connectSocket?(option: { url: string; multiple: true; success?: () => void; fail?: (error: HostError) => void }): unknown
   uploadFile?(option: {
     url: string
     filePath: string
     name: string
     formData: Record<string, string>
+    fileType: 'image'
+    hideLoading: true
     success: (result: { statusCode: number; data: unknown }) => void
     fail: (error: { errMsg: string }) => void
   }): unknown
-  downloadFile?(option: { url: string; success: (result: { statusCode: number; tempFilePath: string }) => void; fail: (error: { errMsg: string }) => void }): unknown
+  downloadFile?(option: { url: string; success: (result: { statusCode?: number; tempFilePath: string }) => void; fail: (error: { errMsg: string }) => void }): unknown
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, data: string): unknown
   removeStorageSync?(key: string): unknown
@@ -47,11 +61,18 @@ export interface WxLikeApi {
 /** Wires a SocketTask to mpcloud's socket handlers. */
 export function bindSocketTask(task: WxSocketTask, handlers: SocketHandlers): Socket {
   task.onOpen(() => handlers.onOpen())
-  task.onMessage((result) => handlers.onMessage(typeof result.data === 'string' ? result.data : String(result.data)))
-  task.onClose((result) => handlers.onClose(result.code, result.reason || ''))
-  task.onError((result) => handlers.onError(result.errMsg))
+  task.onMessage((result) => {
+    const payload = result.data
+    handlers.onMessage(String(payload && typeof payload === 'object' && 'data' in payload ? payload.data : payload))
+  })
+  // Alipay reports no close code: 1006 (abnormal) is what a client must assume.
+  task.onClose((result) => {
+    const info = result.data || result
+    handlers.onClose(info.code || 1006, info.reason || '')
+  })
+  task.onError((result) => handlers.onError(describeError(result)))
   return {
-    send: (data) => task.send({ data, fail: (error) => handlers.onError(error.errMsg) }),
+    send: (data) => task.send({ data, fail: (error) => handlers.onError(describeError(error)) }),
     close: (code, reason) => task.close({ code, reason }),
   }
 }
@@ -95,9 +116,11 @@ export function wxPlatform(api: WxLikeApi, native?: Platform['native']): Platfor
       let failed = false
       const task = connectSocket.call(api, {
         url,
+        // uni on mp-alipay returns a SocketTask only with `multiple: true`; WeChat ignores it.
+        multiple: true,
         fail: (error) => {
           failed = true
-          handlers.onError(error.errMsg)
+          handlers.onError(describeError(error))
         },
       }) as WxSocketTask | undefined
       if (!task || failed) throw new Error(`connectSocket(${url}) gave no SocketTask`)
@@ -108,13 +131,17 @@ export function wxPlatform(api: WxLikeApi, native?: Platform['native']): Platfor
   if (uploadFile) {
     platform.uploadFile = (options) =>
       new Promise((resolve, reject) => {
-        uploadFile.call(api, Object.assign({ success: resolve, fail: (error: { errMsg: string }) => reject(new Error(error.errMsg)) }, options))
+        // uni on mp-alipay passes these on to my.uploadFile, which requires fileType (a label only) and
+        // otherwise covers the page with a loading toast; WeChat ignores both.
+        const extra = { fileType: 'image' as const, hideLoading: true as const }
+        uploadFile.call(api, Object.assign(extra, options, { success: resolve, fail: (error: { errMsg: string }) => reject(new Error(error.errMsg)) }))
       })
   }
   if (downloadFile) {
     platform.downloadFile = ({ url }) =>
       new Promise((resolve, reject) => {
-        downloadFile.call(api, { url, success: resolve, fail: (error) => reject(new Error(error.errMsg)) })
+        // Alipay (under uni) reports no status for a download: a success is the file.
+        downloadFile.call(api, { url, success: (result) => resolve({ statusCode: result.statusCode || 200, tempFilePath: result.tempFilePath }), fail: (error) => reject(new Error(error.errMsg)) })
       })
   }
   if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)

@@ -1,6 +1,7 @@
 /**
- * Taro's platform: wx conventions, except that `Taro.request` and `Taro.connectSocket` return Promises
- * (the request's rejects even when callbacks are passed, so mpcloud uses the Promise and always catches).
+ * Taro's platform: wx conventions, except that `Taro.request`, `Taro.connectSocket`, `Taro.uploadFile` and
+ * `Taro.downloadFile` return Promises (they reject even when callbacks are passed, so mpcloud uses the
+ * Promises and always catches), and that on Alipay the file calls carry Alipay's results through.
  */
 import type { Platform, Socket } from '../../src/platform'
 import { bindSocketTask, wxStorage } from '../shared/wx-platform'
@@ -38,6 +39,24 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
         close: (code, reason) => (socket ? socket.close(code, reason) : (closing = [code, reason])),
       }
     }
+  }
+  const { uploadFile, downloadFile } = Taro
+  if (uploadFile) {
+    platform.uploadFile = ({ url, filePath, name, formData }) =>
+      // `fileType` is Alipay's required label (see my-platform.ts for why 'image') and `hideLoading` keeps
+      // Alipay's loading toast off, as wx shows none; WeChat ignores both.
+      uploadFile.call(Taro, { url, filePath, name, formData, fileType: 'image', hideLoading: true }).then(
+        (result) => ({ statusCode: result.statusCode, data: result.data }),
+        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.uploadFile failed'))),
+      )
+  }
+  if (downloadFile) {
+    platform.downloadFile = ({ url }) =>
+      downloadFile.call(Taro, { url }).then(
+        // Alipay before base library 2.8.8 reports no statusCode: there a success is the file itself.
+        (result) => ({ statusCode: result.statusCode || 200, tempFilePath: result.tempFilePath || result.apFilePath || '' }),
+        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.downloadFile failed'))),
+      )
   }
   if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(Taro, listener)
   if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(Taro, listener)

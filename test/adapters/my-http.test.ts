@@ -5,5 +5,5 @@ import { scenarios } from './scenarios'
 
 scenarios('my, http', () => {
   const { my, control } = createMy()
-  return httpTarget({ global: 'my', fake: my, entry: () => import('../../adapters/my/index'), dispose: () => control.dispose(), lacks: ['files'] })
+  return httpTarget({ global: 'my', fake: my, entry: () => import('../../adapters/my/index'), dispose: () => control.dispose() })
 })

@@ -5,5 +5,5 @@ import { scenarios } from './scenarios'
 
 scenarios('Taro (weapp), http', () => {
   const { Taro, control } = createTaro({ env: 'WEAPP' })
-  return httpTarget({ global: 'Taro', fake: Taro, entry: () => import('../../adapters/taro/index'), dispose: () => control.dispose(), lacks: ['files'] })
+  return httpTarget({ global: 'Taro', fake: Taro, entry: () => import('../../adapters/taro/index'), dispose: () => control.dispose() })
 })

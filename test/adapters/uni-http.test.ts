@@ -8,5 +8,5 @@ import { scenarios } from './scenarios'
 
 scenarios('uni (web, Vue 3), http', () => {
   const { uni, control } = createUni({ vue: 3, uniPlatform: 'web' })
-  return httpTarget({ global: 'uni', fake: uni, entry: () => import('../../adapters/uni/index'), dispose: () => control.dispose(), lacks: ['files'] })
+  return httpTarget({ global: 'uni', fake: uni, entry: () => import('../../adapters/uni/index'), dispose: () => control.dispose() })
 })

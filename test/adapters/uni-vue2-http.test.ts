@@ -5,5 +5,5 @@ import { scenarios } from './scenarios'
 
 scenarios('uni (app, Vue 2), http', () => {
   const { uni, control } = createUni({ vue: 2, uniPlatform: 'app' })
-  return httpTarget({ global: 'uni', fake: uni, entry: () => import('../../adapters/uni/index'), dispose: () => control.dispose(), lacks: ['files'] })
+  return httpTarget({ global: 'uni', fake: uni, entry: () => import('../../adapters/uni/index'), dispose: () => control.dispose() })
 })

@@ -12,7 +12,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { anonymousToken } from '../helpers/web'
 import { createMy, type FakeMy } from './my'
 import { startProbeServer, type Echo, type ProbeServer } from './probe-server'
-import { createTaro } from './taro'
+import { createTaro, type uploadFile as TaroUpload } from './taro'
 import { ENV_TYPE } from './taro-types'
 import { createUni } from './uni'
 import { createWx, type FakeWx } from './wx'
@@ -410,6 +410,83 @@ describe('my (Alipay)', () => {
     expect(my.canIUse('request')).toBe(true)
     expect(my.canIUse('httpRequest')).toBe(false)
   })
+
+  it('uploadFile: a Promise AND the callbacks; name (or the older fileName) is the form field; any status succeeds', async () => {
+    const { my } = myFake()
+    const filePath = makeFile('hello alipay')
+    let called: unknown
+    const task = my.uploadFile({
+      url: `${probe.url}/echo`,
+      filePath,
+      name: 'file',
+      fileType: 'image',
+      formData: { note: 'n1' },
+      header: { 'x-one': '1' },
+      headers: { 'x-two': '2' },
+      success: (r) => (called = r),
+    })
+    expect(task.onProgressUpdate).toBeTypeOf('function')
+    const progress = new Promise<{ totalBytesWritten: number }>((resolve) => task.onProgressUpdate(resolve))
+    const result = await task
+    expect(called).toBe(result)
+    expect(result.statusCode).toBe(200)
+    expect(typeof result.data).toBe('string')
+    expect(result.header['content-type']).toMatch(/json/)
+    const echo = JSON.parse(result.data) as Echo
+    expect(echo.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
+    expect(echo.headers['x-one']).toBe('1')
+    expect(echo.headers['x-two']).toBe('2')
+    expect(echo.body).toContain('name="note"')
+    expect(echo.body).toContain('name="file"; filename="photo.txt"')
+    expect(echo.body).toContain('hello alipay')
+    // Alipay's progress names, for an upload too.
+    expect((await progress).totalBytesWritten).toBe('hello alipay'.length)
+    // What uni's and Taro's Alipay layers send: the field as fileName.
+    const old = await my.uploadFile({ url: `${probe.url}/echo`, filePath, fileName: 'legacy', fileType: 'video' } as never)
+    expect((JSON.parse(old.data) as Echo).body).toContain('name="legacy"; filename="photo.txt"')
+    const teapot = await my.uploadFile({ url: `${probe.url}/teapot`, filePath, name: 'file', fileType: 'audio' })
+    expect(teapot.statusCode).toBe(418)
+  })
+
+  it('uploadFile: fileType is required (image, video or audio) and checked before any request; a missing file fails with 11', async () => {
+    const { my, control } = myFake()
+    const filePath = makeFile('x')
+    let failed: unknown
+    const untyped = await my
+      .uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', fail: (e: unknown) => (failed = e) } as never)
+      .then(() => undefined, (e: unknown) => e)
+    expect(untyped).toMatchObject({ error: 2, errorMessage: expect.stringMatching(/fileType/) })
+    expect(failed).toBe(untyped)
+    await expect(my.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', fileType: 'document' })).rejects.toMatchObject({ error: 2 })
+    await expect(my.uploadFile({ url: `${probe.url}/echo`, filePath, fileType: 'image' } as never)).rejects.toMatchObject({
+      error: 2,
+      errorMessage: expect.stringMatching(/name/),
+    })
+    expect(control.requests).toBe(0)
+    await expect(my.uploadFile({ url: `${probe.url}/echo`, filePath: `${filePath}.missing`, name: 'file', fileType: 'image' })).rejects.toEqual({
+      error: 11,
+      errorMessage: '文件不存在',
+    })
+    await expect(my.uploadFile({ url: REFUSED, filePath, name: 'file', fileType: 'image' })).rejects.toMatchObject({ error: 12 })
+  })
+
+  it('downloadFile: apFilePath and tempFilePath, no statusCode; an HTTP error status fails with 12; abort with 9', async () => {
+    const { my, control } = myFake()
+    let called: unknown
+    const result = await my.downloadFile({ url: `${probe.url}/text`, success: (r) => (called = r) })
+    expect(called).toBe(result)
+    expect(result.apFilePath).toBe(result.tempFilePath)
+    expect(readFileSync(result.apFilePath, 'utf8')).toBe('plain text, not JSON')
+    expect(result.header['content-type']).toBe('text/plain')
+    expect(result.headers['content-type']).toBe('text/plain')
+    expect('statusCode' in result).toBe(false)
+    await expect(my.downloadFile({ url: `${probe.url}/teapot` })).rejects.toEqual({ error: 12, errorMessage: '下载失败' })
+    const hanging = my.downloadFile({ url: `${probe.url}/hang` })
+    setTimeout(() => void hanging.abort({ downloadTaskId: 0, operationType: 'abort' }), 50)
+    await expect(hanging).rejects.toMatchObject({ error: 9 })
+    control.dispose()
+    expect(existsSync(result.apFilePath)).toBe(false)
+  })
 })
 
 describe('uni', () => {
@@ -496,6 +573,52 @@ describe('uni', () => {
     const task = uni.connectSocket({ url: probe.wsUrl, multiple: true, complete: () => {} }) as unknown as ReturnType<FakeMy['connectSocket']>
     const opened = await new Promise<{ data: { socketTaskID: string } }>((resolve) => (task as never as { onOpen(cb: unknown): void }).onOpen(resolve))
     expect(opened.data.socketTaskID).toBeTypeOf('string')
+  })
+
+  it('uploadFile/downloadFile: the task with callbacks; without, a Promise (Vue 3) or [err, res] (Vue 2)', async () => {
+    const filePath = makeFile('hello uni')
+    const { uni } = uniFake({ vue: 3, uniPlatform: 'app' })
+    const withCallbacks = await outcome<UniNamespace.UploadFileSuccessCallbackResult, unknown>((cb) =>
+      uni.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', formData: { a: '1' }, ...cb }),
+    )
+    expect(typeof (withCallbacks.returned as UniNamespace.UploadTask).onProgressUpdate).toBe('function')
+    expect((withCallbacks.returned as { then?: unknown }).then).toBeUndefined()
+    expect(withCallbacks.ok!.statusCode).toBe(200)
+    expect((JSON.parse(withCallbacks.ok!.data) as Echo).body).toContain('name="file"; filename="photo.txt"')
+    const uploaded = await uni.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file' })
+    expect(uploaded.statusCode).toBe(200)
+    const downloaded = await uni.downloadFile({ url: `${probe.url}/text` })
+    expect(downloaded.statusCode).toBe(200)
+    expect(readFileSync(downloaded.tempFilePath, 'utf8')).toBe('plain text, not JSON')
+    await expect(uni.downloadFile({ url: REFUSED })).rejects.toMatchObject({ errMsg: expect.stringMatching(/^downloadFile:fail/) })
+
+    const vue2 = uniFake({ vue: 2, uniPlatform: 'app' }).uni
+    const [err, res] = await vue2.downloadFile({ url: `${probe.url}/teapot` })
+    expect(err).toBeNull()
+    expect(res.statusCode).toBe(418)
+    const failed = await vue2.uploadFile({ url: `${probe.url}/echo`, filePath: `${filePath}.missing`, name: 'file' })
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({ errMsg: expect.stringMatching(/^uploadFile:fail/) })
+  })
+
+  it('mp-alipay: uploadFile sends name as fileName and needs the caller\'s fileType; downloadFile has no statusCode', async () => {
+    const filePath = makeFile('hello uni alipay')
+    const { uni, host } = uniFake({ vue: 3, uniPlatform: 'mp-alipay' })
+    await expect(uni.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file' })).rejects.toMatchObject({
+      errMsg: expect.stringMatching(/^uploadFile:fail .*fileType/),
+    })
+    expect(host.control.requests).toBe(0)
+    const uploaded = (await uni.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', fileType: 'image' })) as UniNamespace.UploadFileSuccessCallbackResult & {
+      errMsg: string
+    }
+    expect(uploaded.errMsg).toBe('uploadFile:ok')
+    expect(uploaded.statusCode).toBe(200)
+    expect((JSON.parse(uploaded.data) as Echo).body).toContain('name="file"; filename="photo.txt"')
+    const downloaded = (await uni.downloadFile({ url: `${probe.url}/text` })) as UniNamespace.DownloadSuccessData & Record<string, unknown>
+    expect(readFileSync(downloaded.tempFilePath, 'utf8')).toBe('plain text, not JSON')
+    expect(downloaded.apFilePath).toBeUndefined()
+    expect(downloaded.statusCode).toBeUndefined()
+    await expect(uni.downloadFile({ url: `${probe.url}/teapot` })).rejects.toMatchObject({ errMsg: 'downloadFile:fail 下载失败' })
   })
 })
 
@@ -591,5 +714,49 @@ describe('Taro', () => {
     expect(got.isBuffer).toBe(false)
     expect(JSON.parse(got.data as string)).toMatchObject({ msgType: 'PONG' })
     socket.close({})
+  })
+
+  it('weapp: uploadFile/downloadFile are Promises with the task methods, progress() and abort(); they reject on failure', async () => {
+    const { Taro } = taroWeapp()
+    const filePath = makeFile('hello taro')
+    let called: unknown
+    const upload = Taro.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', formData: { a: '1' }, success: (r) => (called = r) })
+    expect(upload).toBeInstanceOf(Promise)
+    expect(upload.onHeadersReceived).toBeTypeOf('function')
+    const progress = new Promise<{ totalBytesSent: number }>((resolve) => expect(upload.progress(resolve)).toBe(upload))
+    const uploaded = await upload
+    expect(called).toBe(uploaded)
+    expect(uploaded.errMsg).toBe('uploadFile:ok')
+    expect(uploaded.statusCode).toBe(200)
+    expect((JSON.parse(uploaded.data) as Echo).body).toContain('name="file"; filename="photo.txt"')
+    expect((await progress).totalBytesSent).toBe('hello taro'.length)
+    const downloaded = await Taro.downloadFile({ url: `${probe.url}/text` })
+    expect(downloaded.statusCode).toBe(200)
+    expect(readFileSync(downloaded.tempFilePath, 'utf8')).toBe('plain text, not JSON')
+    const hanging = Taro.downloadFile({ url: `${probe.url}/hang` })
+    setTimeout(() => hanging.abort(), 50)
+    await expect(hanging).rejects.toMatchObject({ errMsg: expect.stringMatching(/^downloadFile:fail .*abort/) })
+    // The Promise rejects even when the caller passed callbacks.
+    let failed: unknown
+    const missing = Taro.uploadFile({ url: `${probe.url}/echo`, filePath: `${filePath}.missing`, name: 'file', fail: (e) => (failed = e) })
+    await expect(missing).rejects.toMatchObject({ errMsg: expect.stringMatching(/^uploadFile:fail/) })
+    expect(failed).toMatchObject({ errMsg: expect.stringMatching(/^uploadFile:fail/) })
+  })
+
+  it('alipay: uploadFile copies name to fileName on the caller\'s options, passes fileType through (required); downloadFile maps apFilePath', async () => {
+    const { Taro, control } = taroAlipay()
+    const filePath = makeFile('hello taro alipay')
+    const untyped: TaroUpload.Option = { url: `${probe.url}/echo`, filePath, name: 'file' }
+    await expect(Taro.uploadFile(untyped)).rejects.toMatchObject({ error: 2, errorMessage: expect.stringMatching(/fileType/) })
+    expect(untyped.fileName).toBe('file')
+    expect(control.requests).toBe(0)
+    const uploaded = await Taro.uploadFile({ url: `${probe.url}/echo`, filePath, name: 'file', fileType: 'image' } as TaroUpload.Option)
+    expect(uploaded.statusCode).toBe(200)
+    expect((JSON.parse(uploaded.data) as Echo).body).toContain('name="file"; filename="photo.txt"')
+    const downloaded = (await Taro.downloadFile({ url: `${probe.url}/text` })) as unknown as Record<string, unknown>
+    expect(downloaded.tempFilePath).toBe(downloaded.apFilePath)
+    expect(readFileSync(downloaded.tempFilePath as string, 'utf8')).toBe('plain text, not JSON')
+    expect(downloaded.statusCode).toBeUndefined()
+    await expect(Taro.downloadFile({ url: `${probe.url}/teapot` })).rejects.toMatchObject({ error: 12 })
   })
 })

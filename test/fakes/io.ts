@@ -4,8 +4,9 @@
  * callback conventions and error shapes onto this, so every fake talks to the same real network.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { WebSocket } from 'ws'
 
 export interface HttpRequest {
@@ -45,6 +46,50 @@ export interface HttpCall {
   abort(): void
 }
 
+/** Why a local file could not be read or written (no request was made, or its answer was not saved). */
+export class LocalFileError extends Error {}
+
+/** A multipart form POST of one local file, as every host's `uploadFile` sends it. */
+export interface UploadRequest {
+  url: string
+  /** A path on this machine (the fakes' temp paths are real absolute paths). */
+  filePath: string
+  /** The form field of the file. */
+  name: string
+  /** Other form fields, sent before the file; values are sent as strings. */
+  formData?: Record<string, unknown> | undefined
+  /** A `content-type` here is dropped: the multipart type and its boundary are the host's to set. */
+  headers: Record<string, string>
+  /** Milliseconds; 0 for none. */
+  timeout: number
+}
+
+export interface UploadCall {
+  /** Settles once the headers are in (rejects like `response`). */
+  head: Promise<HttpHead>
+  /** The answer and the size of the file sent; rejects with a `LocalFileError` when the file cannot be read,
+   * an `HttpError('abort')` when aborted before or during the request, else as `HttpCall.response`. */
+  response: Promise<HttpResponse & { sent: number }>
+  abort(): void
+}
+
+/** A GET whose body is saved to `filePath`, or else to a new file in the host's temp directory. */
+export interface DownloadRequest {
+  url: string
+  headers: Record<string, string>
+  /** Milliseconds; 0 for none. */
+  timeout: number
+  filePath?: string | undefined
+}
+
+export interface DownloadCall {
+  head: Promise<HttpHead>
+  /** The answer with where its body was written, whatever the status (the hosts decide what a status means);
+   * rejects with a `LocalFileError` when `filePath` cannot be written, else as `HttpCall.response`. */
+  response: Promise<HttpResponse & { path: string }>
+  abort(): void
+}
+
 export interface SocketEvents {
   open(headers: Record<string, string>): void
   message(data: string | ArrayBuffer): void
@@ -64,6 +109,10 @@ export interface HostSocket {
 export interface Io {
   http(request: HttpRequest): HttpCall
   connect(url: string, options: { headers?: Record<string, string>; protocols?: string[] }, events: SocketEvents): HostSocket
+  /** Reads the file, then POSTs it as `multipart/form-data` (one request, counted once the file is read). */
+  upload(request: UploadRequest): UploadCall
+  /** GETs the URL and saves the body (the temp file is named `tmp_<n>` plus the URL path's extension). */
+  download(request: DownloadRequest): DownloadCall
   /** Writes bytes to a new file in this host's temp directory and returns its absolute path. */
   writeTempFile(bytes: Uint8Array, extension?: string): string
   /** Requests started so far. */
@@ -81,13 +130,29 @@ export function createIo(): Io {
   const sockets = new Set<WebSocket>()
   let tempDir: string | undefined
   let tempCount = 0
-  return {
+  const io: Io = {
     http(request) {
       requests++
       return startHttp(request)
     },
     connect(url, options, events) {
       return openSocket(url, options, events, sockets)
+    },
+    upload(request) {
+      return startUpload(io, request)
+    },
+    download(request) {
+      const call = io.http({ url: request.url, method: 'GET', headers: request.headers, timeout: request.timeout })
+      const response = call.response.then(async (answer) => {
+        if (!request.filePath) return { ...answer, path: io.writeTempFile(answer.body, extname(new URL(request.url).pathname)) }
+        try {
+          await writeFile(request.filePath, answer.body)
+        } catch (error) {
+          throw new LocalFileError((error as Error).message)
+        }
+        return { ...answer, path: request.filePath }
+      })
+      return { head: call.head, response, abort: call.abort }
     },
     writeTempFile(bytes, extension = '') {
       tempDir ??= mkdtempSync(join(tmpdir(), 'mpcloud-fake-'))
@@ -108,6 +173,39 @@ export function createIo(): Io {
       for (const socket of [...sockets]) socket.terminate()
       if (tempDir) rmSync(tempDir, { recursive: true, force: true })
       tempDir = undefined
+    },
+  }
+  return io
+}
+
+function startUpload(io: Io, request: UploadRequest): UploadCall {
+  let call: HttpCall | undefined
+  let aborted = false
+  const started = readFile(request.filePath).then(
+    (bytes) => {
+      if (aborted) throw new HttpError('abort', 'abort')
+      const form = new FormData()
+      for (const [name, value] of Object.entries(request.formData || {})) if (value !== undefined) form.append(name, String(value))
+      form.append(request.name, new Blob([bytes]), basename(request.filePath))
+      const headers = { ...request.headers }
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name]
+      call = io.http({ url: request.url, method: 'POST', headers, body: form, timeout: request.timeout })
+      return { call, sent: bytes.length }
+    },
+    (error: Error) => {
+      throw new LocalFileError(error.message)
+    },
+  )
+  const head = started.then(({ call }) => call.head)
+  const response = started.then(({ call, sent }) => call.response.then((answer) => ({ ...answer, sent })))
+  // `head` is for whoever asks; unobserved it must not count as an unhandled rejection.
+  head.catch(() => {})
+  return {
+    head,
+    response,
+    abort: () => {
+      aborted = true
+      if (call) call.abort()
     },
   }
 }

@@ -19,6 +19,21 @@
  *   frames arrive base64-encoded with `isBuffer: true`.
  * - `my.getStorageSync({ key })` returns `{ data }`, `data: null` for a missing key (what Taro's and uni's
  *   Alipay layers map to '').
+ * - `my.uploadFile` (lib.my.d.ts `function uploadFile`, typed `Promise<...> & UploadTask`, opendocs kmq4hc):
+ *   returns a Promise AND calls the callbacks. `name` is the form field of the file ("文件名，即对应的 key");
+ *   `fileName` is its older spelling ("会转换成 name 字段", and what uni's and Taro's Alipay layers send):
+ *   either gives the field, `name` winning when both differ. `fileType` is required and documented as one
+ *   of 'image' / 'video' / 'audio'; anything else (or none) fails before any request, with error 2 (chosen:
+ *   Alipay's generic invalid-parameter code). `header` and `headers` both pass; `formData` values go as
+ *   strings. Any HTTP status succeeds with `{ data: <body text>, statusCode, header }` (the typed result);
+ *   a missing file fails with 11 '文件不存在' (the typed `error: 11`), a network failure or timeout with 12
+ *   '上传文件失败', an abort with 9. Progress reports `totalBytesWritten`/`totalBytesExpectedToWrite`
+ *   (Alipay's names, UploadTask.onProgressUpdate) once, at the end.
+ * - `my.downloadFile` (lib.my.d.ts `function downloadFile`, `Promise<...> & DownloadTask`): succeeds with
+ *   `{ apFilePath, tempFilePath, headers, header }`, the typed result: no `statusCode` (the current
+ *   opendocs add `statusCode` from base library 2.8.8, the typings do not; without it an app cannot tell an
+ *   error page from the file, so an HTTP status >= 400 fails here with 12 '下载失败', chosen). Network
+ *   failure 12, abort 9. `DownloadTask.onHeadersReceived` gives `{ headers }` (upload's gives `{ header }`).
  * Not documented, so chosen here: the payload of `connectSocket`'s success (`{}`), of `closeSocket`'s success
  * (`{ message: 'closeSocket:ok' }`) and the `error` code of socket failures (1, 未知错误). Promises of calls
  * made with callbacks have a no-op rejection handler, so callback-style code sees no unhandled rejections.
@@ -29,6 +44,7 @@ import {
   findHeader,
   HttpError,
   ioControl,
+  LocalFileError,
   isPlainData,
   Listeners,
   MemoryStorage,
@@ -45,6 +61,10 @@ type My = typeof my
 type RequestParam = Parameters<My['request']>[0]
 type RequestResult = Awaited<ReturnType<My['request']>>
 type SocketTask = my.SocketTask
+type UploadParam = Parameters<My['uploadFile']>[0]
+type UploadResult = Awaited<ReturnType<My['uploadFile']>>
+type DownloadParam = Parameters<My['downloadFile']>[0]
+type DownloadResult = Awaited<ReturnType<My['downloadFile']>>
 type AppShowParam = Parameters<Parameters<My['onAppShow']>[0]>[0]
 export type MySystemInfo = Pick<
   ReturnType<My['getSystemInfoSync']>,
@@ -56,6 +76,8 @@ export interface FakeMy
   extends Pick<
     My,
     | 'request'
+    | 'uploadFile'
+    | 'downloadFile'
     | 'connectSocket'
     | 'onSocketOpen'
     | 'offSocketOpen'
@@ -149,6 +171,8 @@ export function createMy(options: CreateMyOptions = {}): { my: FakeMy; control: 
   let taskCount = 0
   const fake: FakeMy = {
     request: ((param: RequestParam) => request(io, param)) as My['request'],
+    uploadFile: (param) => uploadFile(io, param),
+    downloadFile: (param) => downloadFile(io, param),
     connectSocket: ((param: Parameters<My['connectSocket']>[0] & Callbacks<object>) => {
       // Documented callbacks (my.connectSocket.md), untyped in lib.my.d.ts: they report the call, not the open.
       // They come before any network event, so a listener attached on success still sees the open.
@@ -264,6 +288,92 @@ function request(io: Io, param: RequestParam): Promise<RequestResult> & my.Reque
   }
   // The typed `abort(object)` requires `{ requestTaskId, operationType }`; the runtime takes none: cast.
   return Object.assign(promise, task) as unknown as Promise<RequestResult> & my.RequestTask
+}
+
+/** What Alipay reports for a transfer that got no answer (uploadFile / downloadFile). */
+function transferFailure(error: unknown, message: string): MyError {
+  if (error instanceof HttpError && error.kind === 'abort') return { error: 9, errorMessage: 'abort' }
+  return { error: 12, errorMessage: message }
+}
+
+/** A task's `abort(object?)`: the typed `{ uploadTaskId, operationType }` is not required at run time. */
+function abortOf(abort: () => void) {
+  return (object?: Callbacks<{ success: true }>) =>
+    dual(object || {}, (ok) => {
+      abort()
+      later(() => ok({ success: true }))
+    })
+}
+
+const FILE_TYPES = ['image', 'video', 'audio']
+
+/** Both tasks' progress event (Alipay names it `totalBytesWritten` for uploads too). */
+type Progress = { progress: number; totalBytesWritten: number; totalBytesExpectedToWrite: number }
+
+function uploadFile(io: Io, param: UploadParam): Promise<UploadResult> & my.UploadTask {
+  const progress = new Listeners<[Progress]>()
+  const headersReceived = new Listeners<[{ header: Record<string, string> }]>()
+  const name = param.name || param.fileName
+  let abort = () => {}
+  const promise = dual<UploadResult>(param as Callbacks<UploadResult>, (ok, fail) => {
+    if (!name) return later(() => fail({ error: 2, errorMessage: 'name (or fileName) is required: the form field of the file' }))
+    if (FILE_TYPES.indexOf(param.fileType) < 0) {
+      return later(() => fail({ error: 2, errorMessage: `fileType must be image, video or audio, got ${String(param.fileType)}` }))
+    }
+    const call = io.upload({
+      url: param.url,
+      filePath: param.filePath,
+      name,
+      formData: param.formData,
+      headers: { ...stringHeaders(param.header), ...stringHeaders(param.headers) },
+      timeout: (param as { timeout?: number }).timeout ?? 60000,
+    })
+    abort = () => call.abort()
+    call.head.then((head) => headersReceived.emit({ header: head.headers }), () => {})
+    call.response.then(
+      (response) => {
+        progress.emit({ progress: 100, totalBytesWritten: response.sent, totalBytesExpectedToWrite: response.sent })
+        ok({ data: utf8(response.body), statusCode: response.status, header: { ...response.headers } })
+      },
+      (error: unknown) => fail(error instanceof LocalFileError ? { error: 11, errorMessage: '文件不存在' } : transferFailure(error, '上传文件失败')),
+    )
+  })
+  const task = {
+    abort: abortOf(() => abort()),
+    onProgressUpdate: (cb: (arg: Progress) => void) => progress.on(cb),
+    offProgressUpdate: (cb?: (arg: Progress) => void) => progress.off(cb),
+    onHeadersReceived: (cb: (arg: { header: Record<string, string> }) => void) => headersReceived.on(cb),
+    offHeadersReceived: (cb?: (arg: { header: Record<string, string> }) => void) => headersReceived.off(cb),
+  }
+  // The typed `abort(object)` requires `{ uploadTaskId, operationType }`; the runtime takes none: cast.
+  return Object.assign(promise, task) as unknown as Promise<UploadResult> & my.UploadTask
+}
+
+function downloadFile(io: Io, param: DownloadParam): Promise<DownloadResult> & my.DownloadTask {
+  const progress = new Listeners<[Progress]>()
+  const headersReceived = new Listeners<[{ headers: Record<string, string> }]>()
+  const call = io.download({ url: param.url, headers: stringHeaders(param.header), timeout: (param as { timeout?: number }).timeout ?? 60000 })
+  call.head.then((head) => headersReceived.emit({ headers: head.headers }), () => {})
+  const promise = dual<DownloadResult>(param as Callbacks<DownloadResult>, (ok, fail) => {
+    call.response.then(
+      (response) => {
+        if (response.status >= 400) return fail({ error: 12, errorMessage: '下载失败' })
+        const size = response.body.length
+        progress.emit({ progress: 100, totalBytesWritten: size, totalBytesExpectedToWrite: size })
+        ok({ apFilePath: response.path, tempFilePath: response.path, headers: { ...response.headers }, header: { ...response.headers } })
+      },
+      (error: unknown) => fail(transferFailure(error, '下载失败')),
+    )
+  })
+  const task = {
+    abort: abortOf(() => call.abort()),
+    onProgressUpdate: (cb: (arg: Progress) => void) => progress.on(cb),
+    offProgressUpdate: (cb?: (arg: Progress) => void) => progress.off(cb),
+    onHeadersReceived: (cb: (arg: { headers: Record<string, string> }) => void) => headersReceived.on(cb),
+    offHeadersReceived: (cb?: (arg: { headers: Record<string, string> }) => void) => headersReceived.off(cb),
+  }
+  // As for uploadFile: the typed `abort(object)` wants a `downloadTaskId`; the runtime takes none.
+  return Object.assign(promise, task) as unknown as Promise<DownloadResult> & my.DownloadTask
 }
 
 type OpenArg = { data: { socketTaskID: string } }

@@ -17,6 +17,14 @@
  *   (Alipay's error 19) while it succeeds on the other platforms. `connectSocket` passes `multiple` through
  *   ("支付宝小程序：是否创建多实例 socket", ConnectSocketOption) and returns what `my.connectSocket` returns:
  *   void, or an Alipay SocketTask (events nested under `data`) with `multiple: true`.
+ * - `uploadFile`/`downloadFile` (uni.d.ts `uploadFile(options: UploadFileOption): UploadTask`, promisify
+ *   overloads in uni-patches/promisify/uni.d.ts lines 138-139) follow the same Promise/task rule, over the
+ *   host's own: the wx fake's (success `{ data, statusCode, errMsg }` / `{ tempFilePath, statusCode, errMsg }`,
+ *   `UploadFileSuccessCallbackResult` / `DownloadSuccessData`), or on mp-alipay `my.uploadFile` with
+ *   `name` renamed `fileName` (uni-mp-alipay protocols `uploadFile.args`; uni does not add Alipay's
+ *   required `fileType`, the caller must: `fileType` "仅支付宝小程序，且必填", UploadFileOption) and
+ *   `my.downloadFile` with `apFilePath` renamed `tempFilePath` (protocols `downloadFile.returnValue`), so
+ *   there the download result has no `statusCode` and an upload without `fileType` fails.
  * - `uni.onAppShow/onAppHide/offAppShow/offAppHide` are declared (uni-patches/wx/index.d.ts lines 20101,
  *   20020, 19485, 19449) and passed to the host.
  * - `getSystemInfoSync().uniPlatform` is the factory's `uniPlatform`.
@@ -28,6 +36,8 @@ type Uni = UniNamespace.Uni
 type AnyRecord = Record<string, any>
 type Req = UniNamespace.RequestOptions
 type Sock = UniNamespace.ConnectSocketOption
+type Up = UniNamespace.UploadFileOption
+type Down = UniNamespace.DownloadFileOption
 
 export type UniPlatform = 'mp-weixin' | 'mp-alipay' | 'web' | 'app'
 
@@ -46,11 +56,15 @@ export interface FakeUniBase
 export interface FakeUni3 extends FakeUniBase {
   request<T extends Req = Req>(options: T): UniNamespace.PromisifySuccessResult<T, Req, UniNamespace.RequestTask>
   connectSocket<T extends Sock = Sock>(options: T): UniNamespace.PromisifySuccessResult<T, Sock, UniNamespace.SocketTask>
+  uploadFile<T extends Up = Up>(options: T): UniNamespace.PromisifySuccessResult<T, Up, UniNamespace.UploadTask>
+  downloadFile<T extends Down = Down>(options: T): UniNamespace.PromisifySuccessResult<T, Down, UniNamespace.DownloadTask>
 }
 
 export interface FakeUni2 extends FakeUniBase {
   request<T extends Req = Req>(options: T): Legacy<T, Req, UniNamespace.RequestTask>
   connectSocket<T extends Sock = Sock>(options: T): Legacy<T, Sock, UniNamespace.SocketTask>
+  uploadFile<T extends Up = Up>(options: T): Legacy<T, Up, UniNamespace.UploadTask>
+  downloadFile<T extends Down = Down>(options: T): Legacy<T, Down, UniNamespace.DownloadTask>
 }
 
 export interface CreateUniOptions<V extends 2 | 3> {
@@ -67,7 +81,14 @@ export function createUni<V extends 2 | 3>(
   const uniPlatform = options.uniPlatform || 'mp-weixin'
   const alipay = uniPlatform === 'mp-alipay'
   let host: UniHost
-  let base: { request(o: AnyRecord): unknown; connectSocket(o: AnyRecord): unknown; storage: Pick<Uni, 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>; events: AnyRecord }
+  let base: {
+    request(o: AnyRecord): unknown
+    connectSocket(o: AnyRecord): unknown
+    uploadFile(o: AnyRecord): unknown
+    downloadFile(o: AnyRecord): unknown
+    storage: Pick<Uni, 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>
+    events: AnyRecord
+  }
   if (alipay) {
     const { my, control } = createMy()
     host = { platform: 'mp-alipay', my, control }
@@ -78,6 +99,8 @@ export function createUni<V extends 2 | 3>(
     base = {
       request: (o) => wx.request(o as never),
       connectSocket: (o) => wx.connectSocket(o as never),
+      uploadFile: (o) => wx.uploadFile(o as never),
+      downloadFile: (o) => wx.downloadFile(o as never),
       storage: {
         getStorageSync: (key: string) => wx.getStorageSync(key),
         setStorageSync: (key, data) => wx.setStorageSync(key, data),
@@ -86,9 +109,11 @@ export function createUni<V extends 2 | 3>(
       events: wx,
     }
   }
-  const uni: FakeUniBase & { request: unknown; connectSocket: unknown } = {
+  const uni: FakeUniBase & { request: unknown; connectSocket: unknown; uploadFile: unknown; downloadFile: unknown } = {
     request: promisify(base.request, options.vue),
     connectSocket: promisify(base.connectSocket, options.vue),
+    uploadFile: promisify(base.uploadFile, options.vue),
+    downloadFile: promisify(base.downloadFile, options.vue),
     ...base.storage,
     onAppShow: (cb) => base.events.onAppShow(cb),
     onAppHide: (cb) => base.events.onAppHide(cb),
@@ -155,6 +180,15 @@ function alipayLayer(my: FakeMy) {
     },
     connectSocket(options: AnyRecord) {
       return host.connectSocket(alipayArgs(options, alipayResult('connectSocket', {}), ['method', 'protocols']))
+    },
+    uploadFile(options: AnyRecord) {
+      // `args: { name: 'fileName' }`: the field is renamed, not copied (`fileType` passes as the caller gave it).
+      const args = alipayArgs(options, alipayResult('uploadFile', {}), ['name'])
+      if (options.name !== undefined) args.fileName = options.name
+      return host.uploadFile(args)
+    },
+    downloadFile(options: AnyRecord) {
+      return host.downloadFile(alipayArgs(options, alipayResult('downloadFile', { apFilePath: 'tempFilePath' }), []))
     },
     storage: {
       getStorageSync: (key: string) => {

@@ -67,6 +67,8 @@ describe('built host entries in node:vm', () => {
     const { wx, control } = createWx()
     const sdk = load('miniprogram_dist/index.js', hostContext('wx', wx))
     await queryAndWatch(sdk.default, 'o-vm-wx')
+    // `require('mpcloud/wx')` after "build npm" is miniprogram_dist/wx.js: the same drop-in.
+    expect(Object.keys(load('miniprogram_dist/wx.js', hostContext('wx', wx)))).toEqual(Object.keys(sdk))
     control.dispose()
   })
 
