@@ -5,7 +5,7 @@
  * `my.uploadFile`/`my.downloadFile` with Alipay's own fields (`fileType`, `fileName`, `apFilePath`).
  */
 import type { HttpResponse, KeyValueStorage, Platform } from '../../src/platform'
-import { bindSocketTask, type WxSocketTask } from './wx-platform'
+import { bindSocketTask, withHostParts, type WxSocketTask } from './wx-platform'
 
 /** An Alipay failure. */
 export interface MyFailure {
@@ -87,7 +87,7 @@ export function myPlatform(api: MyApi, native?: Platform['native']): Platform {
         })
       }),
   }
-  const { connectSocket, onAppShow, onAppHide } = api
+  const { connectSocket } = api
   if (connectSocket) {
     platform.connectSocket = (url, handlers) => {
       const task = connectSocket.call(api, { url, multiple: true, fail: (error) => handlers.onError(describe(error)) }) as WxSocketTask | undefined
@@ -129,10 +129,5 @@ export function myPlatform(api: MyApi, native?: Platform['native']): Platform {
         })
       })
   }
-  if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)
-  if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(api, listener)
-  const storage = myStorage(api)
-  if (storage) platform.storage = storage
-  if (native) platform.native = native
-  return platform
+  return withHostParts(platform, api, myStorage(api), native)
 }

@@ -107,10 +107,25 @@ export function wxRequest(api: WxLikeApi): Platform['request'] {
     })
 }
 
+/** What every host platform adds last: app lifecycle hooks, storage, and the host's own cloud. */
+export function withHostParts(
+  platform: Platform,
+  api: { onAppShow?(listener: () => void): unknown; onAppHide?(listener: () => void): unknown },
+  storage: KeyValueStorage | undefined,
+  native: Platform['native'] | undefined,
+): Platform {
+  const { onAppShow, onAppHide } = api
+  if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)
+  if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(api, listener)
+  if (storage) platform.storage = storage
+  if (native) platform.native = native
+  return platform
+}
+
 /** The platform of a wx-style host; `native` is the host's own cloud, when it has one. */
 export function wxPlatform(api: WxLikeApi, native?: Platform['native']): Platform {
   const platform: Platform = { request: wxRequest(api) }
-  const { connectSocket, onAppShow, onAppHide } = api
+  const { connectSocket } = api
   if (connectSocket) {
     platform.connectSocket = (url, handlers) => {
       let failed = false
@@ -144,10 +159,5 @@ export function wxPlatform(api: WxLikeApi, native?: Platform['native']): Platfor
         downloadFile.call(api, { url, success: (result) => resolve({ statusCode: result.statusCode || 200, tempFilePath: result.tempFilePath }), fail: (error) => reject(new Error(error.errMsg)) })
       })
   }
-  if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(api, listener)
-  if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(api, listener)
-  const storage = wxStorage(api)
-  if (storage) platform.storage = storage
-  if (native) platform.native = native
-  return platform
+  return withHostParts(platform, api, wxStorage(api), native)
 }

@@ -4,7 +4,7 @@
  * Promises and always catches), and that on Alipay the file calls carry Alipay's results through.
  */
 import type { Platform, Socket } from '../../src/platform'
-import { bindSocketTask, wxStorage } from '../shared/wx-platform'
+import { bindSocketTask, withHostParts, wxStorage } from '../shared/wx-platform'
 import type { TaroApi } from './taro-api'
 
 /** Taro passes the host's failure on: wx's `{ errMsg }` or Alipay's `{ errorMessage }`. */
@@ -18,7 +18,7 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
         (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.request failed'))),
       ),
   }
-  const { connectSocket, onAppShow, onAppHide } = Taro
+  const { connectSocket } = Taro
   if (connectSocket) {
     platform.connectSocket = (url, handlers) => {
       // The task arrives later: a close() before it is replayed on it.
@@ -58,10 +58,5 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
         (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.downloadFile failed'))),
       )
   }
-  if (onAppShow) platform.onAppShow = (listener) => void onAppShow.call(Taro, listener)
-  if (onAppHide) platform.onAppHide = (listener) => void onAppHide.call(Taro, listener)
-  const storage = wxStorage(Taro)
-  if (storage) platform.storage = storage
-  if (native) platform.native = native
-  return platform
+  return withHostParts(platform, Taro, wxStorage(Taro), native)
 }
