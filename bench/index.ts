@@ -7,7 +7,7 @@
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { Db } from '@cloudbase/database'
-import { createCloud } from '../dist/index.js'
+import { Aggregate, createCloud, createCommand } from '../dist/index.js'
 import { corpus } from './corpus'
 
 async function gzipSize(entry: string): Promise<{ raw: number; gzip: number }> {
@@ -44,7 +44,7 @@ const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.f
 
 async function throughput(): Promise<void> {
   const answer = { requestId: 'r', data: { list: [], total: 0, updated: 1, deleted: 1, _id: 'x' } }
-  const ourDb = createCloud({ transport: { send: () => Promise.resolve(answer) } }).database()
+  const ourDb = createCloud({ transport: { send: () => Promise.resolve(answer) }, commands: createCommand, aggregate: Aggregate }).database()
   Db.reqClass = class {
     send(): Promise<unknown> {
       return Promise.resolve(answer)

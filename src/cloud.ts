@@ -7,7 +7,7 @@ import { createRequester, type RequestConfig, type TokenSource } from './core/re
 import type { Transport } from './core/transport'
 import type { NativeCalls, NativeConnection, Platform } from './platform'
 import type { Connection, EndpointConfig } from './auth/connect'
-import { Database, type DatabaseConfig } from './database/database'
+import { Database, type DatabaseConfig, type DatabaseKit } from './database/database'
 import type { RealtimeConfig } from './realtime/connection'
 import type { CallFunctionOptions, CallFunctionResult, invokeFunction } from './functions/functions'
 import { settle, type Callbacks, type NoCallbacks } from './core/callbackify'
@@ -61,6 +61,10 @@ export interface CloudOptions {
    * adapters that offer `watch()`; without it, no socket code is in the bundle.
    */
   realtime?: (config: RealtimeConfig) => WatchService
+  /** `createCommand`, for `db.command`; without it, no command code is in the bundle. */
+  commands?: DatabaseKit['commands']
+  /** `Aggregate`, for `collection.aggregate()`; without it, no aggregation code is in the bundle. */
+  aggregate?: DatabaseKit['aggregate']
   /** `invokeFunction`, for `callFunction()`; without it, no function code is in the bundle. */
   functions?: typeof invokeFunction
   /** `storageCalls`, for `uploadFile()` and the other file calls; without it, no storage code is in the bundle. */
@@ -172,7 +176,8 @@ export function createCloud(options: CloudOptions): Cloud {
     database(config = {}) {
       const env = config.env || (initial && initial.env)
       const { transport, tokens, watch } = route('cloud.database', env)
-      return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch)
+      const kit: DatabaseKit = { commands: options.commands, aggregate: options.aggregate }
+      return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch, kit)
     },
     uploadFile: (call: UploadFileOptions) => files('cloud.uploadFile', call, 'uploadFile') as Promise<UploadFileResult>,
     downloadFile: (call: DownloadFileOptions) => files('cloud.downloadFile', call, 'downloadFile') as Promise<DownloadFileResult>,

@@ -2,8 +2,8 @@
  * mpcloud: one typed, small SDK for mini program cloud development.
  *
  * @example
- * import { createCloud } from 'mpcloud'
- * const cloud = createCloud({ transport })
+ * import { Aggregate, createCloud, createCommand } from 'mpcloud'
+ * const cloud = createCloud({ transport, commands: createCommand, aggregate: Aggregate })
  * cloud.init({ env: 'demo' })
  * const db = cloud.database()
  * const _ = db.command
@@ -55,12 +55,12 @@ export { GeoPoint, GeoLineString, GeoPolygon, GeoMultiPoint, GeoMultiLineString,
 export { ServerDate } from './protocol/server-date'
 export { DbRegExp } from './protocol/regexp'
 export type { ProtocolRequest, ProtocolResponse, DatabaseRequest, DatabaseAction } from './protocol/database'
-export { Database, type DatabaseConfig } from './database/database'
+export { Database, type DatabaseConfig, type DatabaseKit } from './database/database'
 export { CollectionReference, type AddResult, type AddManyResult } from './database/collection'
 export { DocumentReference, type DocumentGetResult, type SetResult } from './database/document'
 export { Query, type GetResult, type CountResult, type UpdateResult, type RemoveResult } from './database/query'
 export { Aggregate, type AggregateResult } from './database/aggregate/aggregate'
-export type { Command } from './database/command/command'
+export { createCommand, type Command } from './database/command/command'
 export type { QueryCommand, LogicCommand } from './database/command/query-command'
 export type { UpdateCommand } from './database/command/update-command'
 export type {

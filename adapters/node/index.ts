@@ -5,9 +5,9 @@
  * import cloud from 'mpcloud/node'
  * cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
  */
-import { connectHttp, createCloud, createRealtime, invokeFunction, storageCalls } from '../../src/index'
+import { Aggregate, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, storageCalls } from '../../src/index'
 import { nodePlatform } from './platform'
 
-export const cloud = createCloud({ platform: nodePlatform, connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls })
+export const cloud = /*#__PURE__*/ createCloud({ platform: nodePlatform, connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate })
 export default cloud
 export * from '../../src/index'

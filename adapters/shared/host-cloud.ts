@@ -3,7 +3,7 @@
  * over a platform built on first use, so importing the entry where the host global is missing (a unit
  * test, server-side rendering) costs nothing until it is called.
  */
-import { CloudError, connectHttp, createCloud, createRealtime, invokeFunction, storageCalls, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
+import { Aggregate, CloudError, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, storageCalls, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
 
 /** `new cloud.Cloud({ resourceEnv })`: another environment, ready after `await instance.init()`. */
 export interface CloudInstance {
@@ -30,7 +30,7 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
   let cloud: Cloud | undefined
   let initial: InitConfig | undefined
   const create = () =>
-    createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls })
+    createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate })
   const main = () => cloud || (cloud = create())
 
   class Instance implements CloudInstance {

@@ -1,7 +1,7 @@
 // "wx: + commands + aggregate".
-import { createCloud, wxHost, wxNative } from '../../dist/wx.js'
+import { Aggregate, createCloud, createCommand, wxHost, wxNative } from '../../dist/wx.js'
 
-const cloud = createCloud({ platform: wxHost(wxNative) })
+const cloud = createCloud({ platform: wxHost(wxNative), commands: createCommand, aggregate: Aggregate })
 cloud.init({ env: 'demo' })
 export const run = () => {
   const db = cloud.database()

@@ -1,8 +1,8 @@
 /** `db.collection(name)`: a query over the whole collection, plus `doc`, `add` and `aggregate`. */
-import { invalidArgument } from '../protocol/errors'
+import { CloudError, invalidArgument } from '../protocol/errors'
 import { isArray, isObjectLike } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks } from '../core/callbackify'
-import { Aggregate } from './aggregate/aggregate'
+import type { Aggregate } from './aggregate/aggregate'
 import { encodeData } from './command/query-command'
 import { DocumentReference } from './document'
 import { Query } from './query'
@@ -63,6 +63,8 @@ export class CollectionReference<T = AnyDocument> extends Query<T, Stored<T>> {
 
   /** Starts an aggregation pipeline; `end()` runs it. */
   aggregate(): Aggregate<Stored<T>> {
-    return new Aggregate<Stored<T>>(this._target)
+    const Pipeline = this._target.aggregate
+    if (!Pipeline) throw new CloudError('collection.aggregate', 'SDK_ERROR', 'this cloud was created without { aggregate: Aggregate }')
+    return new Pipeline(this._target) as Aggregate<Stored<T>>
   }
 }

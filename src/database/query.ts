@@ -32,6 +32,8 @@ export interface CollectionTarget {
   send: Requester
   collectionName: string
   watch?: WatchService | undefined
+  /** The `Aggregate` class, when the cloud was given it (`createCloud({ aggregate })`). */
+  aggregate?: (new (target: CollectionTarget) => unknown) | undefined
 }
 
 /** Starts a watch through the cloud's watch client. */

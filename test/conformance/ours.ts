@@ -1,5 +1,5 @@
 /** Our SDK over a recording transport, as the conformance tests drive it. */
-import { createCloud, type Database, type ProtocolRequest } from '../../src/index'
+import { Aggregate, createCloud, createCommand, type Database, type ProtocolRequest } from '../../src/index'
 import { defaultResponse, recordingTransport, type RecordingTransport } from '../helpers/recording-transport'
 
 export interface OurHarness {
@@ -16,10 +16,10 @@ function respond(request: ProtocolRequest) {
   return defaultResponse(request)
 }
 
-/** `createCloud({ transport })`, `init({ env })`, `database()`. */
+/** `createCloud({ transport, commands: createCommand, aggregate: Aggregate })`, `init({ env })`, `database()`. */
 export function ourDb(env = 'e'): OurHarness {
   const transport = recordingTransport(respond)
-  const cloud = createCloud({ transport })
+  const cloud = createCloud({ transport, commands: createCommand, aggregate: Aggregate })
   cloud.init({ env })
   const db = cloud.database()
   return { db, _: db.command, transport }

@@ -1,6 +1,6 @@
 /** Starts an in-memory emulator on a free port and a cloud of the Node adapter pointed at it. */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index'
-import { connectHttp, createCloud, createRealtime, nodePlatform, type Database, type Platform, type RealtimeTimings } from './sdk'
+import { Aggregate, connectHttp, createCloud, createCommand, createRealtime, nodePlatform, type Database, type Platform, type RealtimeTimings } from './sdk'
 
 export interface TestCloud {
   emulator: RunningEmulator
@@ -19,7 +19,7 @@ export interface CloudVariant {
 export function signedIn(emulator: RunningEmulator, openid: string | undefined, variant: CloudVariant = {}): Database {
   const { timings, platform = nodePlatform } = variant
   const realtime: typeof createRealtime = (config) => createRealtime(Object.assign({}, config, timings ? { timings } : {}))
-  const cloud = createCloud({ platform, connect: connectHttp, realtime })
+  const cloud = createCloud({ platform, connect: connectHttp, realtime, commands: createCommand, aggregate: Aggregate })
   cloud.init(Object.assign({ env: emulator.env, endpoint: emulator.url }, openid ? { ticket: emulator.createTicket(openid) } : {}))
   return cloud.database()
 }

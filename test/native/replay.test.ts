@@ -7,7 +7,7 @@
  * chooses a form it serializes correctly, and these tests show the official builder sending it right.
  */
 import { describe, expect, it } from 'vitest'
-import { createCloud, type ProtocolRequest, type Transport } from '../../src/index'
+import { Aggregate, createCloud, createCommand, type ProtocolRequest, type Transport } from '../../src/index'
 import { createNativeTransport } from '../../src/native/index'
 import { wxDifferences } from '../../adapters/shared/wx-native'
 import { officialDb } from '../helpers/official'
@@ -23,7 +23,7 @@ function harness() {
       return native.send(request)
     },
   }
-  const cloud = createCloud({ transport })
+  const cloud = createCloud({ transport, commands: createCommand, aggregate: Aggregate })
   cloud.init({ env: 'e' })
   const db = cloud.database()
   return {

@@ -3,7 +3,7 @@
  * computed from the fixture with plain JavaScript, and the official js-sdk app they run on.
  */
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
-import { createCloud, type Database, type Platform } from '../../src/index'
+import { Aggregate, createCloud, createCommand, type Database, type Platform } from '../../src/index'
 import { createNativeTransport, createNativeWatch, type HostDatabase, type HostDifferences } from '../../src/native/index'
 import { todos, type Todo } from '../fixtures/todos'
 import { signedIn } from '../helpers/emulator'
@@ -54,7 +54,7 @@ export async function nativeWorld(env: string, dress: (db: any) => HostDatabase,
     request: () => Promise.reject(new Error('this host speaks through its own cloud only')),
     native: (e) => ({ transport: createNativeTransport(open, host), watch: createNativeWatch(open, host, e) }),
   }
-  const cloud = createCloud({ platform })
+  const cloud = createCloud({ platform, commands: createCommand, aggregate: Aggregate })
   cloud.init({ env: emulator.env })
   return { emulator, official: app.database(), openid: login.user.uid, db: cloud.database(), direct: signedIn(emulator, 'o-direct') }
 }

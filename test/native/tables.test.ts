@@ -3,7 +3,7 @@
  * normalisation, on small scripted hosts (the real hosts run in wx.test.ts and my.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest'
-import { createCloud, errCodeOf, type Snapshot } from '../../src/index'
+import { Aggregate, createCloud, createCommand, errCodeOf, type Snapshot } from '../../src/index'
 import { codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, type HostDatabase } from '../../src/native/index'
 import { wxDifferences } from '../../adapters/shared/wx-native'
 import { myDifferences } from '../../adapters/shared/my-native'
@@ -77,14 +77,14 @@ function scripted(answers: (() => Promise<unknown>)[]) {
 describe('the native transport over a scripted Alipay host', () => {
   it('a network failure (60004) is a NETWORK_ERROR, which the pipeline retries for reads', async () => {
     const { db } = scripted([() => Promise.reject({ error: 60004, errorMessage: 'network down' }), () => Promise.resolve([{ _id: 'a', at: new Date(5) }])])
-    const cloud = createCloud({ transport: createNativeTransport(() => db, myDifferences) })
+    const cloud = createCloud({ transport: createNativeTransport(() => db, myDifferences), commands: createCommand, aggregate: Aggregate })
     cloud.init({ env: 'e' })
     expect(await cloud.database().collection('todos').get()).toEqual({ data: [{ _id: 'a', at: new Date(5) }], errMsg: 'collection.get:ok' })
   })
 
   it('a result of the wrong shape names the host and its table', async () => {
     const { db } = scripted([() => Promise.resolve({ data: [] })])
-    const cloud = createCloud({ transport: createNativeTransport(() => db, myDifferences) })
+    const cloud = createCloud({ transport: createNativeTransport(() => db, myDifferences), commands: createCommand, aggregate: Aggregate })
     cloud.init({ env: 'e' })
     await expect(cloud.database().collection('todos').get()).rejects.toMatchObject({
       code: 'SDK_ERROR',

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url)
 
 async function whereGet(sdk: typeof Mpcloud) {
   const transport = recordingTransport()
-  const cloud = sdk.createCloud({ transport })
+  const cloud = sdk.createCloud({ transport, commands: sdk.createCommand, aggregate: sdk.Aggregate })
   cloud.init({ env: 'smoke' })
   const db = cloud.database()
   const result = await db.collection('todos').where({ n: db.command.gt(1) }).get()

@@ -4,13 +4,13 @@
  * test/conformance.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { createCloud, GeoPoint, isCloudError } from '../../../src/index'
+import { Aggregate, createCloud, createCommand, GeoPoint, isCloudError } from '../../../src/index'
 import { defaultResponse, recordingTransport } from '../../helpers/recording-transport'
 import type { ProtocolRequest, ProtocolResponse } from '../../../src/index'
 
 function setup(respond?: (r: ProtocolRequest) => ProtocolResponse) {
   const transport = recordingTransport(respond)
-  const cloud = createCloud({ transport })
+  const cloud = createCloud({ transport, commands: createCommand, aggregate: Aggregate })
   cloud.init({ env: 'demo' })
   const db = cloud.database()
   return { transport, db, _: db.command }
@@ -206,15 +206,15 @@ describe('createCloud and init', () => {
 
   it('says what is missing when a cloud cannot reach anything', () => {
     const platform = { request: () => Promise.reject(new Error('unused')) }
-    const bare = createCloud({ platform })
+    const bare = createCloud({ platform, commands: createCommand, aggregate: Aggregate })
     expect(() => bare.database()).toThrow(/cloud.database:fail -501009 resource not initialized. call cloud.init\(\{ env \}\) first/)
     // Without an endpoint, a host with no cloud of its own says how to reach one.
     bare.init({ env: 'e' })
     expect(() => bare.database()).toThrow(/this host has no cloud of its own: call cloud.init\(\{ env, endpoint \}\)/)
-    const noConnect = createCloud({ platform })
+    const noConnect = createCloud({ platform, commands: createCommand, aggregate: Aggregate })
     noConnect.init({ env: 'e', endpoint: 'http://127.0.0.1:9' })
     expect(() => noConnect.database()).toThrow(/created without \{ connect: connectHttp \}/)
-    expect(() => createCloud({ platform }).init({ endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/)
+    expect(() => createCloud({ platform, commands: createCommand, aggregate: Aggregate }).init({ endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/)
   })
 
   it("without an endpoint, the host's own cloud serves each environment through one connection", async () => {
@@ -224,7 +224,7 @@ describe('createCloud and init', () => {
       request: () => Promise.reject(new Error('unused')),
       native: (env: string | undefined) => (asked.push(env), env === 'none' ? undefined : { transport }),
     }
-    const cloud = createCloud({ platform })
+    const cloud = createCloud({ platform, commands: createCommand, aggregate: Aggregate })
     cloud.init({ env: 'main' })
     await cloud.database().collection('t').get()
     await cloud.database().collection('t').count()
@@ -235,9 +235,19 @@ describe('createCloud and init', () => {
     expect(() => cloud.database().collection('t').watch({ onChange() {}, onError() {} })).toThrow(/cannot watch/)
   })
 
+  it('db.command and aggregate() come with the kit a cloud is given, and say so when it was not', () => {
+    const lean = createCloud({ transport: recordingTransport() })
+    lean.init({ env: 'e' })
+    const db = lean.database()
+    expect(() => db.command).toThrow(/database.command:fail this cloud was created without \{ commands: createCommand \}/)
+    expect(() => db.collection('t').aggregate()).toThrow(/collection.aggregate:fail this cloud was created without \{ aggregate: Aggregate \}/)
+    // Plain equality needs no commands: the lean cloud still queries.
+    expect(() => db.collection('t').where({ done: false })).not.toThrow()
+  })
+
   it('the first init wins, and database({ env }) overrides it for one database', async () => {
     const transport = recordingTransport()
-    const cloud = createCloud({ transport })
+    const cloud = createCloud({ transport, commands: createCommand, aggregate: Aggregate })
     cloud.init({ env: 'first' })
     cloud.init({ env: 'second' })
     await cloud.database().collection('t').get()
