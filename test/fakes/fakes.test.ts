@@ -192,9 +192,11 @@ describe('wx', () => {
   it('connectSocket: send before open fails; binary frames arrive as ArrayBuffer; closeAllSockets gives 1006', async () => {
     const { wx, control } = wxFake()
     const task = wx.connectSocket({ url: probe.wsUrl })
+    // Listen before awaiting anything: wx calls onOpen listeners only if they are there when it opens.
+    const opened = new Promise((resolve) => task.onOpen(resolve))
     const early = await outcome<unknown, WechatMiniprogram.GeneralCallbackResult>((cb) => task.send({ data: 'too early', ...cb }))
     expect(early.fail!.errMsg).toMatch(/^sendSocketMessage:fail/)
-    await new Promise((resolve) => task.onOpen(resolve))
+    await opened
     const echoed = new Promise<WechatMiniprogram.SocketTaskOnMessageListenerResult>((resolve) => task.onMessage(resolve))
     task.send({ data: new Uint8Array([9, 8, 7]).buffer })
     const data = (await echoed).data
