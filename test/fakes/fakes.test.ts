@@ -15,7 +15,7 @@ import { startProbeServer, type Echo, type ProbeServer } from './probe-server'
 import { createTaro, type uploadFile as TaroUpload } from './taro'
 import { ENV_TYPE } from './taro-types'
 import { createUni } from './uni'
-import { createWx, type FakeWx } from './wx'
+import { createWx } from './wx'
 
 let emulator: RunningEmulator
 let probe: ProbeServer

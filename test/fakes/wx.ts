@@ -15,13 +15,12 @@
  * `filePath` of `uploadFile`). The `errno` values are best guesses from the Errno table (600001 network,
  * 5 timeout, 600003 interrupted for abort); only `errMsg` is relied on by apps.
  */
-import { readFile, writeFile } from 'node:fs/promises'
-import { basename, extname } from 'node:path'
 import {
   appendQuery,
   createIo,
   findHeader,
   HttpError,
+  LocalFileError,
   ioControl,
   isPlainData,
   Listeners,
@@ -267,35 +266,25 @@ function uploadFile(io: Io, option: WechatMiniprogram.UploadFileOption): WechatM
   const progress = new Listeners<[WechatMiniprogram.UploadTaskOnProgressUpdateListenerResult]>()
   const headersReceived = new Listeners<[WechatMiniprogram.DownloadTaskOnHeadersReceivedListenerResult]>()
   const done = settle<WechatMiniprogram.UploadFileSuccessCallbackResult, WechatMiniprogram.GeneralCallbackResult>(option)
-  let aborted = false
-  let abort = () => {
-    aborted = true
-  }
-  readFile(option.filePath).then(
-    (bytes) => {
-      if (aborted) return done.fail({ errMsg: 'uploadFile:fail abort' })
-      const form = new FormData()
-      for (const [name, value] of Object.entries(option.formData || {})) form.append(name, String(value))
-      form.append(option.name, new Blob([bytes]), basename(option.filePath))
-      // The multipart content-type (with its boundary) is the host's to set.
-      const headers = stringHeaders(option.header)
-      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name]
-      const call = io.http({ url: option.url, method: 'POST', headers, body: form, timeout: option.timeout ?? 60000 })
-      abort = () => call.abort()
-      call.head.then((head) => headersReceived.emit({ header: head.headers }), () => {})
-      call.response.then(
-        (response) => {
-          // Progress is reported once, at the end: the body is sent in one piece.
-          progress.emit({ progress: 100, totalBytesSent: bytes.length, totalBytesExpectedToSend: bytes.length })
-          done.ok({ data: utf8(response.body), statusCode: response.status, errMsg: 'uploadFile:ok' } as never)
-        },
-        (error: unknown) => done.fail({ errMsg: failure('uploadFile', error).errMsg }),
-      )
+  const call = io.upload({
+    url: option.url,
+    filePath: option.filePath,
+    name: option.name,
+    formData: option.formData,
+    headers: stringHeaders(option.header),
+    timeout: option.timeout ?? 60000,
+  })
+  call.head.then((head) => headersReceived.emit({ header: head.headers }), () => {})
+  call.response.then(
+    (response) => {
+      // Progress is reported once, at the end: the body is sent in one piece.
+      progress.emit({ progress: 100, totalBytesSent: response.sent, totalBytesExpectedToSend: response.sent })
+      done.ok({ data: utf8(response.body), statusCode: response.status, errMsg: 'uploadFile:ok' } as never)
     },
-    (error: Error) => done.fail({ errMsg: `uploadFile:fail ${error.message}` }),
+    (error: unknown) => done.fail({ errMsg: error instanceof LocalFileError ? `uploadFile:fail ${error.message}` : failure('uploadFile', error).errMsg }),
   )
   return {
-    abort: () => abort(),
+    abort: () => call.abort(),
     onProgressUpdate: (listener) => progress.on(listener),
     offProgressUpdate: (listener) => progress.off(listener as never),
     onHeadersReceived: (listener) => headersReceived.on(listener),
@@ -307,26 +296,17 @@ function downloadFile(io: Io, option: WechatMiniprogram.DownloadFileOption): Wec
   const progress = new Listeners<[WechatMiniprogram.DownloadTaskOnProgressUpdateListenerResult]>()
   const headersReceived = new Listeners<[WechatMiniprogram.DownloadTaskOnHeadersReceivedListenerResult]>()
   const done = settle<WechatMiniprogram.DownloadFileSuccessCallbackResult, WechatMiniprogram.GeneralCallbackResult>(option)
-  const call = io.http({ url: option.url, method: 'GET', headers: stringHeaders(option.header), timeout: option.timeout ?? 60000 })
+  const call = io.download({ url: option.url, headers: stringHeaders(option.header), timeout: option.timeout ?? 60000, filePath: option.filePath })
   call.head.then((head) => headersReceived.emit({ header: head.headers }), () => {})
   call.response.then(
-    async (response) => {
+    (response) => {
       const size = response.body.length
       progress.emit({ progress: 100, totalBytesWritten: size, totalBytesExpectedToWrite: size })
       // wx writes whatever the server answered, whatever the status: the app checks statusCode.
-      if (option.filePath) {
-        try {
-          await writeFile(option.filePath, response.body)
-        } catch (error) {
-          return done.fail({ errMsg: `downloadFile:fail ${(error as Error).message}` })
-        }
-        done.ok({ filePath: option.filePath, statusCode: response.status, errMsg: 'downloadFile:ok' } as never)
-      } else {
-        const tempFilePath = io.writeTempFile(response.body, extname(new URL(option.url).pathname))
-        done.ok({ tempFilePath, statusCode: response.status, errMsg: 'downloadFile:ok' } as never)
-      }
+      const where = option.filePath ? { filePath: response.path } : { tempFilePath: response.path }
+      done.ok(Object.assign(where, { statusCode: response.status, errMsg: 'downloadFile:ok' }) as never)
     },
-    (error: unknown) => done.fail({ errMsg: failure('downloadFile', error).errMsg }),
+    (error: unknown) => done.fail({ errMsg: error instanceof LocalFileError ? `downloadFile:fail ${error.message}` : failure('downloadFile', error).errMsg }),
   )
   return {
     abort: () => call.abort(),
