@@ -5,10 +5,24 @@
  */
 import { Aggregate, CloudError, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, storageCalls, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
 
-/** `new cloud.Cloud({ resourceEnv })`: another environment, ready after `await instance.init()`. */
-export interface CloudInstance {
+/**
+ * `new cloud.Cloud({ resourceEnv })`: another environment with the same calls as `wx.cloud`, ready after
+ * `await instance.init()`.
+ */
+export interface CloudInstance extends Omit<Cloud, 'init'> {
   init(): Promise<void>
-  database(config?: DatabaseConfig): ReturnType<Cloud['database']>
+}
+
+/** `wx.cloud`'s calls, on the cloud `get()` gives (made on first use). */
+function callsOf(get: () => Cloud): Omit<Cloud, 'init'> {
+  return {
+    database: (config?: DatabaseConfig) => get().database(config),
+    callFunction: ((call: Parameters<Cloud['callFunction']>[0]) => get().callFunction(call)) as Cloud['callFunction'],
+    uploadFile: ((call: Parameters<Cloud['uploadFile']>[0]) => get().uploadFile(call)) as Cloud['uploadFile'],
+    downloadFile: ((call: Parameters<Cloud['downloadFile']>[0]) => get().downloadFile(call)) as Cloud['downloadFile'],
+    getTempFileURL: ((call: Parameters<Cloud['getTempFileURL']>[0]) => get().getTempFileURL(call)) as Cloud['getTempFileURL'],
+    deleteFile: ((call: Parameters<Cloud['deleteFile']>[0]) => get().deleteFile(call)) as Cloud['deleteFile'],
+  }
 }
 
 export interface CloudInstanceOptions {
@@ -33,38 +47,27 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
     createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate })
   const main = () => cloud || (cloud = create())
 
-  class Instance implements CloudInstance {
-    private readonly cloud: Cloud
-    private readonly env: string
-    constructor(options: CloudInstanceOptions) {
-      if (!options || typeof options.resourceEnv !== 'string' || !options.resourceEnv) {
-        throw new CloudError('cloud.Cloud', 'INVALID_ARGUMENT', 'new cloud.Cloud({ resourceEnv }) needs the environment id as resourceEnv')
-      }
-      this.env = options.resourceEnv
-      this.cloud = create()
+  function Instance(this: CloudInstance, options: CloudInstanceOptions): void {
+    if (!options || typeof options.resourceEnv !== 'string' || !options.resourceEnv) {
+      throw new CloudError('cloud.Cloud', 'INVALID_ARGUMENT', 'new cloud.Cloud({ resourceEnv }) needs the environment id as resourceEnv')
     }
-    init(): Promise<void> {
-      // The same endpoint and identity as the default cloud, another environment.
-      this.cloud.init(Object.assign({}, initial || {}, { env: this.env }))
-      return Promise.resolve()
-    }
-    database(config?: DatabaseConfig) {
-      return this.cloud.database(config)
-    }
+    const env = options.resourceEnv
+    const cloud = create()
+    Object.assign(this, callsOf(() => cloud), {
+      init(): Promise<void> {
+        // The same endpoint and identity as the default cloud, another environment.
+        cloud.init(Object.assign({}, initial || {}, { env }))
+        return Promise.resolve()
+      },
+    })
   }
 
-  return {
-    init(config) {
+  return Object.assign(callsOf(main), {
+    init(config?: InitConfig) {
       main().init(config)
       // As on wx, the first call wins; instances inherit its endpoint and identity.
       if (!initial) initial = Object.assign({}, config || {})
     },
-    database: (config) => main().database(config),
-    callFunction: ((call: Parameters<Cloud['callFunction']>[0]) => main().callFunction(call)) as Cloud['callFunction'],
-    uploadFile: ((call: Parameters<Cloud['uploadFile']>[0]) => main().uploadFile(call)) as Cloud['uploadFile'],
-    downloadFile: ((call: Parameters<Cloud['downloadFile']>[0]) => main().downloadFile(call)) as Cloud['downloadFile'],
-    getTempFileURL: ((call: Parameters<Cloud['getTempFileURL']>[0]) => main().getTempFileURL(call)) as Cloud['getTempFileURL'],
-    deleteFile: ((call: Parameters<Cloud['deleteFile']>[0]) => main().deleteFile(call)) as Cloud['deleteFile'],
-    Cloud: Instance,
-  }
+    Cloud: Instance as unknown as HostCloud['Cloud'],
+  })
 }

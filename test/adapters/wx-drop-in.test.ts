@@ -43,6 +43,9 @@ describe('mpcloud/wx, drop-in', () => {
     const other = new cloud.Cloud({ resourceEnv: emulator.env })
     await other.init()
     expect((await other.database().collection('todos').doc(added._id).get()).data).toMatchObject({ title: 'a' })
+    // An instance has wx.cloud's other calls too (this emulator serves no functions: a clear failure).
+    await expect(other.callFunction({ name: 'sum' })).rejects.toMatchObject({ errMsg: expect.stringMatching(/^cloud.callFunction:fail .*functions/i) })
+    expect(() => new cloud.Cloud({} as never)).toThrow(/needs the environment id as resourceEnv/)
 
     // The anonymous session is in wx storage: a restarted app (a fresh module) is the same user.
     const owner = (await db.collection('todos').doc(added._id).get()).data._openid
