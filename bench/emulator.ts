@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { find } from 'mingo'
 import { findDocs } from '../emulator/query/engine'
 import { Store, type Doc } from '../emulator/store/store'
-import { connectHttp, createCloud } from '../src/index'
+import { connectHttp, createCloud, createCommand } from '../src/index'
 import { nodePlatform } from '../adapters/node/platform'
 import { seededRandom as random } from '../test/helpers/random'
 
@@ -114,7 +114,7 @@ async function http(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-bench-'))
   const emulator = await emulatorProcess(dataDir)
   try {
-    const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
+    const cloud = createCloud({ platform: nodePlatform, connect: connectHttp, commands: createCommand })
     cloud.init({ env: 'demo-env', endpoint: emulator.url })
     const db = cloud.database()
     await db.collection('todos').add({ data: generate(1000).map(({ _id, ...doc }) => doc) })
