@@ -108,26 +108,37 @@ export function createCloud(options: CloudOptions): Cloud {
   const realtimes: Record<string, WatchService> = {}
   // The host's own cloud, one handle per environment.
   const natives: Record<string, NativeConnection | undefined> = {}
+  // The optional database parts, the same for every database of the cloud.
+  const kit: DatabaseKit = { commands: options.commands, aggregate: options.aggregate }
 
   /** Where requests for `env` go: the given transport, the endpoint (with `init({ endpoint })`), or the host's cloud. */
   function route(api: string, env: string | undefined): { transport: Transport; tokens?: TokenSource | undefined; watch?: WatchService | undefined; calls?: NativeCalls | undefined } {
-    const { platform, realtime } = options
+    const { platform } = options
     if (options.transport) return { transport: options.transport }
     if (!initial) throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'call cloud.init({ env }) first (with { endpoint } to use the emulator)')
     if (initial.endpoint) {
       if (!options.connect) throw without(api, 'connect: connectHttp')
       if (!connection) connection = options.connect(platform!, Object.assign({}, initial, { endpoint: initial.endpoint }))
-      const key = env || ''
-      if (!realtimes[key] && platform!.connectSocket && realtime) {
-        realtimes[key] = realtime({ env, send: createRequester(connection.transport, requestConfig(env, connection.tokens)), platform: platform! })
-      }
-      return { transport: connection.transport, tokens: connection.tokens, watch: realtimes[key] }
+      return { transport: connection.transport, tokens: connection.tokens }
     }
     const key = env || ''
     if (!(key in natives)) natives[key] = platform!.native ? platform!.native(env) : undefined
     const native = natives[key]
     if (native) return native
     throw new CloudError(api, 'RESOURCE_NOT_INITIAL', 'this host has no cloud of its own: call cloud.init({ env, endpoint }) with the URL of the emulator or of a CloudBase endpoint')
+  }
+
+  /**
+   * The watch client of `env` over the endpoint's sockets: made for the first database of `env` (not for
+   * function or file calls, which never watch), when the cloud was given one and the host opens sockets.
+   */
+  function endpointWatch(env: string | undefined, endpoint: Connection): WatchService | undefined {
+    const { platform, realtime } = options
+    const key = env || ''
+    if (!realtimes[key] && platform!.connectSocket && realtime) {
+      realtimes[key] = realtime({ env, send: createRequester(endpoint.transport, requestConfig(env, endpoint.tokens)), platform: platform! })
+    }
+    return realtimes[key]
   }
 
   function requestConfig(env: string | undefined, tokens: TokenSource | undefined): RequestConfig {
@@ -175,9 +186,10 @@ export function createCloud(options: CloudOptions): Cloud {
     },
     database(config = {}) {
       const env = config.env || (initial && initial.env)
-      const { transport, tokens, watch } = route('cloud.database', env)
-      const kit: DatabaseKit = { commands: options.commands, aggregate: options.aggregate }
-      return new Database(createRequester(transport, requestConfig(env, tokens)), env ? { env } : {}, watch, kit)
+      const target = route('cloud.database', env)
+      // Over the endpoint the watch client is this cloud's own; a host's cloud brings its watch.
+      const watch = connection && target.transport === connection.transport ? endpointWatch(env, connection) : target.watch
+      return new Database(createRequester(target.transport, requestConfig(env, target.tokens)), env ? { env } : {}, watch, kit)
     },
     uploadFile: (call: UploadFileOptions) => files('cloud.uploadFile', call, 'uploadFile') as Promise<UploadFileResult>,
     downloadFile: (call: DownloadFileOptions) => files('cloud.downloadFile', call, 'downloadFile') as Promise<DownloadFileResult>,

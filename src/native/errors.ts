@@ -4,7 +4,7 @@
  * native transport as over HTTP.
  */
 import { errCodeOf } from '../protocol/errors'
-import { REALTIME_ERRORS, REALTIME_PREFIX, realtimeErrorInfo } from '../protocol/realtime'
+import { REALTIME_ERRORS, REALTIME_PREFIX } from '../protocol/realtime'
 import { isObjectLike } from '../internal/is'
 import type { HostDifferences, HostFailure } from './host'
 
@@ -51,12 +51,6 @@ const CLOUDBASE_CODES = [
   'FUNCTIONS_EXECUTE_FAIL',
   'INVALID_ARGUMENT',
 ]
-
-/**
- * The code, errCode and description of a realtime listener failure, as mpcloud's own watch client
- * reports it, or undefined when `code` is not one.
- */
-export const realtimeCode = realtimeErrorInfo
 
 /**
  * The CloudBase string code of a wx `errCode` (the reverse of `errCodeOf`): `-502005` →

@@ -117,8 +117,7 @@ function queryDocument(request: ProtocolRequest, collection: HostCollection, ctx
     const query = project(collection.where({ _id: id }).limit(1), projection, host, 'collection')
     return run(query.get(), (result) => ok({ list: docs(listOf(result, host, 'get()')) }, result))
   }
-  let query: HostFilteredQuery = collection
-  if (isObjectLike(request.query)) query = collection.where(decodeQuery(request.query as WireObject, ctx))
+  let query = where(collection, request, ctx)
   for (const order of (request.order as OrderSpec[] | undefined) || []) query = query.orderBy(order.field, order.direction)
   if (typeof request.offset === 'number' && request.offset) query = query.skip(request.offset)
   if (typeof request.limit === 'number') query = query.limit(request.limit)

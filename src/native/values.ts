@@ -4,7 +4,7 @@
  * host resolves with (its Dates, its Geo objects, or raw `{ $date }` left by its realtime client) becomes
  * wire values again, which mpcloud's builders decode.
  */
-import { decodeValue, encodeValue, type EncodeHook, type WireObject, type WireValue } from '../protocol/codec'
+import { decodeValue, encodeValue, setKey, type EncodeHook, type WireObject, type WireValue } from '../protocol/codec'
 import { geometryFromJSON, type GeoLineString, type GeoPoint, type GeoPolygon, type Geometry } from '../protocol/geo'
 import { isArray, isObjectLike, keysOf } from '../internal/is'
 import { NativeFailure, textOf, unsupported } from './errors'
@@ -121,11 +121,8 @@ export function toHost(value: WireValue | undefined, ctx: HostContext): unknown 
   const marker = markerOf(value)
   if (marker) return hostMarker(marker, value, ctx)
   const out: Record<string, unknown> = {}
-  for (const key of keysOf(value)) {
-    // `__proto__` as data, not as a prototype change.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: toHost(value[key], ctx), enumerable: true, writable: true, configurable: true })
-    else out[key] = toHost(value[key], ctx)
-  }
+  // `__proto__` as data, not as a prototype change.
+  for (const key of keysOf(value)) setKey(out, key, toHost(value[key], ctx))
   return out
 }
 

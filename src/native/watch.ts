@@ -10,10 +10,11 @@
  *   the host's listener is closed and nothing more is delivered.
  */
 import { CloudError, invalidArgument, isCloudError } from '../protocol/errors'
-import type { DocChange, RealtimeListener, Snapshot, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
+import { REALTIME_PREFIX, realtimeErrorInfo, type DocChange, type RealtimeListener, type Snapshot, type WatchOptions, type WatchRequest, type WatchService } from '../protocol/realtime'
+import { callListener } from '../internal/listener'
 import { isArray, keysOf } from '../internal/is'
 import { decodeQuery } from './decode'
-import { failureOf, NativeFailure, realtimeCode, textOf, unsupported } from './errors'
+import { failureOf, NativeFailure, textOf, unsupported } from './errors'
 import type { HostDatabase, HostDifferences, HostFilteredQuery, HostListener, HostSnapshot, HostWatchOptions } from './host'
 import type { HostDatabaseFactory } from './transport'
 import { revive } from './values'
@@ -27,11 +28,11 @@ import { revive } from './values'
 export function watchError(api: string, reason: unknown, host: HostDifferences, initial: boolean): CloudError {
   if (isCloudError(reason)) return reason
   const { code, message } = failureOf(reason, host)
-  const own = realtimeCode(code)
+  const own = realtimeErrorInfo(code)
   if (own) return new CloudError(api, code, message, undefined, own)
   if (reason instanceof NativeFailure) return new CloudError(api, code, message)
-  const name = 'SDK_DATABASE_REALTIME_LISTENER_' + (initial ? 'INIT_WATCH_FAIL' : 'SERVER_ERROR_MSG')
-  return new CloudError(api, name, `${code}: ${message}`, undefined, realtimeCode(name))
+  const name = REALTIME_PREFIX + (initial ? 'INIT_WATCH_FAIL' : 'SERVER_ERROR_MSG')
+  return new CloudError(api, name, `${code}: ${message}`, undefined, realtimeErrorInfo(name))
 }
 
 function list(value: unknown): unknown[] {
@@ -80,13 +81,6 @@ function target(db: HostDatabase, host: HostDifferences, request: WatchRequest):
   return q
 }
 
-/** Reports an exception of the app's own listener where the host reports uncaught errors, without stopping the watch. */
-function rethrowLater(error: unknown): void {
-  setTimeout(() => {
-    throw error
-  }, 0)
-}
-
 /**
  * A watch service over the host's realtime client, for `Platform.native()`: `database(env)` opens the
  * host's database (on first watch), `host` is its table of differences.
@@ -127,11 +121,7 @@ export function createNativeWatch(database: HostDatabaseFactory, host: HostDiffe
       ended = true
       // The host's listener may already be gone after its own error; a failure to close it changes nothing for the app.
       closeHost().then(undefined, (error: CloudError) => error)
-      try {
-        options.onError(watchError(api, reason, host, first))
-      } catch (thrown) {
-        rethrowLater(thrown)
-      }
+      callListener(options.onError, watchError(api, reason, host, first))
     }
 
     try {
@@ -145,11 +135,7 @@ export function createNativeWatch(database: HostDatabaseFactory, host: HostDiffe
             return fail(error)
           }
           first = false
-          try {
-            options.onChange(normal)
-          } catch (thrown) {
-            rethrowLater(thrown)
-          }
+          callListener(options.onChange, normal)
         },
         onError: fail,
       })

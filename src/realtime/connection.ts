@@ -15,6 +15,7 @@ import type { ClientFrame, ErrorData, EventsData, RealtimeListener, ServerFrame,
 import type { Platform, Socket } from '../platform'
 import { realtimeError, type RealtimeErrorName } from './errors'
 import { WatchState } from './watch-state'
+import { callListener } from '../internal/listener'
 
 /** Timings (ms); tests and hosts may change them. */
 export interface RealtimeTimings {
@@ -164,10 +165,15 @@ export function createRealtime(config: RealtimeConfig): WatchService {
     )
   }
 
+  /** How long a request waits for its answer: LOGIN as long as a PING, the others `timings.reply`. */
+  function waitFor(kind: Pending['kind']): number {
+    return kind === 'LOGIN' ? timings.pong : timings.reply
+  }
+
   function send(frame: ClientFrame, kind?: Pending['kind'], watch?: Watch): void {
     if (!socket) return
     if (kind) {
-      const timer = setTimeout(() => timedOut(frame.requestId), kind === 'LOGIN' ? timings.pong : timings.reply)
+      const timer = setTimeout(() => timedOut(frame.requestId), waitFor(kind))
       pending.set(frame.requestId, { kind, watch, timer })
     }
     try {
@@ -268,7 +274,7 @@ export function createRealtime(config: RealtimeConfig): WatchService {
       return fail(watch, realtimeError(name, `no answer to ${kind} after 3 tries`))
     }
     // An unanswered request most likely means a dead socket: start over, every watch resumes.
-    lost(`no answer to ${kind} within ${kind === 'LOGIN' ? timings.pong : timings.reply} ms`)
+    lost(`no answer to ${kind} within ${waitFor(kind)} ms`)
   }
 
   function receive(data: string): void {
@@ -395,27 +401,14 @@ export function createRealtime(config: RealtimeConfig): WatchService {
   }
 
   function deliver(watch: Watch, snapshot: Snapshot<unknown>): void {
-    try {
-      watch.options.onChange(snapshot)
-    } catch (error) {
-      // The listener's own bug: report it where the host reports uncaught errors, and keep watching.
-      setTimeout(() => {
-        throw error
-      }, 0)
-    }
+    callListener(watch.options.onChange, snapshot)
   }
 
   /** Ends a watch with its one error. */
   function fail(watch: Watch, error: CloudError): void {
     if (!watches.has(watch.watchId)) return
     remove(watch)
-    try {
-      watch.options.onError(error)
-    } catch (thrown) {
-      setTimeout(() => {
-        throw thrown
-      }, 0)
-    }
+    callListener(watch.options.onError, error)
   }
 
   function failAll(name: RealtimeErrorName, detail: string): void {

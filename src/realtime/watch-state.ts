@@ -73,9 +73,6 @@ class LazySnapshot implements Snapshot<Doc> {
   }
 }
 
-const snapshot = (id: number, docChanges: DocChange<Doc>[], version: Version, msgType: 'INIT_EVENT' | 'NEXT_EVENT', init: boolean): Snapshot<Doc> =>
-  new LazySnapshot(id, docChanges, version, msgType, init)
-
 export class WatchState {
   /** The server's id for this watch, once INIT_EVENT arrived. */
   queryID: string | undefined
@@ -115,7 +112,7 @@ export class WatchState {
     this.queryID = data.queryID
     this.current = id
     this.waiting = []
-    return snapshot(id, changes, this.docs.version(), 'INIT_EVENT', first)
+    return new LazySnapshot(id, changes, this.docs.version(), 'INIT_EVENT', first)
   }
 
   /** NEXT_EVENT (a push, or the answer to REBUILD_WATCH). */
@@ -135,7 +132,7 @@ export class WatchState {
       const changes: DocChange<Doc>[] = []
       for (; i < events.length && events[i]!.ID === id; i++) changes.push(this.apply(events[i]!))
       this.current = id
-      snapshots.push(snapshot(id, changes, this.docs.version(), 'NEXT_EVENT', false))
+      snapshots.push(new LazySnapshot(id, changes, this.docs.version(), 'NEXT_EVENT', false))
     }
     this.waiting = events.slice(i)
     return { snapshots, gap: this.waiting.length > 0 }

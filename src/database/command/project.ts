@@ -5,8 +5,6 @@ import { encodeCondition } from './query-command'
 import type { ProjectionOperator } from '../types/projection'
 import type { ElementCondition } from '../types/filter'
 
-export type { ProjectionOperator }
-
 /** `_.project.slice(n)` (first n, or last -n) or `_.project.slice([skip, n])`. */
 function slice(value: number | [number, number]): ProjectionOperator {
   const ok = isArray(value) ? value.length === 2 && value.every(Number.isInteger) : Number.isInteger(value)
