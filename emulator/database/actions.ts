@@ -2,8 +2,8 @@
  * The database actions of the client dialect A (`/web`, reference §2.1): plain JSON with `$date` and
  * `$regex` markers in, the response's `data` out. Each decodes its parameters and runs an operation.
  */
-import { EJSON } from 'bson'
 import { EmulatorError, invalidParam } from '../errors'
+import { toEJSON } from '../query/ejson'
 import { decodeWire, encodeWire } from '../query/values'
 import type { Store } from '../store/store'
 import * as op from './operations'
@@ -133,7 +133,7 @@ export function aggregate(ctx: ActionContext, body: Body): { list: string } {
   const pipeline = pipelineParam(body, (value) => decodeWire(value, now))
   const list = op.aggregate(storeWorkspace(ctx.store), ctx.store, collectionParam(body), pipeline)
   // The client dialect sends a JSON string of an array of EJSON strings (reference §2.1).
-  return { list: JSON.stringify(list.map((doc) => EJSON.stringify(doc, { relaxed: false }))) }
+  return { list: JSON.stringify(list.map(toEJSON)) }
 }
 
 export function addCollection(ctx: ActionContext, body: Body): Record<string, never> {

@@ -60,10 +60,10 @@ export function createEmulatorServer(routes: Record<string, Route>, log: (line: 
     const requestId = randomBytes(8).toString('hex')
     const path = (req.url || '/').split('?')[0]!
     let action = '-'
+    const logLine = (outcome: string) => log(`${req.method} ${path} ${action} ${outcome} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}ms`)
     const finish = (status: number, body: Record<string, unknown>, outcome: string) => {
       send(res, status, body)
-      const ms = Number(process.hrtime.bigint() - started) / 1e6
-      log(`${req.method} ${path} ${action} ${outcome} ${ms.toFixed(1)}ms`)
+      logLine(outcome)
     }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
@@ -83,7 +83,7 @@ export function createEmulatorServer(routes: Record<string, Route>, log: (line: 
           else res.destroy()
           return 'SYS_ERR'
         })
-        .then((outcome) => log(`${req.method} ${path} - ${outcome} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}ms`))
+        .then(logLine)
       return
     }
     const route = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined

@@ -157,6 +157,15 @@ function generate(filter: AnyObject, gen: Generator): string[] | undefined {
   return statements
 }
 
+type Factory = (c: unknown[], atPath: typeof at, anyOf: typeof any) => Predicate
+
+/**
+ * Compiled sources, so that a query shape seen before (the same fields and operators, other values) is not
+ * compiled again on every request and every watched commit. Bounded: emptied when full.
+ */
+const factories = new Map<string, Factory>()
+const MAX_FACTORIES = 500
+
 /** A predicate equivalent to `filter`, or undefined when `filter` uses anything outside the fast path. */
 export function compileFilter(filter: AnyObject): Predicate | undefined {
   const gen = new Generator()
@@ -164,7 +173,13 @@ export function compileFilter(filter: AnyObject): Predicate | undefined {
   if (!statements) return undefined
   // The source holds only generated names, operators and numbers; every user value is a constant c[i].
   const source = `${gen.helpers.join(' ')} return function (doc) { ${statements.join(' ')} return true }`
-  const predicate = new Function('c', 'at', 'any', source)(gen.constants, at, any) as Predicate
+  let factory = factories.get(source)
+  if (!factory) {
+    if (factories.size >= MAX_FACTORIES) factories.clear()
+    factory = new Function('c', 'at', 'any', source) as Factory
+    factories.set(source, factory)
+  }
+  const predicate = factory(gen.constants, at, any)
   let reference: Query | undefined
   return (doc) => {
     try {

@@ -8,6 +8,7 @@
  * `limit`/`dequeue` and `limit`/`enqueue`, and an updated document crossing its edge is `update` with
  * `enqueue`/`dequeue`.
  */
+import type { ServerEvent } from '../../src/protocol/realtime'
 import { createMatcher } from '../query/engine'
 import type { Change, Doc } from '../store/store'
 import { encodeWire } from '../query/values'
@@ -17,18 +18,14 @@ export const MAX_WATCHED = 5000
 /** Events kept per watch for REBUILD_WATCH (whole commits; at least this many events). */
 export const HISTORY = 1000
 
-/** An event as the client parses it (the lower-case `removedFields` is what js-sdk reads). */
-export interface WatchEvent {
-  ID: number
-  DataType: 'init' | 'add' | 'update' | 'replace' | 'remove' | 'limit'
-  QueueType: 'init' | 'enqueue' | 'update' | 'dequeue'
-  DocID: string
+/** An event as the client parses it (the lower-case `removedFields` is what js-sdk reads); `Doc` always sent. */
+export interface WatchEvent extends ServerEvent {
   Doc: string
-  UpdatedFields?: string
-  removedFields?: string
 }
 
 const json = (doc: Doc) => JSON.stringify(encodeWire(doc))
+
+const plain = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp)
 
 /** Top-level and nested differences of two versions of a document, as dot paths. */
 function diff(before: Record<string, unknown>, after: Record<string, unknown>, prefix = '', updated: Record<string, unknown> = {}, removed: string[] = []) {
@@ -36,9 +33,9 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>, p
     const a = before[key]
     const b = after[key]
     const path = prefix + key
-    const plain = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp)
     if (plain(a) && plain(b)) diff(a as Record<string, unknown>, b as Record<string, unknown>, path + '.', updated, removed)
-    else if (JSON.stringify(encodeWire(a === undefined ? null : a)) !== JSON.stringify(encodeWire(b === undefined ? null : b)) || !(key in before)) {
+    // The same value (most fields of an update) needs no encoding to know it did not change.
+    else if (!(key in before) || (a !== b && JSON.stringify(encodeWire(a === undefined ? null : a)) !== JSON.stringify(encodeWire(b === undefined ? null : b)))) {
       updated[path] = encodeWire(b)
     }
   }

@@ -79,9 +79,10 @@ class Index {
   checkUnique(doc: Doc): void {
     if (!this.spec.unique) return
     for (const key of this.keys(doc)) {
-      const holders = this.byKey.get(key)
-      if (holders && [...holders].some((id) => id !== doc._id)) {
-        throw new EmulatorError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error: index ${this.spec.name} already has ${key.replace(/(^|\|)[a-z]:/g, '$1')}`)
+      for (const id of this.byKey.get(key) || []) {
+        if (id !== doc._id) {
+          throw new EmulatorError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error: index ${this.spec.name} already has ${key.replace(/(^|\|)[a-z]:/g, '$1')}`)
+        }
       }
     }
   }
