@@ -92,7 +92,7 @@ export function wxStorage(api: WxLikeApi): KeyValueStorage | undefined {
 }
 
 /** POSTs through `api.request`, resolving any HTTP answer and rejecting only when none came. */
-export function wxRequest(api: WxLikeApi): Platform['request'] {
+function wxRequest(api: WxLikeApi): Platform['request'] {
   return (options) =>
     new Promise<HttpResponse>((resolve, reject) => {
       api.request({

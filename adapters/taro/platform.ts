@@ -8,14 +8,16 @@ import { bindSocketTask, withHostParts, wxStorage } from '../shared/wx-platform'
 import type { TaroApi } from './taro-api'
 
 /** Taro passes the host's failure on: wx's `{ errMsg }` or Alipay's `{ errorMessage }`. */
-const describe = (error: { errMsg?: string; errorMessage?: string } | undefined, otherwise: string) => (error && (error.errMsg || error.errorMessage)) || otherwise
+type TaroFailure = { errMsg?: string; errorMessage?: string }
+
+const describe = (error: TaroFailure | undefined, otherwise: string) => (error && (error.errMsg || error.errorMessage)) || otherwise
 
 export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platform {
   const platform: Platform = {
     request: ({ url, data, headers, timeout }) =>
       Taro.request({ url, method: 'POST', data, header: headers, timeout }).then(
         (result) => ({ statusCode: result.statusCode, data: result.data }),
-        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.request failed'))),
+        (error: TaroFailure) => Promise.reject(new Error(describe(error, 'Taro.request failed'))),
       ),
   }
   const { connectSocket } = Taro
@@ -29,7 +31,7 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
           socket = bindSocketTask(task, handlers)
           if (closing) socket.close(closing[0], closing[1])
         },
-        (error: { errMsg?: string; errorMessage?: string }) => handlers.onError(describe(error, 'Taro.connectSocket failed')),
+        (error: TaroFailure) => handlers.onError(describe(error, 'Taro.connectSocket failed')),
       )
       return {
         send: (text) => {
@@ -47,7 +49,7 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
       // Alipay's loading toast off, as wx shows none; WeChat ignores both.
       uploadFile.call(Taro, { url, filePath, name, formData, fileType: 'image', hideLoading: true }).then(
         (result) => ({ statusCode: result.statusCode, data: result.data }),
-        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.uploadFile failed'))),
+        (error: TaroFailure) => Promise.reject(new Error(describe(error, 'Taro.uploadFile failed'))),
       )
   }
   if (downloadFile) {
@@ -55,7 +57,7 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
       downloadFile.call(Taro, { url }).then(
         // Alipay before base library 2.8.8 reports no statusCode: there a success is the file itself.
         (result) => ({ statusCode: result.statusCode || 200, tempFilePath: result.tempFilePath || result.apFilePath || '' }),
-        (error: { errMsg?: string; errorMessage?: string }) => Promise.reject(new Error(describe(error, 'Taro.downloadFile failed'))),
+        (error: TaroFailure) => Promise.reject(new Error(describe(error, 'Taro.downloadFile failed'))),
       )
   }
   return withHostParts(platform, Taro, wxStorage(Taro), native)

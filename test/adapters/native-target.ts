@@ -9,18 +9,16 @@ import { FUNCTIONS, type ScenarioTarget } from './scenarios'
 
 export interface NativeHost {
   global: string
-  /** The host fake, given the emulator (to build its cloud on). */
-  fake(emulator: RunningEmulator): Promise<{ host: unknown; dispose(): void }>
+  /** The host fake, given the emulator (to build its cloud on), and more globals the host has (uni on mp-weixin also has `wx`). */
+  fake(emulator: RunningEmulator): Promise<{ host: unknown; also?: Record<string, unknown>; dispose(): void }>
   entry(): Promise<{ cloud: HostCloud }>
   lacks?: ScenarioTarget['lacks']
-  /** More globals the host has (uni on mp-weixin also has `wx`). */
-  also?: Record<string, unknown>
 }
 
 export async function nativeTarget(host: NativeHost): Promise<ScenarioTarget> {
   const emulator = await startEmulator({ port: 0, collections: ['todos'], functions: FUNCTIONS })
   const fake = await host.fake(emulator)
-  const globals = Object.assign({ [host.global]: fake.host }, host.also)
+  const globals = Object.assign({ [host.global]: fake.host }, fake.also)
   Object.assign(globalThis, globals)
   const { cloud } = await host.entry()
   cloud.init({ env: emulator.env })

@@ -11,13 +11,12 @@ scenarios('uni (mp-alipay), native', () =>
     fake: async (emulator) => {
       const { uni, control } = createUni({ vue: 3, uniPlatform: 'mp-alipay' })
       const my = createMy({ cloud: (await createMyCloud(emulator)) as never })
-      Object.assign(globalThis, { my: my.my })
       return {
         host: uni,
+        also: { my: my.my },
         dispose: () => {
           control.dispose()
           my.control.dispose()
-          delete (globalThis as Record<string, unknown>).my
         },
       }
     },

@@ -11,13 +11,12 @@ scenarios('uni (mp-weixin), native', () =>
     fake: async (emulator) => {
       const { uni, control } = createUni({ vue: 3, uniPlatform: 'mp-weixin' })
       const wx = createWx({ cloud: (await createWxCloud(emulator)) as never })
-      Object.assign(globalThis, { wx: wx.wx })
       return {
         host: uni,
+        also: { wx: wx.wx },
         dispose: () => {
           control.dispose()
           wx.control.dispose()
-          delete (globalThis as Record<string, unknown>).wx
         },
       }
     },

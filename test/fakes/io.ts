@@ -170,7 +170,7 @@ export function createIo(): Io {
       for (const socket of [...sockets]) socket.terminate()
     },
     dispose() {
-      for (const socket of [...sockets]) socket.terminate()
+      io.closeAllSockets()
       if (tempDir) rmSync(tempDir, { recursive: true, force: true })
       tempDir = undefined
     },

@@ -177,7 +177,8 @@ export function createMy(options: CreateMyOptions = {}): { my: FakeMy; control: 
       // Documented callbacks (my.connectSocket.md), untyped in lib.my.d.ts: they report the call, not the open.
       // They come before any network event, so a listener attached on success still sees the open.
       dual<object>(param, (ok, fail) => queueMicrotask(() => (validUrl(param.url) ? ok({}) : fail(badUrl()))))
-      if (!validUrl(param.url)) return param.multiple ? deadTask(String(++taskCount)) : undefined
+      // A refused task still takes its number, so the next task's `socketTaskID` is as before.
+      if (!validUrl(param.url)) return param.multiple ? (taskCount++, deadTask()) : undefined
       const url = param.data ? appendQuery(param.url, toQueryString(param.data)) : param.url
       const connect = { headers: stringHeaders(param.header), ...(param.protocols ? { protocols: param.protocols } : {}) }
       if (param.multiple) return createTask(io, url, connect, String(++taskCount))
@@ -192,17 +193,8 @@ export function createMy(options: CreateMyOptions = {}): { my: FakeMy; control: 
     offSocketClose: (cb) => global.closed.off(cb),
     onSocketError: (cb) => global.errors.on(cb),
     offSocketError: (cb) => global.errors.off(cb),
-    sendSocketMessage: (param) =>
-      dual<{ success: boolean }>(param, (ok, fail) => {
-        const frame = param.isBuffer ? Buffer.from(param.data, 'base64') : param.data
-        if (!global.socket) return later(() => fail({ error: 1, errorMessage: 'WebSocket is not connected' }))
-        global.socket.send(frame, (error) => (error ? fail({ error: 1, errorMessage: error }) : ok({ success: true })))
-      }),
-    closeSocket: (param = {}) =>
-      dual<{ message: string }>(param, (ok, fail) => {
-        const refused = global.socket ? global.socket.close(param.code ?? 1000, param.reason) : 'WebSocket is not connected'
-        later(() => (refused ? fail({ error: 1, errorMessage: refused }) : ok({ message: 'closeSocket:ok' })))
-      }),
+    sendSocketMessage: (param) => sendOn(global.socket, param),
+    closeSocket: (param = {}) => closeOn(global.socket, param),
     getStorageSync: ({ key }) => ({ data: storage.has(key) ? storage.get(key) : null }),
     setStorageSync: ({ key, data }) => {
       storage.set(key, data)
@@ -278,11 +270,7 @@ function request(io: Io, param: RequestParam): Promise<RequestResult> & my.Reque
     )
   })
   const task = {
-    abort: (object?: Callbacks<{ success: true }>) =>
-      dual(object || {}, (ok) => {
-        call.abort()
-        later(() => ok({ success: true }))
-      }),
+    abort: abortOf(() => call.abort()),
     onHeadersReceived: (cb: (arg: { headers: Record<string, string> }) => void) => headersReceived.on(cb),
     offHeadersReceived: (cb?: (arg: { headers: Record<string, string> }) => void) => headersReceived.off(cb),
   }
@@ -396,11 +384,11 @@ function createTask(io: Io, url: string, connect: { headers: Record<string, stri
     error: () => errors.emit({ data: { socketTaskID }, error: 1 }),
     close: () => closed.emit({ data: { socketTaskID } }),
   })
-  return taskApi(socket, socketTaskID, { opened, messages, closed, errors })
+  return taskApi(socket, { opened, messages, closed, errors })
 }
 
-function deadTask(socketTaskID: string): SocketTask {
-  return taskApi(undefined, socketTaskID, {
+function deadTask(): SocketTask {
+  return taskApi(undefined, {
     opened: new Listeners(),
     messages: new Listeners(),
     closed: new Listeners(),
@@ -408,26 +396,30 @@ function deadTask(socketTaskID: string): SocketTask {
   })
 }
 
+/** `send` of a SocketTask and `my.sendSocketMessage`: the frame (base64 when `isBuffer`) on `socket`, if any. */
+function sendOn(socket: HostSocket | undefined, param: { data: string; isBuffer?: boolean } & Callbacks<{ success: boolean }>) {
+  return dual<{ success: boolean }>(param, (ok, fail) => {
+    if (!socket) return later(() => fail({ error: 1, errorMessage: 'WebSocket is not connected' }))
+    socket.send(param.isBuffer ? Buffer.from(param.data, 'base64') : param.data, (error) => (error ? fail({ error: 1, errorMessage: error }) : ok({ success: true })))
+  })
+}
+
+/** `close` of a SocketTask and `my.closeSocket`. */
+function closeOn(socket: HostSocket | undefined, param: { code?: number; reason?: string } & Callbacks<{ message: string }>) {
+  return dual<{ message: string }>(param, (ok, fail) => {
+    const refused = socket ? socket.close(param.code ?? 1000, param.reason) : 'WebSocket is not connected'
+    later(() => (refused ? fail({ error: 1, errorMessage: refused }) : ok({ message: 'closeSocket:ok' })))
+  })
+}
+
 function taskApi(
   socket: HostSocket | undefined,
-  socketTaskID: string,
   on: { opened: Listeners<[OpenArg]>; messages: Listeners<[MessageArg]>; closed: Listeners<[OpenArg]>; errors: Listeners<[ErrorArg]> },
 ): SocketTask {
-  void socketTaskID
   return {
     // Same parameters as my.sendSocketMessage (my.connectSocket.md), `isBuffer` included though untyped here.
-    send: (param: Parameters<SocketTask['send']>[0] & { isBuffer?: boolean }) =>
-      dual<{ success: boolean }>(param, (ok, fail) => {
-        if (!socket) return later(() => fail({ error: 1, errorMessage: 'WebSocket is not connected' }))
-        socket.send(param.isBuffer ? Buffer.from(param.data, 'base64') : param.data, (error) =>
-          error ? fail({ error: 1, errorMessage: error }) : ok({ success: true }),
-        )
-      }),
-    close: (param = {}) =>
-      dual<{ message: string }>(param, (ok, fail) => {
-        const refused = socket ? socket.close(param.code ?? 1000, param.reason) : 'WebSocket is not connected'
-        later(() => (refused ? fail({ error: 1, errorMessage: refused }) : ok({ message: 'closeSocket:ok' })))
-      }),
+    send: (param: Parameters<SocketTask['send']>[0] & { isBuffer?: boolean }) => sendOn(socket, param),
+    close: (param = {}) => closeOn(socket, param),
     onOpen: (cb) => on.opened.on(cb as (arg: OpenArg) => void),
     offOpen: (cb) => on.opened.off(cb as ((arg: OpenArg) => void) | undefined),
     onMessage: (cb) => on.messages.on(cb as (arg: MessageArg) => void),

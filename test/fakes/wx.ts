@@ -152,6 +152,22 @@ function failure(api: string, error: unknown): WechatMiniprogram.RequestFailCall
   return { errMsg: `${api}:fail ${message}`, errno: ERRNO[kind], exception: { reasons: [], retryCount: 0 } } as never
 }
 
+/** An upload's or download's failure: the local file's own message, else the network's. */
+function transferFailure(api: string, error: unknown): WechatMiniprogram.GeneralCallbackResult {
+  return { errMsg: error instanceof LocalFileError ? `${api}:fail ${error.message}` : failure(api, error).errMsg }
+}
+
+/** The methods an UploadTask and a DownloadTask share. */
+function transferTask<P, H>(call: { abort(): void }, progress: Listeners<[P]>, headersReceived: Listeners<[H]>) {
+  return {
+    abort: () => call.abort(),
+    onProgressUpdate: (listener: (result: P) => void) => progress.on(listener),
+    offProgressUpdate: (listener?: (result: P) => void) => progress.off(listener),
+    onHeadersReceived: (listener: (result: H) => void) => headersReceived.on(listener),
+    offHeadersReceived: (listener?: (result: H) => void) => headersReceived.off(listener),
+  }
+}
+
 function request<T extends string | WechatMiniprogram.IAnyObject | ArrayBuffer>(
   io: Io,
   option: WechatMiniprogram.RequestOption<T>,
@@ -281,15 +297,9 @@ function uploadFile(io: Io, option: WechatMiniprogram.UploadFileOption): WechatM
       progress.emit({ progress: 100, totalBytesSent: response.sent, totalBytesExpectedToSend: response.sent })
       done.ok({ data: utf8(response.body), statusCode: response.status, errMsg: 'uploadFile:ok' } as never)
     },
-    (error: unknown) => done.fail({ errMsg: error instanceof LocalFileError ? `uploadFile:fail ${error.message}` : failure('uploadFile', error).errMsg }),
+    (error: unknown) => done.fail(transferFailure('uploadFile', error)),
   )
-  return {
-    abort: () => call.abort(),
-    onProgressUpdate: (listener) => progress.on(listener),
-    offProgressUpdate: (listener) => progress.off(listener as never),
-    onHeadersReceived: (listener) => headersReceived.on(listener),
-    offHeadersReceived: (listener) => headersReceived.off(listener as never),
-  }
+  return transferTask(call, progress, headersReceived)
 }
 
 function downloadFile(io: Io, option: WechatMiniprogram.DownloadFileOption): WechatMiniprogram.DownloadTask {
@@ -306,13 +316,7 @@ function downloadFile(io: Io, option: WechatMiniprogram.DownloadFileOption): Wec
       const where = option.filePath ? { filePath: response.path } : { tempFilePath: response.path }
       done.ok(Object.assign(where, { statusCode: response.status, errMsg: 'downloadFile:ok' }) as never)
     },
-    (error: unknown) => done.fail({ errMsg: error instanceof LocalFileError ? `downloadFile:fail ${error.message}` : failure('downloadFile', error).errMsg }),
+    (error: unknown) => done.fail(transferFailure('downloadFile', error)),
   )
-  return {
-    abort: () => call.abort(),
-    onProgressUpdate: (listener) => progress.on(listener),
-    offProgressUpdate: (listener) => progress.off(listener as never),
-    onHeadersReceived: (listener) => headersReceived.on(listener),
-    offHeadersReceived: (listener) => headersReceived.off(listener as never),
-  }
+  return transferTask(call, progress, headersReceived)
 }
