@@ -4,7 +4,7 @@ import type { RealtimeListener, WatchOptions } from '../protocol/realtime'
 import { CloudError, invalidArgument } from '../protocol/errors'
 import { isObjectLike } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
-import { encodeData } from './command/query-command'
+import { encodeData } from './encode'
 import {
   decodeList,
   encodeProjection,

@@ -8,12 +8,40 @@
  * - values inside arrays and `$`-keyed raw operators are type-encoded (Dates stay dates);
  * - an empty object is a value (`{ meta: {} }`), not dropped.
  */
-import { encodeValue, type WireObject, type WireValue } from '../protocol/codec'
+import { at, encodeValue, type EncodeHook, type WireObject, type WireValue } from '../protocol/codec'
 import { invalidArgument } from '../protocol/errors'
 import { isObjectLike, keysOf } from '../internal/is'
 import { DbCommand } from './command/base'
-import { encodeCondition, encodeData, LogicCommand, QueryCommand, type QueryObject } from './command/query-command'
-import { UpdateCommand } from './command/update-command'
+
+/** A query object: field paths to values or commands, or a logic command. */
+export type QueryObject = Record<string, unknown>
+
+/** Commands are not values: one found inside a value is a mistake worth naming. */
+const rejectCommands: EncodeHook = (value, api, path) => {
+  if (value instanceof DbCommand) {
+    throw invalidArgument(api, `${at(path)}a command (${value.op}) cannot be used as a value`)
+  }
+  return undefined
+}
+
+/** Query commands inside a condition become operator expressions such as `{ $gt: 5 }`. */
+const commandsToExpressions: EncodeHook = (value, api) => (value instanceof DbCommand ? value._expression(api) : undefined)
+
+/**
+ * Encodes a literal value (`_.eq()`, `add()`, `_.set()` operands), refusing commands inside it
+ * (`{ a: _.gt(1) }` is a mistake there).
+ */
+export function encodeData(value: unknown, api: string): WireValue {
+  return encodeValue(value, api, rejectCommands)
+}
+
+/**
+ * Encodes a condition on array elements or values (`_.elemMatch`, `_.pull`, `_.not`): query commands
+ * become operator expressions such as `{ $gt: 5 }`.
+ */
+export function encodeCondition(value: unknown, api: string): WireValue {
+  return encodeValue(value, api, commandsToExpressions)
+}
 
 /** Values kept whole by flattening: commands, dates, regexps and other values the codec knows. */
 function isLeaf(value: unknown): boolean {
@@ -52,16 +80,13 @@ export function flatten(object: QueryObject, api: string, out: QueryObject = {},
 }
 
 /** Encodes the argument of `where()` (a query object or a logic command) into a wire query. */
-export function encodeQuery(query: QueryObject | LogicCommand, api: string): WireObject {
-  if (query instanceof LogicCommand) return encodeLogic(query, undefined, api)
-  if (query instanceof DbCommand) {
-    throw invalidArgument(api, `${query.op} needs a field: write where({ field: _.${query.op.slice(1)}(...) })`)
-  }
+export function encodeQuery(query: QueryObject | DbCommand, api: string): WireObject {
+  if (query instanceof DbCommand) return query._where(api)
   const out: WireObject = {}
   const flat = flatten(query, api)
   for (const key of keysOf(flat)) {
     const value = flat[key]
-    if (value instanceof DbCommand) merge(out, encodeAt(key, value, api))
+    if (value instanceof DbCommand) merge(out, value._at(key, api))
     else if (key[0] !== '$') out[key] = encodeData(value, api)
     else merge(out, { [key]: encodeOperator(key, value, api) })
   }
@@ -74,51 +99,9 @@ export function encodeQuery(query: QueryObject | LogicCommand, api: string): Wir
  */
 function encodeOperator(key: string, value: unknown, api: string): WireValue {
   if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) {
-    return value.map((part) => (isObjectLike(part) || part instanceof LogicCommand ? encodeQuery(part as QueryObject, api) : encodeCondition(part, api)))
+    return value.map((part) => (isObjectLike(part) || part instanceof DbCommand ? encodeQuery(part as QueryObject, api) : encodeCondition(part, api)))
   }
   return encodeCondition(value, api)
-}
-
-/** The condition a command puts on `field`, e.g. `{ age: { $gt: 1 } }` or `{ $and: [...] }`. */
-function encodeAt(field: string, command: DbCommand, api: string): WireObject {
-  if (command instanceof QueryCommand) return { [field]: { [command.op]: command.wire } }
-  if (command instanceof LogicCommand) {
-    if (command.op !== '$not') return encodeLogic(command, field, api)
-    const operand = command.operands[0]!
-    const inner = operand instanceof DbCommand ? expressionAt(field, operand, api) : encodeValue(operand, api)
-    return { [field]: { $not: inner } }
-  }
-  throw invalidArgument(api, `${command.op} is an update command; where() takes query commands such as _.gt()`)
-}
-
-/** The operator object `{ $gt: 1, $lt: 5 }` of a command on one field, for `_.not()`. */
-function expressionAt(field: string, command: DbCommand, api: string): WireValue {
-  const encoded = encodeAt(field, command, api)
-  if (field in encoded && keysOf(encoded).length === 1) return encoded[field]!
-  // `_.not(_.gt(1).and(_.lt(5)))`: merge the `$and` parts into one operator object.
-  const parts = (encoded.$and as WireObject[] | undefined) || []
-  const merged: WireObject = {}
-  for (const part of parts) {
-    const ops = part[field]
-    if (!isObjectLike(ops) || keysOf(part).length !== 1) break
-    for (const op of keysOf(ops)) if (!(op in merged)) merged[op] = ops[op]!
-  }
-  if (keysOf(merged).length) return merged
-  throw invalidArgument(api, 'not() takes a single command or commands joined with and()')
-}
-
-function encodeLogic(command: LogicCommand, field: string | undefined, api: string): WireObject {
-  if (command.op === '$not') throw invalidArgument(api, 'not() applies to a field: where({ field: _.not(...) })')
-  const parts = command.operands.map((operand) => {
-    if (operand instanceof DbCommand) {
-      if (field !== undefined) return encodeAt(field, operand, api)
-      if (operand instanceof LogicCommand) return encodeLogic(operand, undefined, api)
-      throw invalidArgument(api, `${operand.op} needs a field inside ${command.op.slice(1)}(): use { field: _.${operand.op.slice(1)}(...) }`)
-    }
-    if (!isObjectLike(operand)) throw invalidArgument(api, `${command.op.slice(1)}() takes commands or query objects`)
-    return encodeQuery(operand, api)
-  })
-  return { [command.op]: parts }
 }
 
 /**
@@ -154,12 +137,8 @@ export function encodeUpdate(data: QueryObject, api: string): WireObject {
       Object.assign((out[op] = out[op] || {}), operand)
       continue
     }
-    if (value instanceof UpdateCommand) {
-      op = value.op
-      operand = value.wire
-    } else if (value instanceof DbCommand) {
-      throw invalidArgument(api, `${value.op} is a query command; update() takes values and update commands such as _.inc()`)
-    } else {
+    if (value instanceof DbCommand) [op, operand] = value._update(api)
+    else {
       op = '$set'
       operand = encodeData(value, api)
     }

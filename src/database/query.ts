@@ -6,11 +6,11 @@ import { decodeValue, type WireObject } from '../protocol/codec'
 import { CloudError, invalidArgument } from '../protocol/errors'
 import type { OrderSpec, ProjectionSpec } from '../protocol/database'
 import type { RealtimeListener, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
-import { isObjectLike, keysOf } from '../internal/is'
+import { isNonNegativeInteger, isObjectLike, keysOf } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import type { Requester } from '../core/request'
-import { encodeData, isNonNegativeInteger, LogicCommand, type QueryObject } from './command/query-command'
-import { encodeQuery, encodeUpdate } from './encode'
+import { DbCommand } from './command/base'
+import { encodeData, encodeQuery, encodeUpdate, type QueryObject } from './encode'
 import { dataOf } from './response'
 import type { AnyDocument, FieldPath, Filter, Projected, Projection, Stored, UpdateData } from './types'
 
@@ -119,7 +119,7 @@ export class Query<T = AnyDocument, R = Stored<T>> {
   where(query: Filter<T>): Query<T, R>
   where(query: unknown): Query<T, R> {
     const api = 'collection.where'
-    if (!isObjectLike(query) && !(query instanceof LogicCommand)) {
+    if (!isObjectLike(query) && !(query instanceof DbCommand)) {
       throw invalidArgument(api, `takes a query object, got ${query === null ? 'null' : typeof query}`)
     }
     const keys = keysOf(query)

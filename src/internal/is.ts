@@ -27,3 +27,7 @@ export function isRegExp(value: unknown): value is RegExp {
 
 /** Own enumerable keys: the only keys the SDK ever reads from user objects (no inherited `__proto__` tricks). */
 export const keysOf: (value: object) => string[] = Object.keys
+
+export function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value % 1 === 0
+}

@@ -1,7 +1,7 @@
 /** `db.command.project`: projection operators for `field()`. */
 import { invalidArgument } from '../../protocol/errors'
 import { isArray } from '../../internal/is'
-import { encodeCondition } from './query-command'
+import { encodeCondition } from '../encode'
 import type { ProjectionOperator } from '../types/projection'
 import type { ElementCondition } from '../types/filter'
 

@@ -5,18 +5,18 @@
  * that introduced it. Logic commands keep their operands (commands or query objects) for the query
  * encoder, which knows the field they apply to.
  */
-import { at, encodeValue, type EncodeHook, type WireObject, type WireValue } from '../../protocol/codec'
+import { encodeValue, type WireObject, type WireValue } from '../../protocol/codec'
 import { invalidArgument } from '../../protocol/errors'
 import { isGeometry, type GeoMultiPolygon, type GeoPoint, type GeoPolygon, type Geometry } from '../../protocol/geo'
-import { isArray, isObjectLike, isRegExp } from '../../internal/is'
+import { isArray, isNonNegativeInteger, isObjectLike, isRegExp, keysOf } from '../../internal/is'
+import { encodeCondition, encodeData, encodeQuery, type QueryObject } from '../encode'
 import { DbCommand } from './base'
 import type { DbRegExp } from '../../protocol/regexp'
 import type { AnyValue, DocumentLevel, FieldCondition, GeoValue, queryField } from '../types/brand'
 import type { AnyDocument } from '../types/document'
 import type { ElementCondition, Filter } from '../types/filter'
 
-/** A query object: field paths to values or commands, or a logic command. */
-export type QueryObject = Record<string, unknown>
+export type { QueryObject }
 /** What a logic command combines: commands (on a field) or whole query objects. */
 export type LogicOperand = DbCommand | QueryObject | RegExp
 
@@ -77,6 +77,65 @@ export class LogicCommand<V = any> extends Condition<V> {
   ) {
     super()
   }
+
+  /** @internal */
+  override _at(field: string, api: string): WireObject {
+    if (this.op !== '$not') return this._parts(field, api)
+    const operand = this.operands[0]!
+    const inner = operand instanceof DbCommand ? notOperand(field, operand, api) : encodeValue(operand, api)
+    return { [field]: { $not: inner } }
+  }
+
+  /** @internal `{ $gt: 1, $lt: 5 }` for `_.gt(1).lt(5)`: the `$and` parts merged when no operator repeats. */
+  override _expression(api: string): WireObject {
+    const parts = this.operands.map((operand) => (isRegExp(operand) ? encodeValue(operand, api) : encodeCondition(operand, api)) as WireObject)
+    if (this.op === '$not') return { $not: parts[0]! }
+    if (this.op === '$and') {
+      const merged: WireObject = {}
+      let clash = false
+      for (const part of parts) {
+        for (const key in part) {
+          if (key in merged || key[0] !== '$') clash = true
+          merged[key] = part[key]!
+        }
+      }
+      if (!clash) return merged
+    }
+    return { [this.op]: parts }
+  }
+
+  /** @internal */
+  override _where(api: string): WireObject {
+    if (this.op === '$not') throw invalidArgument(api, 'not() applies to a field: where({ field: _.not(...) })')
+    return this._parts(undefined, api)
+  }
+
+  /** `{ $or: [...] }` of the operands: conditions on `field`, or whole query objects without one. */
+  private _parts(field: string | undefined, api: string): WireObject {
+    const name = this.op.slice(1)
+    const parts = this.operands.map((operand) => {
+      if (operand instanceof DbCommand) return field === undefined ? operand._where(api, name) : operand._at(field, api)
+      if (!isObjectLike(operand)) throw invalidArgument(api, `${name}() takes commands or query objects`)
+      return encodeQuery(operand, api)
+    })
+    return { [this.op]: parts }
+  }
+}
+
+/** The operator object `{ $gt: 1, $lt: 5 }` of a command on one field, for `_.not()`. */
+function notOperand(field: string, command: DbCommand, api: string): WireValue {
+  const encoded = command._at(field, api)
+  if (field in encoded && keysOf(encoded).length === 1) return encoded[field]!
+  // `_.not(_.gt(1).and(_.lt(5)))`: merge the `$and` parts into one operator object.
+  const parts = (encoded.$and as WireObject[] | undefined) || []
+  const merged: WireObject = {}
+  for (const part of parts) {
+    const ops = part[field]
+    if (!isObjectLike(ops) || keysOf(part).length !== 1) break
+    for (const op of keysOf(ops)) if (!(op in merged)) merged[op] = ops[op]!
+  }
+  if (keysOf(merged).length) return merged
+  throw invalidArgument(api, 'not() takes a single command or commands joined with and()')
 }
 
 /**
@@ -89,6 +148,14 @@ export class QueryCommand<V = any> extends Condition<V> {
     readonly wire: WireValue,
   ) {
     super()
+  }
+  /** @internal */
+  override _at(field: string): WireObject {
+    return { [field]: this._expression() }
+  }
+  /** @internal */
+  override _expression(): WireObject {
+    return { [this.op]: this.wire }
   }
   eq<W extends AnyValue>(value: W): LogicCommand<V | W>
   eq(value: AnyValue): LogicCommand {
@@ -153,57 +220,6 @@ export class QueryCommand<V = any> extends Condition<V> {
 /** `_.and(a, b)` and `_.and([a, b])` mean the same. */
 export function spread<T>(args: T[] | [T[]]): T[] {
   return args.length === 1 && isArray(args[0]) ? (args[0] as T[]) : (args as T[])
-}
-
-/** Commands are not values: one found inside a value is a mistake worth naming. */
-const rejectCommands: EncodeHook = (value, api, path) => {
-  if (value instanceof DbCommand) {
-    throw invalidArgument(api, `${at(path)}a command (${value.op}) cannot be used as a value`)
-  }
-  return undefined
-}
-
-/** Query commands inside a condition become operator expressions such as `{ $gt: 5 }`. */
-const conditionsToExpressions: EncodeHook = (value, api) =>
-  value instanceof Condition ? expression(value as QueryCommand | LogicCommand, api) : undefined
-
-/**
- * Encodes a literal value (`_.eq()`, `add()`, `_.set()` operands), refusing commands inside it
- * (`{ a: _.gt(1) }` is a mistake there).
- */
-export function encodeData(value: unknown, api: string): WireValue {
-  return encodeValue(value, api, rejectCommands)
-}
-
-/**
- * Encodes a condition on array elements or values (`_.elemMatch`, `_.pull`, `_.not`): query commands
- * become operator expressions such as `{ $gt: 5 }`.
- */
-export function encodeCondition(value: unknown, api: string): WireValue {
-  return encodeValue(value, api, conditionsToExpressions)
-}
-
-/** The field-less form of a condition: `{ $gt: 1, $lt: 5 }` for `_.gt(1).lt(5)`. */
-export function expression(command: QueryCommand | LogicCommand, api: string): WireObject {
-  if (command instanceof QueryCommand) return { [command.op]: command.wire }
-  const parts = command.operands.map((operand) => {
-    if (isRegExp(operand)) return encodeValue(operand, api) as WireObject
-    return encodeCondition(operand, api) as WireObject
-  })
-  if (command.op === '$not') return { $not: parts[0]! }
-  if (command.op === '$and') {
-    // Merge `{ $gt: 1 }` and `{ $lt: 5 }` into one operator object when no operator repeats.
-    const merged: WireObject = {}
-    let clash = false
-    for (const part of parts) {
-      for (const key in part) {
-        if (key in merged || key[0] !== '$') clash = true
-        merged[key] = part[key]!
-      }
-    }
-    if (!clash) return merged
-  }
-  return { [command.op]: parts }
 }
 
 const api = (name: string) => `command.${name}`
@@ -377,8 +393,4 @@ export function not(condition: QueryCommand | LogicCommand | RegExp): LogicComma
     throw invalidArgument(api('not'), 'takes a command such as _.gt(5), or a RegExp')
   }
   return new LogicCommand('$not', [condition])
-}
-
-export function isNonNegativeInteger(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && value % 1 === 0
 }

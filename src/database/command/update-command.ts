@@ -9,7 +9,8 @@ import type { WireObject, WireValue } from '../../protocol/codec'
 import { invalidArgument } from '../../protocol/errors'
 import { isArray, isDate, isObjectLike, isPlainObject, keysOf } from '../../internal/is'
 import { DbCommand } from './base'
-import { encodeCondition, encodeData, spread } from './query-command'
+import { encodeCondition, encodeData } from '../encode'
+import { spread } from './query-command'
 import type { AnyValue, updateField } from '../types/brand'
 import type { ElementCondition } from '../types/filter'
 
@@ -26,6 +27,10 @@ export class UpdateCommand<V = any> extends DbCommand {
     readonly wire: WireValue,
   ) {
     super()
+  }
+  /** @internal */
+  override _update(): [string, WireValue] {
+    return [this.op, this.wire]
   }
 }
 

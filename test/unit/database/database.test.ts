@@ -154,6 +154,8 @@ describe('bad input fails with a CloudError that says what to fix, and sends not
     ['where(non-object)', ({ db }) => db.collection('t').where('a' as never), /collection.where:fail -401002 invalid parameter. takes a query object, got string/],
     ['where(all undefined)', ({ db }) => db.collection('t').where({ a: undefined }), /every value of the query is undefined/],
     ['update command in where', ({ db, _ }) => db.collection('t').where({ a: _.inc(1) }), /\$inc is an update command/],
+    ['update command in elemMatch', ({ _ }) => _.elemMatch(_.push(['x']) as never), /command.elemMatch:fail .*\$push is an update command/],
+    ['bare command in a raw $or', ({ db, _ }) => db.collection('t').where({ $or: [_.gt(1)] } as never), /\$gt needs a field/],
     ['orderBy direction', ({ db }) => db.collection('t').orderBy('a', 'up' as never), /direction must be 'asc' or 'desc', got up/],
     ['limit(0)', ({ db }) => db.collection('t').limit(0), /limit:fail -401002 invalid parameter. takes a positive integer, got 0/],
     ['limit(1.5)', ({ db }) => db.collection('t').limit(1.5), /takes a positive integer/],
