@@ -235,17 +235,17 @@ function compare(op: string, name: string) {
 export type CompareCommand = <V extends AnyValue>(value: V) => QueryCommand<V>
 
 /** Equal to `value` (for objects: exactly equal). */
-export const eq: CompareCommand = compare('$eq', 'eq')
+export const eq: CompareCommand = /*#__PURE__*/ compare('$eq', 'eq')
 /** Not equal to `value`. */
-export const neq: CompareCommand = compare('$ne', 'neq')
+export const neq: CompareCommand = /*#__PURE__*/ compare('$ne', 'neq')
 /** Greater than `value`. */
-export const gt: CompareCommand = compare('$gt', 'gt')
+export const gt: CompareCommand = /*#__PURE__*/ compare('$gt', 'gt')
 /** Greater than or equal to `value`. */
-export const gte: CompareCommand = compare('$gte', 'gte')
+export const gte: CompareCommand = /*#__PURE__*/ compare('$gte', 'gte')
 /** Less than `value`. */
-export const lt: CompareCommand = compare('$lt', 'lt')
+export const lt: CompareCommand = /*#__PURE__*/ compare('$lt', 'lt')
 /** Less than or equal to `value`. */
-export const lte: CompareCommand = compare('$lte', 'lte')
+export const lte: CompareCommand = /*#__PURE__*/ compare('$lte', 'lte')
 
 function list(op: string, name: string) {
   return (values: readonly unknown[]): QueryCommand => {
@@ -255,11 +255,11 @@ function list(op: string, name: string) {
 }
 
 /** Equal to one of `values`. */
-export const inArray: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = list('$in', 'in')
+export const inArray: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = /*#__PURE__*/ list('$in', 'in')
 /** Equal to none of `values`. */
-export const nin: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = list('$nin', 'nin')
+export const nin: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V> = /*#__PURE__*/ list('$nin', 'nin')
 /** An array containing all of `values`. */
-export const all: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V[]> = list('$all', 'all')
+export const all: <V extends AnyValue>(values: readonly V[]) => QueryCommand<V[]> = /*#__PURE__*/ list('$all', 'all')
 
 /** The field exists (`true`) or does not (`false`); fits any field. */
 export function exists(value: boolean): QueryCommand<any> {
@@ -380,11 +380,11 @@ export interface LogicFunction {
 }
 
 /** All conditions hold: `_.and(a, b)` or `_.and([a, b])`. */
-export const and: LogicFunction = logic('$and') as LogicFunction
+export const and: LogicFunction = /*#__PURE__*/ logic('$and') as LogicFunction
 /** Any condition holds. */
-export const or: LogicFunction = logic('$or') as LogicFunction
+export const or: LogicFunction = /*#__PURE__*/ logic('$or') as LogicFunction
 /** No condition holds. */
-export const nor: LogicFunction = logic('$nor') as LogicFunction
+export const nor: LogicFunction = /*#__PURE__*/ logic('$nor') as LogicFunction
 
 /** The field does not match `condition` (a command or a RegExp). */
 export function not<C extends FieldOperand>(condition: C): LogicCommand<OperandValue<C>>

@@ -67,13 +67,13 @@ export interface MinMaxCommand {
 }
 
 /** Adds `n` (atomic); fits number fields. */
-export const inc: (n: number) => UpdateCommand<number> = numeric('$inc', 'inc')
+export const inc: (n: number) => UpdateCommand<number> = /*#__PURE__*/ numeric('$inc', 'inc')
 /** Multiplies by `n` (atomic); fits number fields. */
-export const mul: (n: number) => UpdateCommand<number> = numeric('$mul', 'mul')
+export const mul: (n: number) => UpdateCommand<number> = /*#__PURE__*/ numeric('$mul', 'mul')
 /** Sets the field to `value` when `value` is smaller. */
-export const min: MinMaxCommand = numeric('$min', 'min', true) as MinMaxCommand
+export const min: MinMaxCommand = /*#__PURE__*/ numeric('$min', 'min', true) as MinMaxCommand
 /** Sets the field to `value` when `value` is larger. */
-export const max: MinMaxCommand = numeric('$max', 'max', true) as MinMaxCommand
+export const max: MinMaxCommand = /*#__PURE__*/ numeric('$max', 'max', true) as MinMaxCommand
 
 /** Renames the field to `name` (a field path); fits any field. */
 export function rename(name: string): UpdateCommand<any> {
