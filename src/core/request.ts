@@ -85,9 +85,9 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
 
   const { tokens } = config
   return function send(api, request) {
-    // Sign-in actions carry no token (they obtain it); the others get one, and a fresh one once if the
-    // server says it expired.
-    if (!tokens || /^auth\.(signIn|fetchAccessToken)/.test(request.action)) return sendOnce(api, request, undefined)
+    // Requests get a token, and a fresh one once if the server says it expired. Sign-in requests obtain
+    // the token, so the session sends them through a requester made without `tokens` (connectHttp).
+    if (!tokens) return sendOnce(api, request, undefined)
     return tokens.get(false).then((token) =>
       sendOnce(api, request, token).catch((error: CloudError) =>
         error.code === 'ACCESS_TOKEN_EXPIRED' ? tokens.get(true).then((fresh) => sendOnce(api, request, fresh)) : Promise.reject(error),

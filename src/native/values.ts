@@ -38,7 +38,7 @@ export function copy<T extends WireValue | undefined>(value: T): T {
   if (isArray(value)) return value.map((item) => copy(item)) as T
   if (!isObjectLike(value)) return value
   const out: WireObject = {}
-  for (const key of keysOf(value)) out[key] = copy(value[key]!)
+  for (const key of keysOf(value)) setKey(out, key, copy(value[key]!))
   return out as T
 }
 

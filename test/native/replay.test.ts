@@ -280,3 +280,14 @@ describe('aggregation replays stage by stage', () => {
     }
   })
 })
+
+describe('keys are data', () => {
+  it('a field named __proto__ reaches the host builder as a field, not as a prototype', async () => {
+    const { db, _, replay } = harness()
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}') as Record<string, unknown>
+    const { ours, theirs } = await replay(() => db.collection('todos').doc('d').update({ data: { meta: _.set(value) } }))
+    expect(JSON.stringify(ours.data)).toContain('__proto__')
+    expect(theirs).toEqual(ours)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRequester } from '../../../src/core/request'
+import { connectHttp } from '../../../src/auth/connect'
+import type { Platform } from '../../../src/platform'
 import { isCloudError } from '../../../src/protocol/errors'
 import type { ProtocolRequest, ProtocolResponse } from '../../../src/protocol/database'
 
@@ -97,10 +99,26 @@ describe('access tokens', () => {
     expect(Object.keys(t.sent[0]!).pop()).toBe('access_token')
   })
 
-  it('sends sign-in actions without a token', async () => {
-    const t = transport([{ requestId: 'r', data: { refresh_token: 'x' } }])
-    const tokens = { get: () => Promise.reject(new Error('must not be asked')) }
-    await createRequester(t, { tokens })('auth.signIn', { action: 'auth.signInAnonymously' })
-    expect(t.sent[0]!.access_token).toBeUndefined()
+  it('signs in without a token, then sends the token it got (connectHttp over a recording platform)', async () => {
+    const bodies: Array<Record<string, unknown>> = []
+    const answers: Record<string, unknown> = {
+      'auth.signInAnonymously': { refresh_token: 'refresh-1' },
+      'auth.fetchAccessTokenWithRefreshToken': { access_token: 'access-1', access_token_expire: 60_000 },
+      'database.queryDocument': { list: [] },
+    }
+    const platform: Platform = {
+      request(options) {
+        const body = JSON.parse(String(options.data)) as Record<string, unknown>
+        bodies.push(body)
+        return Promise.resolve({ statusCode: 200, data: { requestId: 'r', data: answers[body.action as string] }, header: {} })
+      },
+    }
+    const { transport, tokens } = connectHttp(platform, { env: 'demo', endpoint: 'http://127.0.0.1:1' })
+    await createRequester(transport, { env: 'demo', tokens })('collection.get', read)
+    expect(bodies.map((b) => [b.action, b.access_token])).toEqual([
+      ['auth.signInAnonymously', undefined],
+      ['auth.fetchAccessTokenWithRefreshToken', undefined],
+      ['database.queryDocument', 'access-1'],
+    ])
   })
 })
