@@ -20,13 +20,36 @@ export interface Caller {
   openid?: string
 }
 
+/**
+ * The id `filter` selects a single document by, if it does only that: `{ _id: id }`, or
+ * `{ _id: { $eq: id } }` (what the official SDKs send for `doc(id)` in a transaction and for
+ * `where({ _id: _.eq(id) })`). Such a filter is answered by one lookup instead of a scan.
+ */
+export function idOf(filter: AnyObject): string | undefined {
+  const keys = Object.keys(filter)
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined
+  const id = filter._id
+  if (typeof id === 'string') return id
+  const eq = id && typeof id === 'object' && Object.keys(id).length === 1 ? (id as { $eq?: unknown }).$eq : undefined
+  return typeof eq === 'string' ? eq : undefined
+}
+
+/** The document `id` names, as a list (empty when there is none). */
+function lookup(ws: Workspace, collection: string, id: string): Doc[] {
+  const doc = ws.get(collection, id)
+  return doc ? [doc] : []
+}
+
+/** The documents that may match `filter`: the one its id names, or the workspace's candidates. */
+function candidates(ws: Workspace, collection: string, filter: AnyObject): Iterable<Doc> {
+  const id = idOf(filter)
+  return id === undefined ? ws.candidates(collection, filter) : lookup(ws, collection, id)
+}
+
 /** The documents `filter` selects, in the workspace's view. `one` stops at the first. */
 function targets(ws: Workspace, collection: string, filter: AnyObject, one: boolean): Doc[] {
-  const id = typeof filter._id === 'string' && Object.keys(filter).length === 1 ? filter._id : undefined
-  if (id !== undefined) {
-    const doc = ws.get(collection, id)
-    return doc ? [doc] : []
-  }
+  const id = idOf(filter)
+  if (id !== undefined) return lookup(ws, collection, id)
   const found = findDocs(ws.candidates(collection, filter), filter, one ? { limit: 1 } : {}) as Doc[]
   // Writes work on the stored objects (by id), never on projections or copies.
   return found.map((doc) => ws.get(collection, doc._id)!)
@@ -34,12 +57,12 @@ function targets(ws: Workspace, collection: string, filter: AnyObject, one: bool
 
 export function query(ws: Workspace, collection: string, filter: AnyObject, options: FindOptions): AnyObject[] {
   ws.require(collection)
-  return findDocs(ws.candidates(collection, filter), filter, options)
+  return findDocs(candidates(ws, collection, filter), filter, options)
 }
 
 export function count(ws: Workspace, collection: string, filter: AnyObject): number {
   ws.require(collection)
-  return findDocs(ws.candidates(collection, filter), filter).length
+  return findDocs(candidates(ws, collection, filter), filter).length
 }
 
 /** Inserts documents (all or none); returns their ids. */
@@ -82,7 +105,7 @@ export function update(
   const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
   const found = targets(ws, collection, filter, !options.multi)
   if (!found.length && options.upsert) {
-    const id = typeof filter._id === 'string' ? filter._id : newId()
+    const id = typeof filter._id === 'string' ? filter._id : idOf(filter) ?? newId()
     const base = upsertBase(id, filter)
     const doc = options.merge ? applyUpdate(base, data, true) : replace(base)
     if (caller.openid && doc._openid === undefined) doc._openid = caller.openid

@@ -13,23 +13,6 @@ type Body = Record<string, unknown>
 /** Transaction actions need the emulator's transaction manager. */
 export type TransactionContext = ActionContext & { transactions: Transactions }
 
-/** `{ _id: { $eq: id } }` (or `{ _id: id }`): the document form of a transaction request. */
-function docIdOf(query: Record<string, unknown>): string | undefined {
-  const keys = Object.keys(query)
-  if (keys.length !== 1 || keys[0] !== '_id') return undefined
-  const id = query._id
-  if (typeof id === 'string') return id
-  const eq = id && typeof id === 'object' && Object.keys(id).length === 1 ? (id as { $eq?: unknown }).$eq : undefined
-  return typeof eq === 'string' ? eq : undefined
-}
-
-/** The query, with `{ _id: { $eq: id } }` turned into `{ _id: id }` (one lookup instead of a scan). */
-function filterOf(body: Body): Record<string, unknown> {
-  const query = objectParam(body, 'query', Date.now(), false)
-  const id = docIdOf(query)
-  return id === undefined ? query : { _id: id }
-}
-
 const workspace = (ctx: TransactionContext, body: Body): Workspace => transactionWorkspace(ctx.store, ctx.transactions, body.transactionId)
 
 export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body: Body) => Record<string, unknown>> = {
@@ -41,11 +24,13 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
 
   'database.getInTransaction': (ctx, body) => {
     const name = collectionParam(body)
-    const filter = filterOf(body)
+    const filter = objectParam(body, 'query', Date.now(), false)
     const ws = workspace(ctx, body)
-    if (typeof filter._id === 'string' && body.order === undefined && body.limit === undefined) {
+    const id = op.idOf(filter)
+    // A document request (`doc(id).get()`) answers the document itself, a query request a list.
+    if (id !== undefined && body.order === undefined && body.limit === undefined) {
       ws.require(name)
-      const doc = ws.get(name, filter._id)
+      const doc = ws.get(name, id)
       return { data: doc ? toEJSON(doc) : 'null' }
     }
     const list = op.query(ws, name, filter, {
@@ -66,10 +51,10 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
 
   'database.updateDocInTransaction': (ctx, body) => {
     const data = parseEJSONObject(body.data, 'data', Date.now())
-    const filter = filterOf(body)
+    const filter = objectParam(body, 'query', Date.now(), false)
     const result = op.update(workspace(ctx, body), ctx, collectionParam(body), filter, data, {
       // A document request changes that document; a query request every match.
-      multi: docIdOf(filter) === undefined,
+      multi: op.idOf(filter) === undefined,
       merge: Object.keys(data).some((k) => k[0] === '$'),
       upsert: body.upsert === true,
     })
@@ -77,7 +62,7 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
   },
 
   'database.deleteDocInTransaction': (ctx, body) => {
-    const filter = filterOf(body)
-    return { deleted: op.remove(workspace(ctx, body), collectionParam(body), filter, docIdOf(filter) === undefined) }
+    const filter = objectParam(body, 'query', Date.now(), false)
+    return { deleted: op.remove(workspace(ctx, body), collectionParam(body), filter, op.idOf(filter) === undefined) }
   },
 }
