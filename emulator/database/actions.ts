@@ -63,21 +63,18 @@ export function orderParam(body: Body): { field: string; direction: 'asc' | 'des
   return order
 }
 
-/** The pipeline of `stages: [{ stageKey, stageValue: '<JSON>' }]`. */
-export function pipelineParam(body: Body, decode: (value: unknown) => unknown): Record<string, unknown>[] {
+/**
+ * The pipeline of `stages: [{ stageKey, stageValue: '<JSON>' }]`. `parse` reads one stage value, once,
+ * and refuses a text that is not JSON with `notJSON` as the message.
+ */
+export function pipelineParam(body: Body, parse: (text: string, notJSON: string) => unknown): Record<string, unknown>[] {
   if (!Array.isArray(body.stages) || !body.stages.length) throw invalidParam('stages must be a non-empty array')
   return body.stages.map((stage: unknown) => {
     const { stageKey, stageValue } = (stage || {}) as { stageKey?: unknown; stageValue?: unknown }
     if (typeof stageKey !== 'string' || stageKey[0] !== '$' || typeof stageValue !== 'string') {
       throw invalidParam('each stage is { stageKey: "$stage", stageValue: "<JSON>" }')
     }
-    let value: unknown
-    try {
-      value = JSON.parse(stageValue)
-    } catch {
-      throw invalidParam(`stageValue of ${stageKey} is not JSON`)
-    }
-    return { [stageKey]: decode(value) }
+    return { [stageKey]: parse(stageValue, `stageValue of ${stageKey} is not JSON`) }
   })
 }
 
@@ -130,7 +127,15 @@ export function deleteDocument(ctx: ActionContext, body: Body): { deleted: numbe
 
 export function aggregate(ctx: ActionContext, body: Body): { list: string } {
   const now = Date.now()
-  const pipeline = pipelineParam(body, (value) => decodeWire(value, now))
+  const pipeline = pipelineParam(body, (text, notJSON) => {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      throw invalidParam(notJSON)
+    }
+    return decodeWire(value, now)
+  })
   const list = op.aggregate(storeWorkspace(ctx.store), ctx.store, collectionParam(body), pipeline)
   // The client dialect sends a JSON string of an array of EJSON strings (reference §2.1).
   return { list: JSON.stringify(list.map(toEJSON)) }

@@ -87,8 +87,8 @@ const ADMIN_ACTIONS: Record<string, (ctx: AdminContext, body: Body, now: number)
   }),
 
   'database.aggregateDocuments': (ctx, body, now) => {
-    // Object stages are canonical EJSON, others plain JSON (reference §4): both parse as EJSON.
-    const pipeline = pipelineParam(body, (value) => parseEJSON(JSON.stringify(value), 'stageValue', now))
+    // Object stages are canonical EJSON, others plain JSON (reference §4): both parse as EJSON, once.
+    const pipeline = pipelineParam(body, (text, notJSON) => parseEJSON(text, 'stageValue', now, notJSON))
     return { data: { list: op.aggregate(workspace(ctx, body), ctx.store, collectionParam(body), pipeline).map(toEJSON) } }
   },
 

@@ -25,14 +25,18 @@ function fromBSON(value: unknown, now: number): unknown {
   return value
 }
 
-/** Parses an EJSON string parameter into engine values (checked like every request value). */
-export function parseEJSON(text: unknown, name: string, now: number): unknown {
+/**
+ * Parses an EJSON string parameter into engine values (checked like every request value). `notJSON` is
+ * the message when the text is not even JSON (by default the same as for JSON that is not valid EJSON).
+ */
+export function parseEJSON(text: unknown, name: string, now: number, notJSON = `${name} is not valid EJSON`): unknown {
   if (typeof text !== 'string') throw invalidParam(`${name} must be an EJSON string`)
   let value: unknown
   try {
     value = EJSON.parse(text, { relaxed: true })
-  } catch {
-    throw invalidParam(`${name} is not valid EJSON`)
+  } catch (error) {
+    // JSON.parse's SyntaxError: not JSON; bson's own errors: JSON, but not valid EJSON.
+    throw invalidParam(error instanceof SyntaxError ? notJSON : `${name} is not valid EJSON`)
   }
   return decodeWire(fromBSON(value, now), now)
 }
