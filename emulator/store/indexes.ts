@@ -75,16 +75,20 @@ class Index {
     return keys
   }
 
+  /** The error of a unique index that already has `key`. */
+  duplicate(key: string): EmulatorError {
+    return new EmulatorError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error: index ${this.spec.name} already has ${key.replace(/(^|\|)[a-z]:/g, '$1')}`)
+  }
+
+  /** Throws when `key` is held by a document other than `id` (its own previous version does not count). */
+  checkKey(key: string, id: string): void {
+    for (const holder of this.byKey.get(key) || []) if (holder !== id) throw this.duplicate(key)
+  }
+
   /** Throws when adding `doc` (replacing its previous version) would break uniqueness. */
   checkUnique(doc: Doc): void {
     if (!this.spec.unique) return
-    for (const key of this.keys(doc)) {
-      for (const id of this.byKey.get(key) || []) {
-        if (id !== doc._id) {
-          throw new EmulatorError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error: index ${this.spec.name} already has ${key.replace(/(^|\|)[a-z]:/g, '$1')}`)
-        }
-      }
-    }
+    for (const key of this.keys(doc)) this.checkKey(key, doc._id)
   }
 
   add(doc: Doc): void {
@@ -184,17 +188,26 @@ export class CollectionIndexes {
     return this.indexes.delete(name)
   }
 
-  /** Throws if writing these versions (null = delete) would break a unique index. */
+  /**
+   * Throws if writing these versions (null = delete) would break a unique index: a new version's key
+   * held by another stored document, or by another document of the same write.
+   */
   check(changes: { before: Doc | undefined; after: Doc | null }[]): void {
     for (const index of this.indexes.values()) {
       if (!index.spec.unique) continue
-      // Check against the index as it will be: apply the batch to a scratch copy of the affected keys.
-      const scratch = new Index(index.spec)
+      // The keys claimed so far by this write (key → id): only a write of several documents needs them.
+      const claimed = changes.length > 1 ? new Map<string, string>() : undefined
       for (const { after } of changes) {
         if (!after) continue
-        index.checkUnique(after) // against the stored documents...
-        scratch.checkUnique(after) // ...and against the other documents of the same write
-        scratch.add(after)
+        const keys = index.keys(after)
+        for (const key of keys) index.checkKey(key, after._id) // against the stored documents...
+        if (!claimed) continue
+        for (const key of keys) {
+          // ...and against the other documents of the same write
+          const holder = claimed.get(key)
+          if (holder !== undefined && holder !== after._id) throw index.duplicate(key)
+        }
+        for (const key of keys) claimed.set(key, after._id)
       }
     }
   }

@@ -104,6 +104,36 @@ describe('unique indexes', () => {
     expect(await call('database.addDocument', { collectionName: 'users', data: { email: 'd@x' } })).toHaveProperty('data._id')
   })
 
+  it('check every write of several documents: each against the others, each keeping its own key', async () => {
+    await call('database.addCollection', { collectionName: 'keys' })
+    await call('database.addDocument', { collectionName: 'keys', data: [{ _id: 'k1', k: 1 }, { _id: 'k2', k: 2 }, { _id: 'k3', k: 3 }] })
+    expect(await call('database.createIndex', { collectionName: 'keys', keys: { k: 1 }, unique: true })).toHaveProperty('data.name')
+    const all = async () => (((await call('database.queryDocument', { collectionName: 'keys', query: {}, order: [{ field: '_id', direction: 'asc' }] })).data as { list: { _id: string; k?: number; tag?: string }[] }).list).map(({ _id, k, tag }) => ({ _id, k, tag }))
+    // One write of three documents, each keeping its own key: allowed.
+    expect(await call('database.updateDocument', { collectionName: 'keys', query: {}, multi: true, data: { $set: { tag: 't' } } })).toMatchObject({ data: { updated: 3 } })
+    // One write giving two documents the same (new) key: refused, nothing written.
+    expect(await call('database.updateDocument', { collectionName: 'keys', query: { k: { $gte: 2 } }, multi: true, data: { $set: { k: 9 } } })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE', message: expect.stringContaining('already has 9') })
+    // A transaction whose documents are each unique against the stored ones, but not against each other: its commit is refused.
+    const { transactionId } = (await call('database.startTransaction')) as { transactionId: string }
+    expect(await call('database.insertDocInTransaction', { transactionId, collectionName: 'keys', _id: 'k4', data: JSON.stringify({ k: 4 }) })).toMatchObject({ inserted: 1 })
+    expect(await call('database.insertDocInTransaction', { transactionId, collectionName: 'keys', _id: 'k5', data: JSON.stringify({ k: 4 }) })).toMatchObject({ inserted: 1 })
+    expect(await call('database.updateDocInTransaction', { transactionId, collectionName: 'keys', query: { _id: { $eq: 'k1' } }, data: JSON.stringify({ $set: { tag: 'tx' } }) })).toMatchObject({ updated: 1 })
+    expect(await call('database.commitTransaction', { transactionId })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
+    const before = [
+      { _id: 'k1', k: 1, tag: 't' },
+      { _id: 'k2', k: 2, tag: 't' },
+      { _id: 'k3', k: 3, tag: 't' },
+    ]
+    expect(await all()).toEqual(before)
+    // The same transaction with distinct keys commits.
+    const second = ((await call('database.startTransaction')) as { transactionId: string }).transactionId
+    await call('database.insertDocInTransaction', { transactionId: second, collectionName: 'keys', _id: 'k4', data: JSON.stringify({ k: 4 }) })
+    await call('database.insertDocInTransaction', { transactionId: second, collectionName: 'keys', _id: 'k5', data: JSON.stringify({ k: 5 }) })
+    await call('database.updateDocInTransaction', { transactionId: second, collectionName: 'keys', query: { _id: { $eq: 'k1' } }, data: JSON.stringify({ $set: { tag: 'tx' } }) })
+    expect(await call('database.commitTransaction', { transactionId: second })).not.toHaveProperty('code')
+    expect(await all()).toEqual([{ _id: 'k1', k: 1, tag: 'tx' }, ...before.slice(1), { _id: 'k4', k: 4, tag: undefined }, { _id: 'k5', k: 5, tag: undefined }])
+  })
+
   it('cannot be created over duplicate data; bad specs are refused', async () => {
     await call('database.addCollection', { collectionName: 'dupes' })
     await call('database.addDocument', { collectionName: 'dupes', data: [{ k: 1 }, { k: 1 }] })
