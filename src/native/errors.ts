@@ -3,7 +3,7 @@
  * `{ code, message }` response carries, so the request pipeline builds the same `CloudError` over the
  * native transport as over HTTP.
  */
-import { errCodeOf } from '../protocol/errors'
+import { isServerCode, serverCodeOf } from '../protocol/errors'
 import { REALTIME_ERRORS, REALTIME_PREFIX } from '../protocol/realtime'
 import { isObjectLike } from '../internal/is'
 import type { HostDifferences, HostFailure } from './host'
@@ -24,35 +24,6 @@ export function unsupported(message: string): NativeFailure {
 }
 
 /**
- * The CloudBase string codes with a wx errCode (reference §13). The numbers come from
- * `protocol/errors.ts` (`errCodeOf`), so they live in one place.
- */
-const CLOUDBASE_CODES = [
-  'SYS_ERR',
-  'SERVER_TIMEOUT',
-  'EXCEED_REQUEST_LIMIT',
-  'EXCEED_CONCURRENT_REQUEST_LIMIT',
-  'INVALID_ENV',
-  'INVALID_COMMON_PARAM',
-  'INVALID_PARAM',
-  'INVALID_REQUEST_SOURCE',
-  'RESOURCE_NOT_INITIAL',
-  'DATABASE_REQUEST_FAILED',
-  'DATABASE_INVALID_OPERRATOR',
-  'DATABASE_PERMISSION_DENIED',
-  'DATABASE_COLLECTION_EXCEED_LIMIT',
-  'DATABASE_COLLECTION_NOT_EXIST',
-  'DATABASE_TRANSACTION_CONFLICT',
-  'STORAGE_REQUEST_FAIL',
-  'STORAGE_EXCEED_AUTHORITY',
-  'STORAGE_FILE_NONEXIST',
-  'STORAGE_SIGN_PARAM_INVALID',
-  'FUNCTIONS_REQUEST_FAIL',
-  'FUNCTIONS_EXECUTE_FAIL',
-  'INVALID_ARGUMENT',
-]
-
-/**
  * The CloudBase string code of a wx `errCode` (the reverse of `errCodeOf`): `-502005` →
  * `'DATABASE_COLLECTION_NOT_EXIST'`, `-1` → `'SDK_ERROR'` (wx's local failures); `undefined` when wx
  * documents no CloudBase code for it.
@@ -61,14 +32,13 @@ export function codeOfErrCode(errCode: number): string | undefined {
   if (errCode === -1) return 'SDK_ERROR'
   const realtime = REALTIME_ERRORS[-402002 - errCode]
   if (realtime) return REALTIME_PREFIX + realtime
-  for (const code of CLOUDBASE_CODES) if (errCodeOf(code) === errCode) return code
-  return undefined
+  return serverCodeOf(errCode)
 }
 
 /** The first CloudBase code named in `text` (servers often quote theirs inside a host's message). */
 export function codeIn(text: string): string | undefined {
   const words = text.match(/[A-Z][A-Z_]{4,}[A-Z]/g) || []
-  for (const word of words) if (CLOUDBASE_CODES.indexOf(word) >= 0) return word
+  for (const word of words) if (isServerCode(word)) return word
   return undefined
 }
 

@@ -41,6 +41,21 @@ export function errCodeOf(code: string): number {
   return known ? known[0] : -501001
 }
 
+/**
+ * The string code of a wx errCode: the reverse of {@link errCodeOf} for the codes CloudBase servers send
+ * (`-502005` → `'DATABASE_COLLECTION_NOT_EXIST'`); `undefined` for wx's local -1 and unknown numbers.
+ */
+export function serverCodeOf(errCode: number): string | undefined {
+  for (const code in CODES) if (CODES[code]![0] === errCode && errCode !== -1) return code
+  return undefined
+}
+
+/** True for a code CloudBase servers send (mpcloud's local codes have errCode -1). */
+export function isServerCode(code: string): boolean {
+  const known = Object.prototype.hasOwnProperty.call(CODES, code) ? CODES[code] : undefined
+  return known ? known[0] !== -1 : code === 'DATABASE_TRANSACTION_CONFLICT'
+}
+
 /** The shape of a failed protocol response. */
 export interface ErrorResponse {
   code: string

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { Aggregate, createCloud, createCommand, errCodeOf, type Snapshot } from '../../src/index'
-import { codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, type HostDatabase } from '../../src/native/index'
+import { codeIn, codeOfErrCode, createNativeTransport, createNativeWatch, readErrMsg, type HostDatabase } from '../../src/native/index'
 import { wxDifferences } from '../../adapters/shared/wx-native'
 import { myDifferences } from '../../adapters/shared/my-native'
 
@@ -19,6 +19,12 @@ describe('wx errCode → CloudBase code', () => {
     expect(codeOfErrCode(-402002)).toBe('SDK_DATABASE_REALTIME_LISTENER_INIT_WATCH_FAIL')
     expect(codeOfErrCode(-402011)).toBe('SDK_DATABASE_REALTIME_LISTENER_UNEXPECTED_FATAL_ERROR')
     expect(codeOfErrCode(-502013)).toBeUndefined()
+  })
+
+  it('finds the server code quoted in a message, never one of mpcloud\'s local codes', () => {
+    expect(codeIn('write failed: DATABASE_TRANSACTION_CONFLICT (retry)')).toBe('DATABASE_TRANSACTION_CONFLICT')
+    expect(codeIn('[INVALID_PARAM] bad query')).toBe('INVALID_PARAM')
+    expect(codeIn('TIMEOUT after NETWORK_ERROR, SDK_ERROR')).toBeUndefined()
   })
 
   it('reads the forms of errMsg wx uses', () => {
