@@ -10,7 +10,6 @@ import { isArray, isObjectLike } from '../../internal/is'
 import { settle, type Callbacks } from '../../core/callbackify'
 import type { Requester } from '../../core/request'
 import { encodeData, encodeQuery, type QueryObject } from '../encode'
-
 import { dataOf } from '../response'
 import { CloudError } from '../../protocol/errors'
 import type { AnyDocument, CollectionTypes, FieldPath, Filter, Stored } from '../types'

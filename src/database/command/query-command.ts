@@ -2,8 +2,8 @@
  * Query and logic commands (`_.gt`, `_.in`, `_.elemMatch`, `_.geoNear`, `_.and`, `_.not`, ...).
  *
  * A query command validates and encodes its operand when it is built, so a bad value fails at the call
- * that introduced it. Logic commands keep their operands (commands or query objects) for the query
- * encoder, which knows the field they apply to.
+ * that introduced it. Logic commands keep their operands (commands or query objects) until the query
+ * encoder asks for their condition on a field (`_at`), or on whole documents (`_where`).
  */
 import { encodeValue, type WireObject, type WireValue } from '../../protocol/codec'
 import { invalidArgument } from '../../protocol/errors'
@@ -16,7 +16,6 @@ import type { AnyValue, DocumentLevel, FieldCondition, GeoValue, queryField } fr
 import type { AnyDocument } from '../types/document'
 import type { ElementCondition, Filter } from '../types/filter'
 
-export type { QueryObject }
 /** What a logic command combines: commands (on a field) or whole query objects. */
 export type LogicOperand = DbCommand | QueryObject | RegExp
 
