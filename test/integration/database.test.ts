@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { todos, type Todo } from '../fixtures/todos'
 import { emulatorWithDb, type TestCloud } from '../helpers/emulator'
+import { todoWrites } from '../helpers/todo-writes'
 
 let t: TestCloud
 
@@ -84,48 +85,7 @@ describe('writes', () => {
     expect(at).toBeLessThanOrEqual(Date.now() + 60_000)
   })
 
-  it('nested update with operators', async () => {
-    const _ = t.db.command
-    const result = await t.db.collection('todos').doc('t2').update({
-      data: { done: true, owner: { level: _.inc(2) }, tags: _.push(['shipped']), priority: _.remove() },
-    })
-    expect(result).toEqual({ stats: { updated: 1 }, errMsg: 'document.update:ok' })
-    const { data } = await t.db.collection('todos').doc('t2').get()
-    const t2 = todos[1]!
-    expect(data).toEqual({
-      _id: 't2',
-      _openid: t.openid,
-      title: t2.title,
-      done: true,
-      owner: { name: t2.owner.name, level: t2.owner.level + 2 },
-      tags: [...t2.tags, 'shipped'],
-      createdAt: t2.createdAt,
-    })
-  })
-
-  it('set replaces (and creates), remove deletes', async () => {
-    expect(await t.db.collection('todos').doc('t1').set({ data: { title: 'replaced' } })).toEqual({
-      _id: 't1',
-      stats: { updated: 1, created: 0 },
-      errMsg: 'document.set:ok',
-    })
-    // set() replaces the fields, the owner stays (as in CloudBase: _openid is the system's, not the caller's).
-    expect((await t.db.collection('todos').doc('t1').get()).data).toEqual({ _id: 't1', _openid: t.openid, title: 'replaced' })
-    expect(await t.db.collection('todos').doc('fresh').set({ data: { title: 'made' } })).toMatchObject({ stats: { updated: 0, created: 1 } })
-    expect(await t.db.collection('todos').doc('fresh').remove()).toEqual({ stats: { removed: 1 }, errMsg: 'document.remove:ok' })
-    expect((await t.db.collection('todos').count()).total).toBe(todos.length)
-  })
-
-  it('batch update and batch remove', async () => {
-    const _ = t.db.command
-    const open = todos.filter((x) => !x.done)
-    expect((await t.db.collection('todos').where({ done: false }).update({ data: { priority: _.mul(10) } })).stats.updated).toBe(open.length)
-    const { data } = await t.db.collection('todos').where({ done: false }).orderBy('_id', 'asc').get()
-    expect(data.map((d) => d.priority)).toEqual(open.map((x) => x.priority * 10))
-    const low = todos.filter((x) => x.done)
-    expect((await t.db.collection('todos').where({ done: true }).remove()).stats.removed).toBe(low.length)
-    expect((await t.db.collection('todos').count()).total).toBe(open.length)
-  })
+  for (const write of todoWrites()) it(write.name, () => write.run(t))
 
   it('a duplicate _id is refused and nothing of the batch is written', async () => {
     await expect(t.db.collection('todos').add({ data: [{ _id: 'x1' }, { _id: 't1' }] })).rejects.toMatchObject({ code: 'DATABASE_REQUEST_FAILED' })

@@ -11,6 +11,7 @@ import type { Snapshot } from '../../src/index'
 import { createNativeTransport } from '../../src/native/index'
 import { wxDifferences } from '../../adapters/shared/wx-native'
 import { todos } from '../fixtures/todos'
+import { todoWrites } from '../helpers/todo-writes'
 import { asWx } from './hosts'
 import { geoReads, HOME, ids, nativeWorld, seed, SHOPS, todoReads, toShop, type NativeWorld } from './scenario'
 
@@ -51,48 +52,7 @@ describe('writes', () => {
     expect(data).toEqual((await w.direct.collection('todos').doc(_id).get()).data)
   })
 
-  it('nested update with operators', async () => {
-    const _ = w.db.command
-    const result = await w.db.collection('todos').doc('t2').update({
-      data: { done: true, owner: { level: _.inc(2) }, tags: _.push(['shipped']), priority: _.remove() },
-    })
-    expect(result).toEqual({ stats: { updated: 1 }, errMsg: 'document.update:ok' })
-    const t2 = todos[1]!
-    expect((await w.db.collection('todos').doc('t2').get()).data).toEqual({
-      _id: 't2',
-      _openid: w.openid,
-      title: t2.title,
-      done: true,
-      owner: { name: t2.owner.name, level: t2.owner.level + 2 },
-      tags: [...t2.tags, 'shipped'],
-      createdAt: t2.createdAt,
-    })
-  })
-
-  it('set replaces (and creates), remove deletes', async () => {
-    expect(await w.db.collection('todos').doc('t1').set({ data: { title: 'replaced' } })).toEqual({
-      _id: 't1',
-      stats: { updated: 1, created: 0 },
-      errMsg: 'document.set:ok',
-    })
-    expect((await w.db.collection('todos').doc('t1').get()).data).toEqual({ _id: 't1', _openid: w.openid, title: 'replaced' })
-    expect(await w.db.collection('todos').doc('fresh').set({ data: { title: 'made' } })).toMatchObject({ stats: { updated: 0, created: 1 } })
-    expect(await w.db.collection('todos').doc('fresh').remove()).toEqual({ stats: { removed: 1 }, errMsg: 'document.remove:ok' })
-    expect((await w.db.collection('todos').count()).total).toBe(todos.length)
-  })
-
-  it('batch update and batch remove', async () => {
-    const _ = w.db.command
-    const open = todos.filter((x) => !x.done)
-    expect(await w.db.collection('todos').where({ done: false }).update({ data: { priority: _.mul(10) } })).toEqual({
-      stats: { updated: open.length },
-      errMsg: 'collection.update:ok',
-    })
-    const { data } = await w.db.collection('todos').where({ done: false }).orderBy('_id', 'asc').get()
-    expect(data.map((d) => d.priority)).toEqual(open.map((x) => x.priority * 10))
-    expect((await w.db.collection('todos').where({ done: true }).remove()).stats.removed).toBe(todos.length - open.length)
-    expect((await w.db.collection('todos').count()).total).toBe(open.length)
-  })
+  for (const write of todoWrites()) it(write.name, () => write.run(w))
 
   it('a batch add is one insert: a duplicate _id refuses the whole batch', async () => {
     expect(await w.db.collection('todos').add({ data: [{ _id: 'x0', n: 0 }, { _id: 'x1', n: 1 }] })).toEqual({ _ids: ['x0', 'x1'], errMsg: 'collection.add:ok' })
