@@ -81,7 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const storage = createStorage({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
   const store = new Store(file)
   for (const name of options.collections || []) store.createCollection(name)
-  const tokens = createTokens(secret)
+  const tokens = createTokens(secret, { dataDir: options.dataDir })
   const transactions = new Transactions(store)
   const services = Object.assign({}, storage.actions, functions.actions)
   const web = createWebHandler({ env, store, tokens, transactions, wsUrl: () => wsUrl, services, url: () => url })

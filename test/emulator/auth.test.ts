@@ -24,7 +24,7 @@ async function http(method: 'GET' | 'POST', path: string, body?: unknown, bearer
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
-describe('v3 paths (js-sdk 3.x, reference §9.1)', () => {
+describe('v3 paths (js-sdk 3.x, docs/protocol.md §9.1)', () => {
   it('anonymous sign-in, user/me, refresh', async () => {
     const signIn = await http('POST', '/auth/v1/signin/anonymously?client_id=demo-env', {})
     expect(signIn.status).toBe(200)
@@ -62,7 +62,7 @@ describe('identity through the SDK', () => {
   })
 
   it('a ticket this emulator did not sign fails the sign-in, and the call, with CHECK_LOGIN_FAILED', async () => {
-    const foreign = createTokens(Buffer.alloc(32), () => Date.now()).issue('o-x', 'ticket', 'custom')
+    const foreign = createTokens(Buffer.alloc(32)).issue('o-x', 'ticket', 'custom')
     const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
     cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: foreign })
     await expect(cloud.database().collection('notes').count()).rejects.toMatchObject({ code: 'CHECK_LOGIN_FAILED' })
@@ -72,7 +72,7 @@ describe('identity through the SDK', () => {
 describe('tokens', () => {
   it('expire: an old access token is ACCESS_TOKEN_EXPIRED, an old refresh token REFRESH_TOKEN_EXPIRED', () => {
     let now = 1_000_000
-    const tokens = createTokens(Buffer.alloc(32, 1), () => now)
+    const tokens = createTokens(Buffer.alloc(32, 1), { now: () => now })
     const access = tokens.issue('o-a', 'access', 'anonymous')
     const refresh = tokens.issue('o-a', 'refresh', 'anonymous')
     expect(tokens.verify(access, 'access').sub).toBe('o-a')
