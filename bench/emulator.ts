@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { find } from 'mingo'
 import { findDocs } from '../emulator/query/engine'
-import { Store, type Doc } from '../emulator/store/store'
+import { IMPORT_ORIGIN, Store, type Doc } from '../emulator/store/store'
 import { connectHttp, createCloud, createCommand } from '../src/index'
 import { nodePlatform } from '../adapters/node/platform'
 import { seededRandom as random } from '../test/helpers/random'
@@ -67,8 +67,8 @@ function engine(): void {
   store.createCollection('indexed')
   for (let i = 0; i < docs.length; i += 10_000) {
     const slice = docs.slice(i, i + 10_000)
-    store.write(slice.map((doc) => ({ collection: 'plain', id: doc._id, doc })))
-    store.write(slice.map((doc) => ({ collection: 'indexed', id: doc._id, doc: structuredClone(doc) })))
+    store.write(slice.map((doc) => ({ collection: 'plain', id: doc._id, doc })), IMPORT_ORIGIN)
+    store.write(slice.map((doc) => ({ collection: 'indexed', id: doc._id, doc: structuredClone(doc) })), IMPORT_ORIGIN)
   }
   store.createIndex('indexed', { name: 'sku', keys: { sku: 1 }, unique: true })
 

@@ -478,7 +478,7 @@ async function latency(emulator: RunningEmulator, officialDb: any): Promise<void
   console.log(`median from start: official/mpcloud ${(quantile(samples.official, 0.5) / quantile(samples.ours, 0.5)).toFixed(2)}x`)
 }
 
-const emulator = await startEmulator({ port: 0, collections: ['bench'], log: () => {} })
+const emulator = await startEmulator({ port: 0, collections: ['bench'] })
 try {
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(switchingAdapter(emulator.url))

@@ -1,5 +1,5 @@
 /**
- * Failures the emulator reports in CloudBase's wire form `{ code, message, requestId }` (reference §13).
+ * Failures the emulator reports in CloudBase's wire form `{ code, message, requestId }` (docs/protocol.md §13).
  * Handlers throw an `EmulatorError`; the server turns it into a response and keeps serving.
  */
 export class EmulatorError extends Error {

@@ -1,6 +1,7 @@
 /**
  * `mpcloud/emulator`: the local cloud. `startEmulator()` serves the CloudBase protocol on 127.0.0.1 over
- * one durable store per environment.
+ * one durable store per environment. It is a list of services (auth, database, realtime, storage,
+ * functions) behind one request pipeline: see docs/architecture.md.
  *
  * @example
  * const emulator = await startEmulator({ port: 0, collections: ['todos'] })
@@ -10,16 +11,24 @@
 import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { oauthFailure, oauthRoutes } from './auth/actions'
+import { loadAdminKey } from './auth/admin-key'
+import type { AdminCredentials } from './auth/admin-signature'
+import { authService } from './auth/service'
 import { createTokens, loadSecret } from './auth/tokens'
-import { createEmulatorServer, type Route } from './http/server'
-import { createWebHandler, requestOrigin } from './http/web'
-import { handleAdmin } from './database/admin-actions'
-import { Transactions } from './database/transactions'
-import { createFunctions } from './functions/service'
-import { attachRealtime } from './realtime/server'
-import { createStorage } from './storage/service'
+import { databaseService } from './database/service'
+import { functionsService } from './functions/service'
+import { createEmulatorServer } from './http/server'
+import { createEventLog, type EmulatorEvent } from './pipeline/events'
+import { createPipeline } from './pipeline/pipeline'
+import type { Service } from './pipeline/service'
+import { realtimeService } from './realtime/server'
+import { storageService } from './storage/service'
 import { Store } from './store/store'
+
+export type { AdminCredentials } from './auth/admin-signature'
+export type { EmulatorEvent } from './pipeline/events'
+export { formatEvent } from './pipeline/events'
+export type { Principal } from './pipeline/principal'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -32,8 +41,8 @@ export interface EmulatorOptions {
   env?: string
   /** Collections to create at start when missing. */
   collections?: string[]
-  /** Receives one line per request, and cloud functions' console output (default: silent). */
-  log?: (line: string) => void
+  /** Receives every event of the structured log as it happens (requests, function runs and output, realtime sessions). */
+  onEvent?: (event: EmulatorEvent) => void
   /**
    * The cloud functions folder: each function is `<functions>/<name>/index.js` (CommonJS or ESM) exporting
    * `main(event, context)`. Each call runs in its own worker thread; without this option no function is served.
@@ -43,12 +52,29 @@ export interface EmulatorOptions {
   functionTimeout?: number
   /** The largest file a storage upload may carry, in bytes (default 50 MB; JSON requests stay at 10 MB). */
   maxUploadBytes?: number
+  /**
+   * The admin key pair `/admin` requests must be signed with (what `wx-server-sdk` / `@cloudbase/node-sdk` take as
+   * `secretId` / `secretKey`). Default: generated once per data dir and kept in it, or fresh for an in-memory emulator.
+   */
+  adminKey?: AdminCredentials
+  /**
+   * CloudBase's "allow unauthenticated access" switch: when true, a `/web` request without an access token is
+   * served as a guest instead of failing with CHECK_LOGIN_FAILED. Default false, as on CloudBase.
+   */
+  allowUnauthenticated?: boolean
 }
 
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:9000`: the SDK's `endpoint`. */
   url: string
   env: string
+  /** What the server SDKs sign with: `cloud.init({ env, serviceUrl: url + '/admin', secretId, secretKey })`. */
+  adminCredentials: AdminCredentials
+  /** The structured log: the latest events (a bounded ring), and a feed of the next ones. */
+  events: {
+    recent(): EmulatorEvent[]
+    subscribe(listener: (event: EmulatorEvent) => void): () => void
+  }
   /**
    * A sign-in ticket for the user `openid` (valid ten minutes): tests and the demo act as a named user by
    * signing in with it, as CloudBase's custom login does (`cloud.init({ ..., ticket })`).
@@ -66,61 +92,70 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     mkdirSync(options.dataDir, { recursive: true })
     file = join(options.dataDir, `${env}.sqlite`)
   }
-  const log = options.log || (() => {})
+  const events = createEventLog()
+  if (options.onEvent) events.subscribe(options.onEvent)
   const secret = loadSecret(options.dataDir)
-  let wsUrl = ''
+  const adminKey = loadAdminKey(options.dataDir, options.adminKey)
+  const tokens = createTokens(secret, { dataDir: options.dataDir })
   let url = ''
-  // Functions and storage check their options first: a bad one fails the start before the store opens.
-  const functions = createFunctions({
+  // Services check their options first: a bad one fails the start before the store opens.
+  const functions = functionsService({
     env,
     url: () => url,
-    log,
+    adminKey,
+    events,
     ...(options.functions !== undefined ? { dir: options.functions } : {}),
     ...(options.functionTimeout !== undefined ? { timeoutMs: options.functionTimeout } : {}),
   })
-  const storage = createStorage({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
-  const store = new Store(file)
+  const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
+  let report = (message: string) => console.error(message)
+  const store = new Store(file, (message) => report(message))
   for (const name of options.collections || []) store.createCollection(name)
-  const tokens = createTokens(secret, { dataDir: options.dataDir })
-  const transactions = new Transactions(store)
-  const services = Object.assign({}, storage.actions, functions.actions)
-  const web = createWebHandler({ env, store, tokens, transactions, wsUrl: () => wsUrl, services, url: () => url })
-  const routes: Record<string, Route> = {
-    '/web': { method: 'POST', handle: web },
-    '/admin': { method: 'POST', handle: (body, _bearer, req) => handleAdmin({ env, store, transactions, services }, body, { origin: requestOrigin(req, url) }) },
-  }
-  for (const [path, handle] of Object.entries(oauthRoutes(tokens))) {
-    routes[path] = {
-      method: path === '/auth/v1/user/me' ? 'GET' : 'POST',
-      handle: (body, bearer) => handle((body || {}) as Record<string, unknown>, bearer),
-      failure: oauthFailure,
-    }
-  }
-  const server = createEmulatorServer(routes, log, storage.routes)
-  const closeRealtime = attachRealtime(server, { env, store, tokens, log })
+
+  const services: Service[] = [
+    authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }),
+    databaseService(store),
+    realtimeService(store),
+    storage,
+    functions,
+  ]
+  const pipeline = createPipeline({ env, services, events })
+  report = (message) => pipeline.notice(message, 'SYS_ERR')
+  const server = createEmulatorServer(
+    pipeline,
+    services.flatMap((service) => service.routes || []),
+    () => url,
+  )
+  for (const service of services) if (service.attach) service.attach(server, pipeline)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
   })
   const { address, port } = server.address() as AddressInfo
-  wsUrl = `ws://${address}:${port}/ws`
-  url = `http://${address}:${port}`
+  url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   return {
     url,
     env,
+    adminCredentials: { secretId: adminKey.secretId, secretKey: adminKey.secretKey },
+    events: { recent: () => events.recent(), subscribe: (listener) => events.subscribe(listener) },
     createTicket(openid) {
       if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)
       return tokens.issue(openid, 'ticket', 'custom')
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        closeRealtime()
-        functions.stop().catch((error: unknown) => log(`stopping functions: ${String(error)}`))
-        server.close(() => {
-          store.close()
-          resolve()
-        })
+    async stop() {
+      // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
+      for (const service of services) {
+        try {
+          await (service.stop && service.stop())
+        } catch (error) {
+          pipeline.notice(`stopping ${service.name}: ${error instanceof Error ? error.message : String(error)}`, 'SYS_ERR')
+        }
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
         server.closeAllConnections()
-      }),
+      })
+      store.close()
+    },
   }
 }

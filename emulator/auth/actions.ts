@@ -90,14 +90,3 @@ export function oauthRoutes(tokens: Tokens): Record<string, (body: Body, bearer:
     },
   }
 }
-
-/** OAuth's error form for the v3 paths: `{ error, error_description }` with 400 or 401. */
-export function oauthFailure(error: EmulatorError): { status: number; body: Body } {
-  const unauthenticated = ['CHECK_LOGIN_FAILED', 'ACCESS_TOKEN_EXPIRED'].indexOf(error.code) >= 0
-  const grant = ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_EXPIRED'].indexOf(error.code) >= 0
-  return {
-    status: unauthenticated ? 401 : 400,
-    body: { error: unauthenticated ? 'unauthenticated' : grant ? 'invalid_grant' : 'invalid_argument', error_description: error.message },
-  }
-}
-

@@ -1,24 +1,17 @@
 /**
- * The database actions of the client dialect A (`/web`, reference §2.1): plain JSON with `$date` and
+ * The database actions of the client dialect A (`/web`, docs/protocol.md §2.1): plain JSON with `$date` and
  * `$regex` markers in, the response's `data` out. Each decodes its parameters and runs an operation.
  */
-import { EmulatorError, invalidParam } from '../errors'
+import { collectionMissing, EmulatorError, invalidParam } from '../errors'
 import { toEJSON } from '../query/ejson'
 import { decodeWire, encodeWire } from '../query/values'
 import type { Store } from '../store/store'
+import type { Workspace } from '../store/workspace'
 import * as op from './operations'
-import { storeWorkspace } from './workspace'
 
 type Body = Record<string, unknown>
 
-/** What an action needs besides its body. */
-export interface ActionContext {
-  store: Store
-  /** The caller's openid, stamped on the documents it adds (as CloudBase does). */
-  openid?: string
-}
-
-/** Default and maximum page sizes of the client dialect (reference §2.5). */
+/** Default and maximum page sizes of the client dialect (docs/protocol.md §2.5). */
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1000
 
@@ -49,7 +42,7 @@ export function flag(body: Body, key: string, fallback: boolean): boolean {
   return value
 }
 
-/** The page size asked for: 100 when absent or 0, never more than 1000 (both dialects, reference §2.5). */
+/** The page size asked for: 100 when absent or 0, never more than 1000 (both dialects, docs/protocol.md §2.5). */
 export function limitParam(body: Body): number {
   return Math.min(integerParam(body, 'limit', DEFAULT_LIMIT) || DEFAULT_LIMIT, MAX_LIMIT)
 }
@@ -78,9 +71,9 @@ export function pipelineParam(body: Body, parse: (text: string, notJSON: string)
   })
 }
 
-export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[] } {
+export function queryDocument(ws: Workspace, body: Body): { list: unknown[] } {
   const now = Date.now()
-  const list = op.query(storeWorkspace(ctx.store), collectionParam(body), objectParam(body, 'query', now, false), {
+  const list = op.query(ws, collectionParam(body), objectParam(body, 'query', now, false), {
     order: orderParam(body),
     offset: integerParam(body, 'offset', 0),
     limit: limitParam(body),
@@ -89,11 +82,11 @@ export function queryDocument(ctx: ActionContext, body: Body): { list: unknown[]
   return { list: list.map(encodeWire) }
 }
 
-export function countDocument(ctx: ActionContext, body: Body): { total: number } {
-  return { total: op.count(storeWorkspace(ctx.store), collectionParam(body), objectParam(body, 'query', Date.now(), false)) }
+export function countDocument(ws: Workspace, body: Body): { total: number } {
+  return { total: op.count(ws, collectionParam(body), objectParam(body, 'query', Date.now(), false)) }
 }
 
-export function addDocument(ctx: ActionContext, body: Body): { _id: string } | { insertedIds: string[] } {
+export function addDocument(ws: Workspace, body: Body): { _id: string } | { insertedIds: string[] } {
   const name = collectionParam(body)
   const many = Array.isArray(body.data)
   const items = (many ? body.data : [body.data]) as unknown[]
@@ -103,15 +96,14 @@ export function addDocument(ctx: ActionContext, body: Body): { _id: string } | {
     if (!item || typeof item !== 'object' || Array.isArray(item)) throw invalidParam('each document must be an object')
     return decodeWire(item, now) as Record<string, unknown>
   })
-  const ids = op.insert(storeWorkspace(ctx.store), ctx, name, docs)
+  const ids = op.insert(ws, name, docs)
   return many ? { insertedIds: ids } : { _id: ids[0]! }
 }
 
-export function updateDocument(ctx: ActionContext, body: Body): { updated: number; upserted_id: string | null } {
+export function updateDocument(ws: Workspace, body: Body): { updated: number; upserted_id: string | null } {
   const now = Date.now()
   const { updated, upsertedId } = op.update(
-    storeWorkspace(ctx.store),
-    ctx,
+    ws,
     collectionParam(body),
     objectParam(body, 'query', now, body.queryType === 'DOC'),
     objectParam(body, 'data', now, true),
@@ -120,12 +112,12 @@ export function updateDocument(ctx: ActionContext, body: Body): { updated: numbe
   return { updated, upserted_id: upsertedId }
 }
 
-export function deleteDocument(ctx: ActionContext, body: Body): { deleted: number } {
+export function deleteDocument(ws: Workspace, body: Body): { deleted: number } {
   const filter = objectParam(body, 'query', Date.now(), body.queryType === 'DOC')
-  return { deleted: op.remove(storeWorkspace(ctx.store), collectionParam(body), filter, flag(body, 'multi', false)) }
+  return { deleted: op.remove(ws, collectionParam(body), filter, flag(body, 'multi', false)) }
 }
 
-export function aggregate(ctx: ActionContext, body: Body): { list: string } {
+export function aggregate(ws: Workspace, body: Body): { list: string } {
   const now = Date.now()
   const pipeline = pipelineParam(body, (text, notJSON) => {
     let value: unknown
@@ -136,20 +128,24 @@ export function aggregate(ctx: ActionContext, body: Body): { list: string } {
     }
     return decodeWire(value, now)
   })
-  const list = op.aggregate(storeWorkspace(ctx.store), ctx.store, collectionParam(body), pipeline)
-  // The client dialect sends a JSON string of an array of EJSON strings (reference §2.1).
+  const list = op.aggregate(ws, collectionParam(body), pipeline)
+  // The client dialect sends a JSON string of an array of EJSON strings (docs/protocol.md §2.1).
   return { list: JSON.stringify(list.map(toEJSON)) }
 }
 
-export function addCollection(ctx: ActionContext, body: Body): Record<string, never> {
-  op.addCollection(ctx.store, body.collectionName)
+export function addCollection(store: Store, body: Body): Record<string, never> {
+  op.addCollection(store, body.collectionName)
   return {}
 }
 
+function requireCollection(store: Store, collection: string): void {
+  if (!store.hasCollection(collection)) throw collectionMissing(collection)
+}
+
 /** `database.createIndex`: `{ collectionName, name?, keys: { field: 1 | -1 }, unique? }` (emulator's own action). */
-export function createIndex(ctx: ActionContext, body: Body): { name: string } {
+export function createIndex(store: Store, body: Body): { name: string } {
   const collection = collectionParam(body)
-  storeWorkspace(ctx.store).require(collection)
+  requireCollection(store, collection)
   const keys = body.keys
   if (!keys || typeof keys !== 'object' || Array.isArray(keys) || !Object.keys(keys).length) {
     throw invalidParam('keys must be an object such as { field: 1 }')
@@ -159,16 +155,16 @@ export function createIndex(ctx: ActionContext, body: Body): { name: string } {
   }
   const name = body.name === undefined ? Object.entries(keys).map(([f, d]) => `${f}_${d}`).join('_') : body.name
   if (typeof name !== 'string' || !name) throw invalidParam('name must be a non-empty string')
-  if (ctx.store.indexesOf(collection).has(name)) throw new EmulatorError('DATABASE_INDEX_ALREADY_EXIST', `index ${name} already exists`)
-  ctx.store.createIndex(collection, { name, keys: keys as Record<string, 1 | -1>, unique: flag(body, 'unique', false) })
+  if (store.indexesOf(collection).has(name)) throw new EmulatorError('DATABASE_INDEX_ALREADY_EXIST', `index ${name} already exists`)
+  store.createIndex(collection, { name, keys: keys as Record<string, 1 | -1>, unique: flag(body, 'unique', false) })
   return { name }
 }
 
 /** `database.dropIndex`: `{ collectionName, name }`. */
-export function dropIndex(ctx: ActionContext, body: Body): Record<string, never> {
+export function dropIndex(store: Store, body: Body): Record<string, never> {
   const collection = collectionParam(body)
-  storeWorkspace(ctx.store).require(collection)
-  if (typeof body.name !== 'string' || !ctx.store.dropIndex(collection, body.name)) {
+  requireCollection(store, collection)
+  if (typeof body.name !== 'string' || !store.dropIndex(collection, body.name)) {
     throw new EmulatorError('DATABASE_INDEX_NOT_EXIST', `index ${String(body.name)} does not exist`)
   }
   return {}

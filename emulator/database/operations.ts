@@ -4,20 +4,16 @@
  */
 import { randomBytes } from 'node:crypto'
 import { EmulatorError, invalidParam } from '../errors'
+import { ownerOf } from '../pipeline/principal'
 import { aggregateDocs, applyUpdate, checkUpdate, findDocs, upsertBase, type FindOptions } from '../query/engine'
 import type { Doc, Store, WriteOp } from '../store/store'
-import type { Workspace } from './workspace'
+import type { Workspace } from '../store/workspace'
 
 type AnyObject = Record<string, unknown>
 
 /** A CloudBase-style `_id`: 32 hex characters. */
 export function newId(): string {
   return randomBytes(16).toString('hex')
-}
-
-/** Who is asking: stamped as `_openid` on what they create (server SDKs have none). */
-export interface Caller {
-  openid?: string
 }
 
 /**
@@ -65,14 +61,15 @@ export function count(ws: Workspace, collection: string, filter: AnyObject): num
   return findDocs(candidates(ws, collection, filter), filter).length
 }
 
-/** Inserts documents (all or none); returns their ids. */
-export function insert(ws: Workspace, caller: Caller, collection: string, docs: AnyObject[]): string[] {
+/** Inserts documents (all or none); returns their ids. A user's documents carry their `_openid`. */
+export function insert(ws: Workspace, collection: string, docs: AnyObject[]): string[] {
   ws.require(collection)
+  const owner = ownerOf(ws.principal)
   const ops: WriteOp[] = docs.map((doc) => {
     const id = doc._id === undefined ? newId() : doc._id
     if (typeof id !== 'string' || !id) throw invalidParam('_id must be a non-empty string')
     const stored = Object.assign({ _id: id }, doc, { _id: id }) as Doc
-    if (caller.openid && stored._openid === undefined) stored._openid = caller.openid
+    if (owner && stored._openid === undefined) stored._openid = owner
     return { collection, id, doc: stored }
   })
   const ids = ops.map((op) => op.id)
@@ -93,7 +90,6 @@ export interface UpdateOptions {
 /** Updates (or replaces) the selected documents; upserts when asked and nothing matched. */
 export function update(
   ws: Workspace,
-  caller: Caller,
   collection: string,
   filter: AnyObject,
   data: AnyObject,
@@ -108,7 +104,8 @@ export function update(
     const id = typeof filter._id === 'string' ? filter._id : idOf(filter) ?? newId()
     const base = upsertBase(id, filter)
     const doc = options.merge ? applyUpdate(base, data, true) : replace(base)
-    if (caller.openid && doc._openid === undefined) doc._openid = caller.openid
+    const owner = ownerOf(ws.principal)
+    if (owner && doc._openid === undefined) doc._openid = owner
     ws.write([{ collection, id, doc }])
     return { updated: 0, upsertedId: id, docs: [doc] }
   }
@@ -129,9 +126,10 @@ export function remove(ws: Workspace, collection: string, filter: AnyObject, mul
   return found.length
 }
 
-export function aggregate(ws: Workspace, store: Store, collection: string, pipeline: AnyObject[]): AnyObject[] {
+export function aggregate(ws: Workspace, collection: string, pipeline: AnyObject[]): AnyObject[] {
   ws.require(collection)
-  const resolve = (name: string) => [...(store.documents(name) || new Map<string, Doc>()).values()]
+  // A `$lookup` reads its other collection through the same workspace (a missing one joins nothing, as in MongoDB).
+  const resolve = (name: string) => (ws.has(name) ? [...ws.candidates(name, {})] : [])
   return aggregateDocs(ws.candidates(collection, {}), pipeline, resolve)
 }
 

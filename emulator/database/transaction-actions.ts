@@ -1,31 +1,46 @@
 /**
- * The transaction actions of the client dialect (reference §5, J25/J26). Their answers carry their
+ * The transaction actions of the client dialect (docs/protocol.md §5, J25/J26). Their answers carry their
  * fields at the top level of the response (`transactionId`, `data` as an EJSON string, `updated`,
  * `deleted`, `inserted`/`ok`), as js-sdk reads them; `data` of writes is a canonical EJSON string.
  */
+import { sourceOf } from '../pipeline/principal'
+import type { Answer, Request } from '../pipeline/service'
 import { parseEJSONObject, toEJSON } from '../query/ejson'
-import { type ActionContext, collectionParam, integerParam, limitParam, objectParam, orderParam } from './actions'
+import type { Store } from '../store/store'
+import type { Transactions } from '../store/transactions'
+import { transactionWorkspace, type Workspace } from '../store/workspace'
+import { collectionParam, integerParam, limitParam, objectParam, orderParam } from './actions'
 import * as op from './operations'
-import type { Transactions } from './transactions'
-import { transactionWorkspace, type Workspace } from './workspace'
 
 type Body = Record<string, unknown>
-/** Transaction actions need the emulator's transaction manager. */
-export type TransactionContext = ActionContext & { transactions: Transactions }
 
-const workspace = (ctx: TransactionContext, body: Body): Workspace => transactionWorkspace(ctx.store, ctx.transactions, body.transactionId)
+/** One env's committed data and its open transactions. */
+export interface DatabaseContext {
+  store: Store
+  transactions: Transactions
+}
 
-export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body: Body) => Record<string, unknown>> = {
-  'database.startTransaction': (ctx) => ({ transactionId: ctx.transactions.start() }),
+const workspace = (db: DatabaseContext, request: Request): Workspace =>
+  transactionWorkspace(db.store, db.transactions, request.body.transactionId, request.principal)
 
-  'database.commitTransaction': (ctx, body) => (ctx.transactions.commit(body.transactionId), {}),
+/** Start, commit and abort: the same on `/web` and `/admin`. */
+export const TRANSACTION_CONTROL: Record<string, (db: DatabaseContext, request: Request) => Answer> = {
+  'database.startTransaction': (db) => ({ transactionId: db.transactions.start() }),
 
-  'database.abortTransaction': (ctx, body) => (ctx.transactions.abort(body.transactionId), {}),
+  'database.commitTransaction': (db, { body, principal }) => (db.transactions.commit(body.transactionId, { principal, source: sourceOf(principal) }), {}),
 
-  'database.getInTransaction': (ctx, body) => {
+  'database.abortTransaction': (db, { body }) => (db.transactions.abort(body.transactionId), {}),
+}
+
+/** The reads and writes inside a transaction (the client dialect; `/admin` sends its usual actions with a `transactionId`). */
+export const TRANSACTION_ACTIONS: Record<string, (db: DatabaseContext, request: Request) => Answer> = {
+  ...TRANSACTION_CONTROL,
+
+  'database.getInTransaction': (db, request) => {
+    const body: Body = request.body
     const name = collectionParam(body)
     const filter = objectParam(body, 'query', Date.now(), false)
-    const ws = workspace(ctx, body)
+    const ws = workspace(db, request)
     const id = op.idOf(filter)
     // A document request (`doc(id).get()`) answers the document itself, a query request a list.
     if (id !== undefined && body.order === undefined && body.limit === undefined) {
@@ -42,17 +57,18 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
     return { data: toEJSON(list) }
   },
 
-  'database.insertDocInTransaction': (ctx, body) => {
-    const doc = parseEJSONObject(body.data, 'data', Date.now())
-    if (typeof body._id === 'string') doc._id = body._id
-    op.insert(workspace(ctx, body), ctx, collectionParam(body), [doc])
+  'database.insertDocInTransaction': (db, request) => {
+    const doc = parseEJSONObject(request.body.data, 'data', Date.now())
+    if (typeof request.body._id === 'string') doc._id = request.body._id
+    op.insert(workspace(db, request), collectionParam(request.body), [doc])
     return { inserted: 1, ok: 1 }
   },
 
-  'database.updateDocInTransaction': (ctx, body) => {
+  'database.updateDocInTransaction': (db, request) => {
+    const body: Body = request.body
     const data = parseEJSONObject(body.data, 'data', Date.now())
     const filter = objectParam(body, 'query', Date.now(), false)
-    const result = op.update(workspace(ctx, body), ctx, collectionParam(body), filter, data, {
+    const result = op.update(workspace(db, request), collectionParam(body), filter, data, {
       // A document request changes that document; a query request every match.
       multi: op.idOf(filter) === undefined,
       merge: Object.keys(data).some((k) => k[0] === '$'),
@@ -61,8 +77,8 @@ export const TRANSACTION_ACTIONS: Record<string, (ctx: TransactionContext, body:
     return { updated: result.updated, upserted: JSON.stringify(result.upsertedId ? [{ _id: result.upsertedId }] : []) }
   },
 
-  'database.deleteDocInTransaction': (ctx, body) => {
-    const filter = objectParam(body, 'query', Date.now(), false)
-    return { deleted: op.remove(workspace(ctx, body), collectionParam(body), filter, op.idOf(filter) === undefined) }
+  'database.deleteDocInTransaction': (db, request) => {
+    const filter = objectParam(request.body, 'query', Date.now(), false)
+    return { deleted: op.remove(workspace(db, request), collectionParam(request.body), filter, op.idOf(filter) === undefined) }
   },
 }

@@ -61,8 +61,8 @@ export interface Invocation {
   /** The worker's `process.env`. */
   env: Record<string, string>
   timeoutMs: number
-  /** Receives the function's console output, line by line. */
-  log: (line: string) => void
+  /** Receives the function's console output, line by line (and the emulator's word on its worker, as stderr). */
+  output: (line: string, stream: 'stdout' | 'stderr') => void
 }
 
 export type Outcome =
@@ -96,14 +96,14 @@ export class Runner {
         clearTimeout(timer)
         resolve(outcome)
         // Whatever the function left running (timers, sockets) ends with its answer, as CloudBase freezes the instance.
-        worker.terminate().catch((error: unknown) => invocation.log(`function ${name}: terminate failed: ${String(error)}`))
+        worker.terminate().catch((error: unknown) => invocation.output(`the emulator could not end this function's worker: ${String(error)}`, 'stderr'))
       }
       const timer = setTimeout(() => {
         const seconds = timeoutMs / 1000
         settle({ ok: false, reason: 'timeout', message: `Invoking task timed out after ${seconds} seconds: function "${name}" did not return within ${timeoutMs} ms` })
       }, timeoutMs)
-      forwardLines(worker.stdout, (line) => invocation.log(`function ${name}: ${line}`))
-      forwardLines(worker.stderr, (line) => invocation.log(`function ${name} (stderr): ${line}`))
+      forwardLines(worker.stdout, (line) => invocation.output(line, 'stdout'))
+      forwardLines(worker.stderr, (line) => invocation.output(line, 'stderr'))
       worker.on('message', (message: { ok: boolean; json?: string; message?: string; stack?: string }) => {
         if (message.ok) settle({ ok: true, json: message.json! })
         else settle(Object.assign({ ok: false as const, reason: 'threw' as const, message: message.message || 'the function failed' }, message.stack ? { stack: message.stack } : {}))

@@ -1,5 +1,5 @@
 /**
- * Cloud functions (reference §8): `functions.invokeFunction` on `/web` (a signed-in user calls) and on
+ * Cloud functions (docs/protocol.md §8): `functions.invokeFunction` on `/web` (a signed-in user calls) and on
  * `/admin` (wx-server-sdk's and node-sdk's `callFunction`). A function is `<dir>/<name>/index.js`
  * exporting `main(event, context)`, as in a CloudBase project's `cloudfunctions/` folder.
  *
@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { EmulatorError, invalidParam } from '../errors'
-import type { Caller, ServiceAction } from '../http/web'
+import type { EmulatorEvent, EventLog } from '../pipeline/events'
+import type { Request, Service } from '../pipeline/service'
 import { Runner, type Outcome } from './runner'
 
 /** CloudBase's default function timeout. */
@@ -31,23 +32,21 @@ export interface FunctionsOptions {
   timeoutMs?: number
   /** The emulator's own URL (`http://127.0.0.1:<port>`), known once it listens. */
   url: () => string
-  log: (line: string) => void
+  /** What a function's own server SDK signs with, as CloudBase hands a function temporary keys. */
+  adminKey: { secretId: string; secretKey: string }
+  /** Each run, and each line a function prints, become events here. */
+  events: EventLog
 }
 
-export interface FunctionsService {
-  actions: Record<string, ServiceAction>
-  /** Ends the invocations still running. */
-  stop(): Promise<void>
-}
-
-export function createFunctions(options: FunctionsOptions): FunctionsService {
+/** `functions.invokeFunction` on `/web` (a user calls) and `/admin` (the server SDKs call). */
+export function functionsService(options: FunctionsOptions): Service {
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_FUNCTION_TIMEOUT_MS : options.timeoutMs
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`the function timeout must be a positive number of milliseconds, got ${timeoutMs}`)
   const dir = options.dir === undefined ? undefined : resolve(options.dir)
   if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new Error(`the functions folder ${dir} does not exist`)
   const runner = new Runner()
 
-  const invoke: ServiceAction = async (request, caller) => {
+  const invoke = async ({ body: request, principal, dialect }: Request) => {
     const name = request.function_name
     if (typeof name !== 'string' || !name) throw invalidParam('function_name is required')
     if (!FUNCTION_NAME.test(name)) throw invalidParam(`function_name ${JSON.stringify(name)} is not a function name (letters, digits, "_" and "-", at most 60)`)
@@ -56,9 +55,10 @@ export function createFunctions(options: FunctionsOptions): FunctionsService {
     }
     const file = join(dir, name, 'index.js')
     if (!existsSync(file)) throw new EmulatorError('FUNCTIONS_REQUEST_FAIL', `function "${name}" not found: there is no ${name}/index.js in ${dir}`)
-    const event = eventOf(request.request_data, caller)
+    const openid = principal.kind === 'user' ? principal.openid : undefined
+    const event = eventOf(request.request_data, openid)
     const requestId = randomUUID()
-    const env = environment(options, name, caller)
+    const env = environment(options, name, openid)
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       memory_limit_in_mb: 256,
@@ -69,17 +69,26 @@ export function createFunctions(options: FunctionsOptions): FunctionsService {
       namespace: options.env,
       environment: JSON.stringify(pick(env, ['WX_CONTEXT_KEYS', 'WX_OPENID', 'WX_APPID', 'TCB_ENV', 'TCB_SOURCE', 'SCF_NAMESPACE', 'TCB_CONTEXT_CNFG'])),
     }
-    const outcome = await runner.run({ name, file, event, context, env, timeoutMs, log: options.log })
-    if (!outcome.ok) throw failure(name, outcome, options.log)
+    const record = (fields: Pick<EmulatorEvent, 'kind' | 'outcome' | 'ms'> & Partial<EmulatorEvent>) =>
+      options.events.emit(Object.assign({ time: new Date().toISOString(), requestId, dialect, action: name, principal, target: name }, fields))
+    const started = process.hrtime.bigint()
+    const outcome = await runner.run({ name, file, event, context, env, timeoutMs, output: (line, stream) => record({ kind: 'output', outcome: stream === 'stdout' ? 'ok' : 'error', ms: 0, message: line }) })
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    if (!outcome.ok) {
+      record({ kind: 'invocation', outcome: 'error', code: 'FUNCTIONS_EXECUTE_FAIL', ms, message: `${outcome.reason}: ${outcome.stack || outcome.message}` })
+      throw new EmulatorError('FUNCTIONS_EXECUTE_FAIL', outcome.message)
+    }
+    record({ kind: 'invocation', outcome: 'ok', ms })
     // With `parse: true` (js-sdk's option) the server hands back the value itself, not its JSON text.
     return { data: { response_data: request.parse === true ? (JSON.parse(outcome.json) as unknown) : outcome.json } }
   }
 
-  return { actions: { 'functions.invokeFunction': invoke }, stop: () => runner.stop() }
+  const action = { access: 'principal' as const, target: (body: Record<string, unknown>) => (typeof body.function_name === 'string' ? body.function_name : undefined), handle: invoke }
+  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop() }
 }
 
 /** The caller's data (`request_data`, JSON text or '') as the function's event, with the caller's identity. */
-function eventOf(requestData: unknown, caller: Caller): unknown {
+function eventOf(requestData: unknown, openid: string | undefined): unknown {
   if (requestData !== undefined && typeof requestData !== 'string') throw invalidParam('request_data must be the JSON text of the data')
   let data: unknown = {}
   if (requestData) {
@@ -89,13 +98,13 @@ function eventOf(requestData: unknown, caller: Caller): unknown {
       throw invalidParam('request_data is not valid JSON')
     }
   }
-  if (caller.openid === undefined || !data || typeof data !== 'object' || Array.isArray(data)) return data
+  if (openid === undefined || !data || typeof data !== 'object' || Array.isArray(data)) return data
   // CloudBase sets userInfo itself: a caller cannot pass someone else's.
-  return Object.assign({}, data, { userInfo: { appId: EMULATOR_APPID, openId: caller.openid } })
+  return Object.assign({}, data, { userInfo: { appId: EMULATOR_APPID, openId: openid } })
 }
 
 /** The function's `process.env`: the emulator's, minus any CloudBase context of its own, plus the caller's. */
-function environment(options: FunctionsOptions, name: string, caller: Caller): Record<string, string> {
+function environment(options: FunctionsOptions, name: string, openid: string | undefined): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(WX_|TCB_|SCF_|TENCENTCLOUD_)/.test(key)) env[key] = value
@@ -104,15 +113,16 @@ function environment(options: FunctionsOptions, name: string, caller: Caller): R
     TCB_ENV: options.env,
     SCF_NAMESPACE: options.env,
     SCF_FUNCTIONNAME: name,
-    // The function's own server SDK signs its calls to this emulator (which does not check the signature).
-    TENCENTCLOUD_SECRETID: 'mpcloud-emulator',
-    TENCENTCLOUD_SECRETKEY: 'mpcloud-emulator',
+    // The function's own server SDK signs its calls to this emulator's /admin with the admin key, as a
+    // CloudBase function's SDK signs with the temporary keys its runtime is given: `cloud.init()` needs nothing.
+    TENCENTCLOUD_SECRETID: options.adminKey.secretId,
+    TENCENTCLOUD_SECRETKEY: options.adminKey.secretKey,
     // node-sdk's "server inject URL" (utils/tcbcontext.ts): where wx-server-sdk inside the function sends its requests.
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${options.url()}/admin` }),
   })
   // The keys are always listed (getWXContext() then gives at least ENV); their values only for a user's call.
   env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID'
-  if (caller.openid !== undefined) Object.assign(env, { WX_OPENID: caller.openid, WX_APPID: EMULATOR_APPID, TCB_SOURCE: 'wx_client' })
+  if (openid !== undefined) Object.assign(env, { WX_OPENID: openid, WX_APPID: EMULATOR_APPID, TCB_SOURCE: 'wx_client' })
   return env
 }
 
@@ -120,9 +130,4 @@ function pick(env: Record<string, string>, keys: string[]): Record<string, strin
   const picked: Record<string, string> = {}
   for (const key of keys) if (env[key] !== undefined) picked[key] = env[key]!
   return picked
-}
-
-function failure(name: string, outcome: Exclude<Outcome, { ok: true }>, log: (line: string) => void): EmulatorError {
-  log(`function ${name} failed (${outcome.reason}): ${outcome.stack || outcome.message}`)
-  return new EmulatorError('FUNCTIONS_EXECUTE_FAIL', outcome.message)
 }

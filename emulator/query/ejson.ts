@@ -1,5 +1,5 @@
 /**
- * EJSON (the admin dialect's and transactions' encoding, reference §2.2/§5) to and from engine values,
+ * EJSON (the admin dialect's and transactions' encoding, docs/protocol.md §2.2/§5) to and from engine values,
  * with bson's EJSON doing the parsing and printing.
  */
 import { BSONRegExp, Decimal128, EJSON, ObjectId } from 'bson'

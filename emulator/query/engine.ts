@@ -11,7 +11,7 @@ import { byDistance, geoNearStage, splitGeo } from './geo'
 
 type AnyObject = Record<string, unknown>
 
-/** Operators that run code on the server: never accepted (reference §14; mingo's scriptEnabled off too). */
+/** Operators that run code on the server: never accepted (docs/protocol.md §15; mingo's scriptEnabled off too). */
 const CODE_OPERATORS = ['$where', '$function', '$accumulator']
 
 const OPTIONS = { scriptEnabled: false, idKey: '_id' }

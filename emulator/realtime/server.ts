@@ -1,31 +1,38 @@
 /**
- * The realtime endpoint (reference §6): a WebSocket at `/ws` speaking LOGIN, INIT_WATCH, REBUILD_WATCH,
+ * The realtime service (docs/protocol.md §6): a WebSocket at `/ws` speaking LOGIN, INIT_WATCH, REBUILD_WATCH,
  * CHECK_LAST, CLOSE_WATCH and PING, fed by every committed write of the store (client, admin and
- * transaction writes alike). A connection must LOGIN with the `signStr` of `auth.wsWebSign`.
+ * transaction writes alike). Each frame is a request of the `ws` dialect through the pipeline: its
+ * principal is the connection's, set by LOGIN with the `signStr` of `auth.wsWebSign`.
  */
 import type { Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { Tokens } from '../auth/tokens'
-import { collectionMissing, EmulatorError } from '../errors'
+import { EmulatorError } from '../errors'
+import { GUEST, type Principal } from '../pipeline/principal'
+import type { Action, Pipeline, Request, Service } from '../pipeline/service'
 import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
 import type { Doc, Store } from '../store/store'
+import { storeWorkspace } from '../store/workspace'
 import { MAX_WATCHED, Watch } from './watch'
 
 interface Frame {
-  watchId?: string
-  requestId?: string
-  msgType?: string
-  msgData?: Record<string, unknown> | null
-  exMsgData?: Record<string, unknown>
+  watchId?: unknown
+  requestId?: unknown
+  msgType?: unknown
+  msgData?: unknown
+  exMsgData?: unknown
 }
 
 interface Connection {
   socket: WebSocket
-  openid?: string
+  /** Who LOGIN proved the socket's user to be. */
+  principal?: Principal
   /** The watches this socket follows, by the client's watchId. */
   watches: Map<string, Watch>
+  opened: bigint
+  /** Frames are answered in the order they came: each waits for the one before. */
+  queue: Promise<void>
 }
 
 /**
@@ -34,7 +41,7 @@ interface Connection {
  */
 interface Subscription {
   watch: Watch
-  openid: string
+  principal: Principal
   connection?: Connection
   watchId: string
   /** When a detached watch is forgotten. */
@@ -44,19 +51,18 @@ interface Subscription {
 /** How long a watch whose socket closed waits for its client to come back (an app in the background). */
 export const DETACHED_MS = 5 * 60_000
 
-export interface RealtimeOptions {
-  env: string
-  store: Store
-  tokens: Tokens
-  log: (line: string) => void
-}
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
+const record = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
+const sameUser = (a: Principal, b: Principal | undefined) => a.kind === 'user' && b !== undefined && b.kind === 'user' && a.openid === b.openid
 
-/** Serves `/ws` on `server`; returns a function that closes every connection. */
-export function attachRealtime(server: Server, options: RealtimeOptions): () => void {
-  const { env, store, tokens, log } = options
-  const wss = new WebSocketServer({ server, path: '/ws' })
+export function realtimeService(store: Store): Service {
   const connections = new Set<Connection>()
   const subscriptions = new Map<string, Subscription>()
+  let wss: WebSocketServer | undefined
+  let unsubscribe = () => {}
+  // Known once attached: the frames go through it, and LOGIN asks it who a signStr belongs to.
+  let attached: Pipeline | undefined
+  const pipeline = () => attached!
 
   function forget(queryID: string): void {
     const subscription = subscriptions.get(queryID)
@@ -66,7 +72,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
     subscriptions.delete(queryID)
   }
 
-  function attach(subscription: Subscription, connection: Connection, watchId: string): void {
+  function attachWatch(subscription: Subscription, connection: Connection, watchId: string): void {
     if (subscription.expiry) clearTimeout(subscription.expiry)
     subscription.expiry = undefined
     // A client that reconnected before its old socket timed out takes its watch over.
@@ -88,16 +94,16 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
     connection.watches.clear()
   }
 
-  const send = (connection: Connection, frame: Frame) => {
+  const send = (connection: Connection, frame: Record<string, unknown>) => {
     if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame))
   }
-  const error = (connection: Connection, frame: Frame, code: string, message: string) =>
-    send(connection, { watchId: frame.watchId, requestId: frame.requestId, msgType: 'ERROR', msgData: { code, message } })
+  const sendError = (connection: Connection, frame: Frame, code: string, message: string) =>
+    send(connection, { watchId: text(frame.watchId), requestId: text(frame.requestId), msgType: 'ERROR', msgData: { code, message } })
 
-  store.onCommit((changes) => {
+  function follow(commitChanges: Parameters<Watch['applyAll']>[0]): void {
     for (const [queryID, { watch, connection, watchId }] of subscriptions) {
       try {
-        const events = watch.applyAll(changes)
+        const events = watch.applyAll(commitChanges)
         if (events.length && connection) {
           const requestId = `push_${Date.now()}_${randomBytes(4).toString('hex')}`
           send(connection, { watchId, requestId, msgType: 'NEXT_EVENT', msgData: { queryID, currEvent: watch.currEvent, events } })
@@ -105,113 +111,193 @@ export function attachRealtime(server: Server, options: RealtimeOptions): () => 
       } catch (failure) {
         // A watch that cannot follow a change is closed with an error; the write itself stands.
         forget(queryID)
-        if (connection) error(connection, { watchId }, 'SYS_ERR', failure instanceof Error ? failure.message : String(failure))
+        if (connection) sendError(connection, { watchId }, 'SYS_ERR', failure instanceof Error ? failure.message : String(failure))
       }
-    }
-  })
-
-  function handle(connection: Connection, frame: Frame): void {
-    const data = (frame.msgData || {}) as Record<string, unknown>
-    switch (frame.msgType) {
-      case 'PING':
-        return send(connection, { requestId: frame.requestId, msgType: 'PONG', msgData: null })
-      case 'LOGIN': {
-        const signStr = frame.exMsgData && frame.exMsgData.signStr
-        if (data.envId !== undefined && data.envId !== env) return error(connection, frame, 'INVALIID_ENV', `this emulator serves env "${env}"`)
-        try {
-          connection.openid = tokens.verify(signStr, 'access').sub
-        } catch {
-          return error(connection, frame, 'SIGN_INVALID_ERROR', 'signStr is not one auth.wsWebSign issued')
-        }
-        return send(connection, { requestId: frame.requestId, msgType: 'LOGIN_RES', msgData: { envId: env } })
-      }
-    }
-    if (!connection.openid) return error(connection, frame, 'CHECK_LOGIN_FAILED', 'LOGIN first')
-    const watchId = frame.watchId
-    if (typeof watchId !== 'string' || !watchId) return error(connection, frame, 'SYS_ERR', 'watchId is required')
-    switch (frame.msgType) {
-      case 'INIT_WATCH': {
-        const collection = data.collName
-        if (typeof collection !== 'string' || !store.hasCollection(collection)) {
-          const missing = collectionMissing(String(collection))
-          return error(connection, frame, missing.code, missing.message)
-        }
-        const orderBy = (data.orderBy || {}) as Record<string, unknown>
-        const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))
-        const limit = typeof data.limit === 'number' && data.limit > 0 ? data.limit : undefined
-        let filter: Record<string, unknown>
-        let initial: Doc[]
-        let window: (() => Doc[]) | undefined
-        try {
-          filter = decodeWire(JSON.parse(String(data.query || '{}')), Date.now()) as Record<string, unknown>
-          const options = limit === undefined ? { order } : { order, limit }
-          const evaluate = () => findDocs(store.select(collection, filter), filter, options) as Doc[]
-          initial = evaluate()
-          if (limit !== undefined || order.length) window = evaluate
-        } catch (failure) {
-          return error(connection, frame, failure instanceof EmulatorError ? failure.code : 'SYS_ERR', failure instanceof Error ? failure.message : 'invalid query')
-        }
-        if (initial.length > MAX_WATCHED) {
-          return error(connection, frame, 'SYS_ERR', `a watch may follow at most ${MAX_WATCHED} documents; this query matches ${initial.length}`)
-        }
-        const watch = new Watch(collection, filter, initial, `q_${randomBytes(6).toString('hex')}`, window)
-        const replaced = connection.watches.get(watchId)
-        if (replaced) forget(replaced.queryID)
-        const subscription: Subscription = { watch, openid: connection.openid, watchId }
-        subscriptions.set(watch.queryID, subscription)
-        attach(subscription, connection, watchId)
-        return send(connection, {
-          watchId,
-          requestId: frame.requestId,
-          msgType: 'INIT_EVENT',
-          msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events: Watch.initEvents(initial) },
-        })
-      }
-      case 'REBUILD_WATCH': {
-        // After a reconnect the watch is found by its queryID, and only its own user may take it over.
-        const subscription = subscriptions.get(String(data.queryID))
-        const owned = subscription && subscription.openid === connection.openid ? subscription : undefined
-        const events = owned && typeof data.eventID === 'number' ? owned.watch.since(data.eventID) : undefined
-        if (!owned || !events) return error(connection, frame, 'QUERYID_INVALID_ERROR', 'the watch cannot be rebuilt from that event; watch again')
-        attach(owned, connection, watchId)
-        const { watch } = owned
-        return send(connection, { watchId, requestId: frame.requestId, msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } })
-      }
-      case 'CHECK_LAST': {
-        const watch = connection.watches.get(watchId)
-        if (!watch) return error(connection, frame, 'QUERYID_INVALID_ERROR', 'unknown watch')
-        return send(connection, { watchId, requestId: frame.requestId, msgType: 'CHECK_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent } })
-      }
-      case 'CLOSE_WATCH': {
-        const watch = connection.watches.get(watchId)
-        if (watch) forget(watch.queryID)
-        return
-      }
-      default:
-        return error(connection, frame, 'SYS_ERR', `unknown msgType ${String(frame.msgType)}`)
     }
   }
 
-  wss.on('connection', (socket) => {
-    const connection: Connection = { socket, watches: new Map() }
-    connections.add(connection)
-    socket.on('message', (raw) => {
-      let frame: Frame
-      try {
-        frame = JSON.parse(String(raw)) as Frame
-      } catch {
-        return error(connection, {}, 'SYS_ERR', 'frames are JSON text')
-      }
-      log(`WS ${frame.msgType || '-'}`)
-      handle(connection, frame && typeof frame === 'object' ? frame : {})
-    })
-    socket.on('close', () => detach(connection))
-    socket.on('error', () => detach(connection))
-  })
+  /** The frame's watchId: every frame about a watch names one. */
+  const watchIdOf = (request: Request<Connection>) => {
+    const watchId = text(request.body.watchId)
+    if (!watchId) throw new EmulatorError('SYS_ERR', 'watchId is required')
+    return watchId
+  }
+  const reply = (request: Request<Connection>, frame: Record<string, unknown>) => {
+    send(request.channel!, Object.assign({ requestId: text(request.body.requestId) }, frame))
+    return {}
+  }
 
-  return () => {
-    for (const queryID of [...subscriptions.keys()]) forget(queryID)
-    for (const connection of connections) connection.socket.terminate()
-    wss.close()
+  const actions: Record<string, Action<Connection>> = {
+    PING: { access: 'anyone', quiet: true, handle: (request) => reply(request, { msgType: 'PONG', msgData: null }) },
+
+    LOGIN: {
+      access: 'anyone',
+      handle(request) {
+        const data = record(request.body.msgData)
+        if (data.envId !== undefined && data.envId !== pipeline().env) throw new EmulatorError('INVALIID_ENV', `this emulator serves env "${pipeline().env}"`)
+        const signStr = record(request.body.exMsgData).signStr
+        let principal: Principal
+        try {
+          if (typeof signStr !== 'string') throw new Error('no signStr')
+          principal = pipeline().principalOf('web', Object.assign({}, request, { body: { access_token: signStr } }))
+        } catch {
+          throw new EmulatorError('SIGN_INVALID_ERROR', 'signStr is not one auth.wsWebSign issued')
+        }
+        request.channel!.principal = principal
+        return reply(request, { msgType: 'LOGIN_RES', msgData: { envId: pipeline().env } })
+      },
+    },
+
+    INIT_WATCH: {
+      access: 'principal',
+      target: (body) => text(record(body.msgData).collName),
+      handle(request) {
+        const connection = request.channel!
+        const watchId = watchIdOf(request)
+        const data = record(request.body.msgData)
+        const collection = text(data.collName)
+        if (collection === undefined) throw new EmulatorError('INVALID_PARAM', 'collName must be a string')
+        const ws = storeWorkspace(store, request.principal)
+        ws.require(collection)
+        const orderBy = record(data.orderBy)
+        const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))
+        const limit = typeof data.limit === 'number' && data.limit > 0 ? data.limit : undefined
+        const query = data.query === undefined ? '{}' : text(data.query)
+        if (query === undefined) throw new EmulatorError('INVALID_PARAM', 'query must be the JSON text of the filter')
+        let filter: Record<string, unknown>
+        try {
+          filter = decodeWire(JSON.parse(query), Date.now()) as Record<string, unknown>
+        } catch (failure) {
+          if (failure instanceof EmulatorError) throw failure
+          throw new EmulatorError('INVALID_PARAM', 'query is not valid JSON')
+        }
+        const options = limit === undefined ? { order } : { order, limit }
+        // The window is re-read through the same workspace: the watcher's reads, whoever writes.
+        const evaluate = () => findDocs(ws.candidates(collection, filter), filter, options) as Doc[]
+        const initial = evaluate()
+        if (initial.length > MAX_WATCHED) {
+          throw new EmulatorError('SYS_ERR', `a watch may follow at most ${MAX_WATCHED} documents; this query matches ${initial.length}`)
+        }
+        const watch = new Watch(collection, filter, initial, `q_${randomBytes(6).toString('hex')}`, limit !== undefined || order.length ? evaluate : undefined)
+        const replaced = connection.watches.get(watchId)
+        if (replaced) forget(replaced.queryID)
+        const subscription: Subscription = { watch, principal: request.principal, watchId }
+        subscriptions.set(watch.queryID, subscription)
+        attachWatch(subscription, connection, watchId)
+        return reply(request, { watchId, msgType: 'INIT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events: Watch.initEvents(initial) } })
+      },
+    },
+
+    REBUILD_WATCH: {
+      access: 'principal',
+      handle(request) {
+        const watchId = watchIdOf(request)
+        const data = record(request.body.msgData)
+        // After a reconnect the watch is found by its queryID, and only its own user may take it over.
+        const queryID = text(data.queryID)
+        const subscription = queryID === undefined ? undefined : subscriptions.get(queryID)
+        const owned = subscription && sameUser(subscription.principal, request.principal) ? subscription : undefined
+        const events = owned && typeof data.eventID === 'number' ? owned.watch.since(data.eventID) : undefined
+        if (!owned || !events) throw new EmulatorError('QUERYID_INVALID_ERROR', 'the watch cannot be rebuilt from that event; watch again')
+        attachWatch(owned, request.channel!, watchId)
+        const { watch } = owned
+        return reply(request, { watchId, msgType: 'NEXT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events } })
+      },
+    },
+
+    CHECK_LAST: {
+      access: 'principal',
+      handle(request) {
+        const watchId = watchIdOf(request)
+        const watch = request.channel!.watches.get(watchId)
+        if (!watch) throw new EmulatorError('QUERYID_INVALID_ERROR', 'unknown watch')
+        return reply(request, { watchId, msgType: 'CHECK_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent } })
+      },
+    },
+
+    CLOSE_WATCH: {
+      access: 'principal',
+      handle(request) {
+        const watch = request.channel!.watches.get(watchIdOf(request))
+        if (watch) forget(watch.queryID)
+        return {}
+      },
+    },
+  }
+
+  function receive(connection: Connection, raw: unknown): Promise<void> {
+    const trace = pipeline().begin('ws')
+    let frame: Frame = {}
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(String(raw))
+    } catch {
+      parsed = undefined
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const error = pipeline().end(trace, new EmulatorError('SYS_ERR', 'frames are JSON objects'))!
+      return Promise.resolve(sendError(connection, frame, error.code, error.message))
+    }
+    frame = parsed as Frame
+    const action = typeof frame.msgType === 'string' ? frame.msgType : `(msgType ${typeof frame.msgType})`
+    return pipeline()
+      .dispatch(trace, { dialect: 'ws', action, body: frame as Record<string, unknown>, headers: {}, method: 'FRAME', url: '/ws', origin: '', channel: connection })
+      .then(
+        () => void pipeline().end(trace),
+        (failure: unknown) => {
+          const error = pipeline().end(trace, failure)!
+          // An unknown msgType is the client's mistake, said in the words of the socket protocol.
+          sendError(connection, frame, error.code === 'INVALID_ACTION' ? 'SYS_ERR' : error.code, error.code === 'INVALID_ACTION' ? `unknown msgType ${action}` : error.message)
+        },
+      )
+  }
+
+  return {
+    name: 'realtime',
+    actions: { ws: actions },
+    authenticators: {
+      ws: ({ channel }) => {
+        const principal = (channel as Connection | undefined)?.principal
+        if (!principal) throw new EmulatorError('CHECK_LOGIN_FAILED', 'LOGIN first')
+        return principal
+      },
+    },
+    attach(server: Server, host: Pipeline) {
+      attached = host
+      unsubscribe = store.onCommit((commit) => follow(commit.changes))
+      wss = new WebSocketServer({ server, path: '/ws' })
+      wss.on('connection', (socket) => {
+        const connection: Connection = { socket, watches: new Map(), opened: process.hrtime.bigint(), queue: Promise.resolve() }
+        connections.add(connection)
+        socket.on('message', (raw) => {
+          connection.queue = connection.queue.then(() => receive(connection, raw))
+        })
+        let closed = false
+        const close = (why: string) => {
+          if (closed) return
+          closed = true
+          host.events.emit({
+            time: new Date().toISOString(),
+            kind: 'session',
+            requestId: '-',
+            dialect: 'ws',
+            action: 'realtime',
+            principal: connection.principal || GUEST,
+            outcome: 'ok',
+            ms: Number(process.hrtime.bigint() - connection.opened) / 1e6,
+            message: why,
+          })
+          detach(connection)
+        }
+        socket.on('close', (code) => close(`closed (${code})`))
+        socket.on('error', (error) => close(`failed: ${error.message}`))
+      })
+    },
+    stop() {
+      unsubscribe()
+      for (const queryID of [...subscriptions.keys()]) forget(queryID)
+      for (const connection of connections) connection.socket.terminate()
+      if (wss) wss.close()
+    },
   }
 }

@@ -1,5 +1,5 @@
 /**
- * One watched query (reference §6): its current members, the events it has produced (kept for
+ * One watched query (docs/protocol.md §6): its current members, the events it has produced (kept for
  * REBUILD_WATCH), and how a committed change turns into events.
  *
  * A change can add a document to the result (`add`/`enqueue`), remove one (`remove`/`dequeue`) or change
@@ -13,7 +13,7 @@ import { createMatcher } from '../query/engine'
 import type { Change, Doc } from '../store/store'
 import { encodeWire } from '../query/values'
 
-/** CloudBase refuses to watch more documents than this (reference §6). */
+/** CloudBase refuses to watch more documents than this (docs/protocol.md §15). */
 export const MAX_WATCHED = 5000
 /** Events kept per watch for REBUILD_WATCH (whole commits; at least this many events). */
 export const HISTORY = 1000

@@ -1,9 +1,9 @@
 /**
- * The storage actions (reference §7.2), the same on `/web` and `/admin`: upload metadata, temporary
+ * The storage actions (docs/protocol.md §7.2), the same on `/web` and `/admin`: upload metadata, temporary
  * download URLs, deletion. The bytes themselves go through the routes in `http.ts`.
  */
 import { invalidParam } from '../errors'
-import type { Caller, ServiceAction } from '../http/web'
+import type { Answer } from '../pipeline/service'
 import type { Blobs } from './blobs'
 import { checkCloudPath, encodePath, fileIdOf, pathOfFileId } from './paths'
 import type { Signer } from './signing'
@@ -33,6 +33,9 @@ export const downloadPath = (path: string) => `/storage/download/${path}`
 
 type Body = Record<string, unknown>
 
+/** A storage action: the request body, and `http://<host>` as the caller reached the emulator (the base of the URLs handed back). */
+export type StorageAction = (request: Body, origin: string) => Answer
+
 function fileList(request: Body, key: string): unknown[] {
   const list = request[key]
   if (!Array.isArray(list) || !list.length) throw invalidParam(`${key} must be a non-empty array`)
@@ -48,10 +51,10 @@ function maxAgeOf(value: unknown): number {
   return value
 }
 
-export function storageActions(ctx: StorageContext): Record<string, ServiceAction> {
-  const downloadUrl = (caller: Caller, path: string, maxAge: number) => `${caller.origin}${downloadPath(path)}?${ctx.signer.downloadQuery(path, maxAge)}`
+export function storageActions(ctx: StorageContext): Record<string, StorageAction> {
+  const downloadUrl = (origin: string, path: string, maxAge: number) => `${origin}${downloadPath(path)}?${ctx.signer.downloadQuery(path, maxAge)}`
   return {
-    'storage.getUploadMetadata': (request, caller) => {
+    'storage.getUploadMetadata': (request, origin) => {
       const path = checkCloudPath(request.path, 'path')
       if (request.method !== undefined && request.method !== 'put' && request.method !== 'post') {
         throw invalidParam(`method must be "put" or "post", got ${JSON.stringify(request.method)}`)
@@ -59,26 +62,26 @@ export function storageActions(ctx: StorageContext): Record<string, ServiceActio
       const grant = ctx.signer.grantUpload(path)
       return {
         data: {
-          url: caller.origin + uploadPath(path),
+          url: origin + uploadPath(path),
           token: grant.token,
           authorization: grant.authorization,
           fileId: fileIdOf(ctx.env, path),
           cosFileId: grant.cosFileId,
-          download_url: downloadUrl(caller, path, DEFAULT_MAX_AGE),
+          download_url: downloadUrl(origin, path, DEFAULT_MAX_AGE),
         },
       }
     },
 
-    'storage.batchGetDownloadUrl': (request, caller) => {
+    'storage.batchGetDownloadUrl': (request, origin) => {
       const items = fileList(request, 'file_list').map((item) => {
         if (!item || typeof item !== 'object') throw invalidParam('each file_list entry must be an object { fileid, max_age? }')
         const { fileid, max_age } = item as Body
         return { fileid, maxAge: maxAgeOf(max_age), where: pathOfFileId(ctx.env, fileid) }
       })
-      // Every spelling the official SDKs read (reference §7.2): js-sdk reads fileid/download_url, the server SDKs fileID/tempFileURL.
+      // Every spelling the official SDKs read (docs/protocol.md §7.2): js-sdk reads fileid/download_url, the server SDKs fileID/tempFileURL.
       const download_list = items.map(({ fileid, maxAge, where }) => {
         const found = 'path' in where && ctx.blobs.has(where.path)
-        const url = found ? downloadUrl(caller, where.path, maxAge) : ''
+        const url = found ? downloadUrl(origin, where.path, maxAge) : ''
         return {
           fileid,
           fileID: fileid,

@@ -4,11 +4,11 @@
  * `GET`/`HEAD` on `/storage/download/<path>?sign=&t=`. Failures answer as COS does, an XML `<Error>`
  * (the server SDKs parse it; js-sdk shows it), and are never more than a refused request.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import busboy from 'busboy'
 import { EmulatorError } from '../errors'
-import type { RawRoute } from '../http/server'
+import type { RawRoute } from '../pipeline/service'
 import type { StorageContext } from './actions'
 import { checkCloudPath } from './paths'
 import { SignatureRefused } from './signing'
@@ -87,11 +87,10 @@ function readBody(req: IncomingMessage, limit: number, keep: boolean): Promise<{
 }
 
 export function storageRoutes(ctx: StorageContext): RawRoute[] {
-  return [{ prefix: '/storage/', handle: (req, res) => serve(ctx, req, res) }]
+  return [{ prefix: '/storage/', dialect: 'storage', handle: (req, res, trace) => serve(ctx, req, res, trace.requestId) }]
 }
 
-async function serve(ctx: StorageContext, req: IncomingMessage, res: ServerResponse): Promise<string> {
-  const requestId = randomBytes(8).toString('hex')
+async function serve(ctx: StorageContext, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
   // The path as sent: a URL parser would resolve "..", and a climb out of the bucket must be refused, not redirected.
   const [pathname = '/', search = ''] = (req.url || '/').split(/\?(.*)/s)
   const url = { pathname, searchParams: new URLSearchParams(search) }

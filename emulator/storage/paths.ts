@@ -1,5 +1,5 @@
 /**
- * Cloud paths and fileIDs (reference §7.1): `cloud://<env>.<bucket>/<cloudPath>`, with
+ * Cloud paths and fileIDs (docs/protocol.md §7.1): `cloud://<env>.<bucket>/<cloudPath>`, with
  * `bucket = <hex of the env's first two characters>-<env>-<appId>`.
  */
 import { invalidParam } from '../errors'

@@ -3,8 +3,7 @@
  * `<dataDir>/storage/<env>/` or in memory.
  */
 import { join } from 'node:path'
-import type { RawRoute } from '../http/server'
-import type { ServiceAction } from '../http/web'
+import type { Action, Service } from '../pipeline/service'
 import { storageActions } from './actions'
 import { diskBlobs, memoryBlobs } from './blobs'
 import { storageRoutes } from './http'
@@ -22,12 +21,8 @@ export interface StorageOptions {
   maxUploadBytes?: number
 }
 
-export interface StorageService {
-  actions: Record<string, ServiceAction>
-  routes: RawRoute[]
-}
-
-export function createStorage(options: StorageOptions): StorageService {
+/** The storage actions, the same on `/web` (a signed-in user, or a guest where allowed) and `/admin`, and the byte routes. */
+export function storageService(options: StorageOptions): Service {
   const maxUploadBytes = options.maxUploadBytes === undefined ? DEFAULT_MAX_UPLOAD_BYTES : options.maxUploadBytes
   if (!Number.isInteger(maxUploadBytes) || maxUploadBytes <= 0) throw new Error(`maxUploadBytes must be a positive integer, got ${maxUploadBytes}`)
   const ctx = {
@@ -36,5 +31,9 @@ export function createStorage(options: StorageOptions): StorageService {
     signer: createSigner(options.secret),
     maxUploadBytes,
   }
-  return { actions: storageActions(ctx), routes: storageRoutes(ctx) }
+  const actions: Record<string, Action> = {}
+  for (const [name, handle] of Object.entries(storageActions(ctx))) {
+    actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: ({ body, origin }) => handle(body, origin) }
+  }
+  return { name: 'storage', actions: { web: actions, admin: actions }, routes: storageRoutes(ctx) }
 }

@@ -4,6 +4,7 @@
  * transaction committed (WAL, `synchronous=FULL`); the in-memory copy changes only after that.
  */
 import Database from 'better-sqlite3'
+import { type ChangeSource, type Principal } from '../pipeline/principal'
 import { decodeWire, encodeWire } from '../query/values'
 import type { Doc } from './doc'
 import { CollectionIndexes, type IndexSpec } from './indexes'
@@ -16,6 +17,22 @@ export interface Change {
   id: string
   before: Doc | undefined
   after: Doc | null
+}
+
+/** Who made a write, and why: carried by every commit to its listeners. */
+export interface WriteOrigin {
+  principal: Principal
+  source: ChangeSource
+}
+
+/** The origin of data loaded by the system itself (seeds, imports). */
+export const IMPORT_ORIGIN: WriteOrigin = Object.freeze({ principal: Object.freeze({ kind: 'system', reason: 'import' }), source: 'import' })
+
+/** One committed write, as the change feed hands it to listeners (watch, triggers, console). */
+export interface Commit extends WriteOrigin {
+  /** The commit sequence number this write got. */
+  sequence: number
+  changes: Change[]
 }
 
 /** One change of a write: put `doc` under `id`, or delete it (`doc: null`). */
@@ -32,7 +49,7 @@ export class Store {
   /** Commit sequence: bumped by every write; `versions` holds the sequence that last changed each document. */
   private seq = 0
   private readonly versions = new Map<string, number>()
-  private readonly listeners: ((changes: Change[]) => void)[] = []
+  private readonly listeners = new Set<(commit: Commit) => void>()
   private readonly statements: {
     put: Database.Statement
     remove: Database.Statement
@@ -42,7 +59,11 @@ export class Store {
     dropIndex: Database.Statement
   }
 
-  constructor(file: string) {
+  /** `report` hears about a commit listener that threw (the write stands; the other listeners still run). */
+  constructor(
+    file: string,
+    private readonly report: (message: string) => void = () => {},
+  ) {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
@@ -123,9 +144,10 @@ export class Store {
     return found
   }
 
-  /** Calls `listener` with every committed write's changes (the realtime change feed). */
-  onCommit(listener: (changes: Change[]) => void): void {
-    this.listeners.push(listener)
+  /** Calls `listener` after every committed write (the change feed); returns the unsubscribe function. */
+  onCommit(listener: (commit: Commit) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** The current commit sequence (a transaction's snapshot point). */
@@ -147,7 +169,7 @@ export class Store {
    * Commits every op in one transaction, then updates the in-memory copy and the indexes. All or
    * nothing: a unique-index violation or a failed commit changes nothing.
    */
-  write(ops: readonly WriteOp[]): void {
+  write(ops: readonly WriteOp[], origin: WriteOrigin): void {
     if (!ops.length) return
     const committed: Change[] = ops.map((op) => ({ collection: op.collection, id: op.id, before: this.cache.get(op.collection)!.get(op.id), after: op.doc }))
     const byCollection = new Map<string, Change[]>()
@@ -172,7 +194,15 @@ export class Store {
       if (op.doc) docs.set(op.id, op.doc)
       else docs.delete(op.id)
     }
-    for (const listener of this.listeners) listener(committed)
+    const commit: Commit = { sequence: this.seq, changes: committed, principal: origin.principal, source: origin.source }
+    for (const listener of this.listeners) {
+      // The write is committed whatever a listener does: one that throws is reported, never the writer's error.
+      try {
+        listener(commit)
+      } catch (error) {
+        this.report(`a commit listener threw: ${error instanceof Error ? error.stack || error.message : String(error)}`)
+      }
+    }
   }
 
   close(): void {

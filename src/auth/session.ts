@@ -1,5 +1,5 @@
 /**
- * The caller's session with a CloudBase-compatible endpoint (reference §9.3, the v1 actions): signs in
+ * The caller's session with a CloudBase-compatible endpoint (docs/protocol.md §9.3, the v1 actions): signs in
  * anonymously, or with a custom ticket, on first use; trades the refresh token for access tokens and
  * renews them before they expire. Sessions live in memory, per cloud.
  */

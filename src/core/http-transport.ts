@@ -1,5 +1,5 @@
 /**
- * The `http` transport: CloudBase's classic `/web` protocol (dialect A, reference §1.1) over the host's
+ * The `http` transport: CloudBase's classic `/web` protocol (dialect A, docs/protocol.md §1.1) over the host's
  * request primitive, towards the emulator or any CloudBase-compatible endpoint.
  */
 import type { ProtocolResponse } from '../protocol/database'

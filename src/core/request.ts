@@ -28,7 +28,7 @@ export interface TokenSource {
 /** Sends one protocol request for the public API `api`; resolves with the successful response body. */
 export type Requester = (api: string, request: ProtocolRequest) => Promise<ProtocolResponse>
 
-/** The `dataVersion` the official client sends (reference §1.1). */
+/** The `dataVersion` the official client sends (docs/protocol.md §1.1). */
 export const DATA_VERSION = '2020-01-10'
 
 /** Reads: sending them twice changes nothing, so they alone are retried. */

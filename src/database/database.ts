@@ -38,7 +38,7 @@ export interface DatabaseConfig {
   env?: string
 }
 
-/** A collection name is 1–32 letters, digits, `-` or `_`, not starting with `-` or `_` (reference §2.1). */
+/** A collection name is 1–32 letters, digits, `-` or `_`, not starting with `-` or `_` (docs/protocol.md §15). */
 const COLLECTION_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$/
 
 /** The database of one environment. */

@@ -1,4 +1,4 @@
-/** `collection.doc(id)`: one document's get, set, update and remove (reference §2.1). */
+/** `collection.doc(id)`: one document's get, set, update and remove (docs/protocol.md §2.1). */
 import type { ProjectionSpec } from '../protocol/database'
 import type { RealtimeListener, WatchOptions } from '../protocol/realtime'
 import { CloudError, invalidArgument } from '../protocol/errors'
@@ -58,7 +58,7 @@ export class DocumentReference<T = AnyDocument, R = Stored<T>> {
 
   /**
    * Chooses the fields `get()` returns. Projection operators are kept: the official client turns
-   * `{ x: _.project.slice(2) }` into `{ x: 1 }` and rewrites the caller's object (reference §14 item 12).
+   * `{ x: _.project.slice(2) }` into `{ x: 1 }` and rewrites the caller's object (docs/protocol.md §14 item 12).
    */
   field<const P extends Projection<T>>(projection: ProjectionArgument<T, P>): DocumentReference<T, Projected<Stored<T>, P>>
   field(projection: Projection<T>): DocumentReference<T, unknown> {

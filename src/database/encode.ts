@@ -1,5 +1,5 @@
 /**
- * Query and update objects to the wire (reference §3.1, §3.3): nested objects flatten to dot paths,
+ * Query and update objects to the wire (docs/protocol.md §3.1, §3.3): nested objects flatten to dot paths,
  * commands become operators, values go through the codec.
  *
  * Where the official serializer changes the meaning of a request, we do not (each is tested):

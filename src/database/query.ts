@@ -1,6 +1,6 @@
 /**
  * The immutable query builder: `where`, `orderBy`, `skip`, `limit`, `field` return new queries;
- * `get`, `count`, `update`, `remove` send one request (reference §2.1).
+ * `get`, `count`, `update`, `remove` send one request (docs/protocol.md §2.1).
  */
 import { decodeValue, type WireObject } from '../protocol/codec'
 import { CloudError, invalidArgument } from '../protocol/errors'
@@ -14,7 +14,7 @@ import { encodeData, encodeQuery, encodeUpdate, type QueryObject } from './encod
 import { dataOf } from './response'
 import type { AnyDocument, FieldPath, Filter, Projected, Projection, Stored, UpdateData } from './types'
 
-/** Default page size when `limit()` is not called, and the most one request returns (reference §2.5). */
+/** Default page size when `limit()` is not called, and the most one request returns (docs/protocol.md §2.5). */
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1000
 

@@ -1,5 +1,5 @@
 /**
- * `cloud.callFunction`: runs a cloud function with `data` and resolves its return value (reference §8:
+ * `cloud.callFunction`: runs a cloud function with `data` and resolves its return value (docs/protocol.md §8:
  * action `functions.invokeFunction`, the data and the result travel as JSON text).
  */
 import { invalidArgument, CloudError } from '../protocol/errors'

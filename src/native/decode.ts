@@ -1,5 +1,5 @@
 /**
- * The shared decoder: wire queries, updates and aggregation stages (reference §3.1, §3.3, §4) back into
+ * The shared decoder: wire queries, updates and aggregation stages (docs/protocol.md §3.1, §3.3, §4) back into
  * calls on a host's CloudBase-style builder, whose own serializer then sends them again.
  *
  * Commands are used wherever the host has them, because a host `where()` flattens plain nested objects

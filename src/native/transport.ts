@@ -200,7 +200,7 @@ function aggregate(request: ProtocolRequest, collection: HostCollection, ctx: Ho
     // wx resolves { list }, CloudBase's SDKs { data }.
     const list = isArray(result) ? result : result && (isArray(result.list) ? result.list : result.data)
     if (!isArray(list)) throw expected(host, 'aggregate().end()', '{ list: [...] }', result)
-    // The wire form: a JSON array of EJSON texts, one per document (reference §2.1).
+    // The wire form: a JSON array of EJSON texts, one per document (docs/protocol.md §2.1).
     return ok({ list: JSON.stringify(list.map((doc) => JSON.stringify(toWire(doc)))) }, result)
   })
 }

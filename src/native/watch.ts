@@ -1,7 +1,7 @@
 /**
  * `watch()` over the host's own realtime client: the query is decoded as for `get()`, the host's
  * `watch({ onChange, onError })` is called, and its snapshots are normalised to what mpcloud's own watch
- * client delivers (reference §6; §14 item 6 lists what the official client gets wrong):
+ * client delivers (docs/protocol.md §6; §14 item 6 lists what the official client gets wrong):
  * - documents, changed documents and updated fields as mpcloud values: Dates (also when the host leaves
  *   `{ $date }` in them, as the official client does) and mpcloud Geo values;
  * - `type: 'init'` on the first snapshot of every watch (the official client sets it only when the first

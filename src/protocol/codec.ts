@@ -1,5 +1,5 @@
 /**
- * The value codec of the client dialect (reference §3.2): JavaScript values to the plain JSON with legacy
+ * The value codec of the client dialect (docs/protocol.md §3.2): JavaScript values to the plain JSON with legacy
  * markers that `/web` speaks, and back.
  *
  * | value                    | wire                                  |
@@ -102,7 +102,7 @@ function encode(value: unknown, api: string, hook: EncodeHook | undefined, path:
 }
 
 /**
- * Decodes a document read from the wire, as the official client does (reference §2.1): `{$date: ms}` and
+ * Decodes a document read from the wire, as the official client does (docs/protocol.md §2.1): `{$date: ms}` and
  * `{$timestamp: s}` become `Date`s, GeoJSON becomes `db.Geo` values; everything else is kept.
  */
 export function decodeValue(value: unknown): unknown {

@@ -1,5 +1,5 @@
 /**
- * Database actions of the client dialect A (`/web`, reference §2.1 and §5): request and response shapes.
+ * Database actions of the client dialect A (`/web`, docs/protocol.md §2.1 and §5): request and response shapes.
  * Types only: the builders produce these objects, transports carry them, the emulator answers them.
  */
 import type { WireObject, WireValue } from './codec'
@@ -96,7 +96,7 @@ export interface GetInTransactionRequest {
   projection?: ProjectionSpec
 }
 
-/** Transaction writes: `data` is a canonical EJSON string (reference §5). */
+/** Transaction writes: `data` is a canonical EJSON string (docs/protocol.md §5). */
 export interface UpdateDocInTransactionRequest {
   action: 'database.updateDocInTransaction'
   collectionName: string

@@ -1,6 +1,6 @@
 /**
  * Extended JSON (canonical or relaxed) read back into JavaScript values: aggregation results and
- * transaction reads arrive as EJSON strings (reference §2.1, §5). The SDK only ever reads the types a
+ * transaction reads arrive as EJSON strings (docs/protocol.md §2.1, §5). The SDK only ever reads the types a
  * CloudBase document can hold, so this small reader replaces the 54–70 KB `bson` package.
  */
 import { isArray, isObjectLike, keysOf } from '../internal/is'

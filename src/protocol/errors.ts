@@ -1,5 +1,5 @@
 /**
- * CloudBase error codes (reference §13) and the one error type every mpcloud API fails with.
+ * CloudBase error codes (docs/protocol.md §13) and the one error type every mpcloud API fails with.
  *
  * Server errors arrive as `{ code, message, requestId }` with a string `code`; wx.cloud reports them as
  * numeric `errCode`s with an `errMsg` of `'<api>:fail <errCode> <description>. <server message>'`.

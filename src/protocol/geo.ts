@@ -1,5 +1,5 @@
 /**
- * `db.Geo`: GeoJSON values (reference §3.2). Each class validates its input, serializes with `toJSON()`
+ * `db.Geo`: GeoJSON values (docs/protocol.md §3.2). Each class validates its input, serializes with `toJSON()`
  * to GeoJSON, and can be called with or without `new`, as on wx.
  */
 import { invalidArgument } from './errors'

@@ -1,5 +1,5 @@
 /**
- * The realtime watch contract (reference §6): the frames on the socket, the events the server sends, what
+ * The realtime watch contract (docs/protocol.md §6): the frames on the socket, the events the server sends, what
  * `watch()` hands to its listener, and the watch's error codes.
  */
 import type { WireObject } from './codec'

@@ -1,5 +1,5 @@
 /**
- * The watch client of one environment (reference §6): one socket that every watch shares, the sign that
+ * The watch client of one environment (docs/protocol.md §6): one socket that every watch shares, the sign that
  * opens it, heartbeats, CHECK_LAST, gap repair, reconnection and the app's background/foreground cycle.
  * Each watch's result is kept by a {@link WatchState}; this file moves frames between them and the socket.
  *

@@ -1,5 +1,5 @@
 /**
- * Cloud storage as on wx (reference §7): `uploadFile` (upload metadata, then a form POST through the
+ * Cloud storage as on wx (docs/protocol.md §7): `uploadFile` (upload metadata, then a form POST through the
  * host's `uploadFile`), `downloadFile` (a short-lived URL, then the host's `downloadFile`),
  * `getTempFileURL` and `deleteFile`, with wx's result shapes.
  */

@@ -9,7 +9,7 @@
  *
  * Kept OUT of the generators, with the reason (each is a known difference, documented or reported):
  * - Dates, RegExps and serverDate() as operands of _.set/_.inc/_.min/_.max, and inside _.push({ each }):
- *   the official serializer does not type-encode them (reference §14 item 2, j-cases J18b);
+ *   the official serializer does not type-encode them (docs/protocol.md §14 item 2, j-cases J18b);
  * - _.addToSet({ each }): sent verbatim as { each } by the official one (§14 item 4, J19);
  * - _.mod(a, b), the two-argument form: the official one drops b (§14 item 3); only _.mod([a, b]) here;
  * - _.geoWithin({ centerSphere }): throws in the official one (§14 item 3, J10a);
@@ -512,13 +512,13 @@ describe('differential: our requests equal the official 0.12.1 serializer\'s', (
 })
 
 /**
- * Divergences the differential test found beyond reference §14: in each, the official serializer sends
+ * Divergences the differential test found beyond docs/protocol.md §14: in each, the official serializer sends
  * a request that means something other than what was written (or fails to encode a value). We send the
  * correct request; each test asserts both sides, so a change on either side shows.
  * (D7, nested paths ordered after their siblings, and D10, raw `$or` holding commands, were ours to fix:
  * the property test above now covers them.)
  */
-describe('fixes beyond reference §14, found by the differential test', () => {
+describe('fixes beyond docs/protocol.md §14, found by the differential test', () => {
   /** What our SDK and the official serializer send for the same call (query or update part). */
   async function both(call: (sdk: Sdk, wx: boolean) => Promise<unknown>, part: 'query' | 'data' | 'projection') {
     const ours = ourDb()

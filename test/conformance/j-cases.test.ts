@@ -1,14 +1,14 @@
 /**
  * Conformance with the official client, case by case.
  *
- * The oracle is PART A of /work/shared/reference/cloudbase-wire-examples.txt: the `/web` bodies that the
+ * The oracle is PART A of test/fixtures/cloudbase-wire-examples.txt: the `/web` bodies that the
  * official js-sdk 3.7.0 (serializer @cloudbase/database 0.12.1, "client dialect A") sent for cases
  * J1..J31, captured with a recording transport. Each database case below replays the call its title
  * describes through OUR SDK and through the official 0.12.1 serializer (test/helpers/official.ts), and
  * checks both against the oracle's bodies (only `access_token` and `seqId` are left out: we compare `env`
  * and `dataVersion` too, initialising our cloud with the oracle's env).
  *
- * Where we deliberately differ (reference §14 items 2, 3, 4, 12), the test asserts our corrected body,
+ * Where we deliberately differ (docs/protocol.md §14 items 2, 3, 4, 12), the test asserts our corrected body,
  * built from values the oracle itself encodes elsewhere, and shows the official SDK's wrong output.
  */
 import { describe, expect, it } from 'vitest'
@@ -253,7 +253,7 @@ describe('J cases: our requests equal the official client\'s', () => {
 })
 
 describe('J cases where we deliberately differ (documented fixes)', () => {
-  it('J10a: geoWithin({ centerSphere }) is sent as $centerSphere (official 0.12.1 throws a TypeError, reference §14 item 3)', async () => {
+  it('J10a: geoWithin({ centerSphere }) is sent as $centerSphere (official 0.12.1 throws a TypeError, docs/protocol.md §14 item 3)', async () => {
     // The oracle of the fix: @cloudbase/database 1.4.3 encodes the same command (PART C, N10, field `around`).
     const around = relaxNumbers(JSON.parse(at(N_CASES.get('N10'), 'params', '0', 'query') as string)) as Record<string, any>
     const [[lng, lat], radius] = at(around, 'around', '$geoWithin', '$centerSphere') as [[number, number], number]
@@ -269,7 +269,7 @@ describe('J cases where we deliberately differ (documented fixes)', () => {
     expect(theirs.sent()).toEqual([])
   })
 
-  it('J18b: _.set(new Date()) stays a date and _.set(db.serverDate()) a server date (official sends an ISO string and {offset:0}, reference §14 item 2)', async () => {
+  it('J18b: _.set(new Date()) stays a date and _.set(db.serverDate()) a server date (official sends an ISO string and {offset:0}, docs/protocol.md §14 item 2)', async () => {
     const buggy = oracleBody('J18b') as any
     // The correct encodings of the same Date and serverDate(), as the oracle's J18 sends them outside _.set().
     const fixed = structuredClone(buggy)
@@ -287,7 +287,7 @@ describe('J cases where we deliberately differ (documented fixes)', () => {
     expect(at(theirs, 'data', '$set', 'when')).toBe(new Date(DATE).toISOString())
   })
 
-  it('J19: _.addToSet({ each }) is sent as $each (official sends a literal {each:[...]}, reference §14 item 4)', async () => {
+  it('J19: _.addToSet({ each }) is sent as $each (official sends a literal {each:[...]}, docs/protocol.md §14 item 4)', async () => {
     const buggy = oracleBody('J19') as any
     const fixed = structuredClone(buggy)
     fixed.data.$addToSet.i = { $each: at(buggy, 'data', '$addToSet', 'i', 'each') }
@@ -299,7 +299,7 @@ describe('J cases where we deliberately differ (documented fixes)', () => {
     expect(theirs).toEqual(buggy)
   })
 
-  it('doc().field({ x: _.project.slice(2) }) keeps the operator and the caller\'s object (official sends {x:1} and rewrites the argument, reference §14 item 12)', async () => {
+  it('doc().field({ x: _.project.slice(2) }) keeps the operator and the caller\'s object (official sends {x:1} and rewrites the argument, docs/protocol.md §14 item 12)', async () => {
     // The oracle of the fix: the official Query.field() keeps projection operators.
     const reference = official()
     await reference.db.collection('todos').field({ x: reference._.project.slice(2), title: true }).get()
@@ -319,7 +319,7 @@ describe('J cases where we deliberately differ (documented fixes)', () => {
     expect(theirProjection).toEqual({ x: 1, title: 1 })
   })
 
-  it('_.mod(4, 1) sends {$mod:[4,1]} (official 0.12.1 sends {$mod:4}, reference §14 item 3)', async () => {
+  it('_.mod(4, 1) sends {$mod:[4,1]} (official 0.12.1 sends {$mod:4}, docs/protocol.md §14 item 3)', async () => {
     // The oracle of the fix: 1.4.3 sends mod(4, 1) and mod([4, 1]) alike (PART C, N7, fields `m` and `m2`).
     const n7 = relaxNumbers(JSON.parse(at(N_CASES.get('N7'), 'params', '0', 'query') as string))
     expect(at(n7, 'm')).toEqual(at(n7, 'm2'))

@@ -1,6 +1,6 @@
 /**
- * Reads the conformance oracle: test/fixtures/cloudbase-wire-examples.txt (a copy of
- * shared/reference/cloudbase-wire-examples.txt, so a clean clone has it), captured by running
+ * Reads the conformance oracle: test/fixtures/cloudbase-wire-examples.txt (the requests
+ * described in docs/protocol.md, kept in the repository), captured by running
  * the official, unmodified SDKs with recording transports. PART A holds the `/web` bodies js-sdk 3.7.0
  * (serializer @cloudbase/database 0.12.1) sends ("J" cases); PART C what @cloudbase/database 1.4.3 hands
  * its transport ("N" cases, EJSON strings).

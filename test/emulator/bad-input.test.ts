@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { MAX_BODY_BYTES } from '../../emulator/http/server'
+import { adminCall } from '../helpers/admin'
 import { anonymousToken } from '../helpers/web'
 
 let emulator: RunningEmulator
@@ -25,8 +26,8 @@ async function post(body: string, path = '/web'): Promise<{ status: number; body
 }
 
 const call = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, env: 'demo-env', access_token: token, ...params }))
-/** An admin-dialect request (server SDKs sign with the env's secret; the emulator trusts them). */
-const admin = (action: string, params: Record<string, unknown>) => post(JSON.stringify({ action, envName: 'demo-env', ...params }), '/admin')
+/** An admin-dialect request, signed with the emulator's admin key as the server SDKs sign. */
+const admin = async (action: string, params: Record<string, unknown>) => ({ status: 200, body: await adminCall(emulator, action, params) })
 /** A hand-written body (for keys JSON.stringify cannot produce), signed in. */
 const raw = (json: string) => post(json.replace(/^\{/, `{"access_token":"${token}",`))
 const add = (data: unknown) => call('database.addDocument', { collectionName: 'todos', data })

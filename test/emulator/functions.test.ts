@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 
 const require = createRequire(import.meta.url)
@@ -20,7 +21,6 @@ const TIMEOUT_MS = 1500
 let dir: string
 let emulator: RunningEmulator
 let call: WebCall
-const lines: string[] = []
 
 function writeFunction(name: string, source: string, files: Record<string, string> = {}): void {
   mkdirSync(join(dir, name), { recursive: true })
@@ -65,7 +65,7 @@ beforeAll(async () => {
       return { OPENID, APPID, ENV, SOURCE, userInfo: event.userInfo || null }
     }`,
   )
-  emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: TIMEOUT_MS, collections: ['notes'], log: (line) => lines.push(line) })
+  emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: TIMEOUT_MS, collections: ['notes'] })
   call = await webCaller(emulator)
 })
 afterAll(async () => {
@@ -75,17 +75,9 @@ afterAll(async () => {
 
 const invoke = (name: string, data?: unknown) => call('functions.invokeFunction', { function_name: name, request_data: data === undefined ? '' : JSON.stringify(data) })
 
-async function admin(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${emulator.url}/admin?env=${emulator.env}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'functions.invokeFunction', envName: emulator.env, ...params }),
-  })
-  expect(response.status).toBe(200)
-  return (await response.json()) as Record<string, unknown>
-}
+const admin = (params: Record<string, unknown>) => adminCall(emulator, 'functions.invokeFunction', params)
 
-/** The value the function returned: `response_data` is its JSON text (reference §8). */
+/** The value the function returned: `response_data` is its JSON text (docs/protocol.md §8). */
 function result(answer: Record<string, unknown>): unknown {
   expect(answer.code).toBeUndefined()
   const { response_data } = answer.data as { response_data: unknown }
@@ -148,9 +140,14 @@ describe('functions.invokeFunction on /web', () => {
     expect(result(await invoke('counter'))).toBe(2)
   })
 
-  it('the function’s console output goes to the emulator’s log', async () => {
+  it('the function’s console output and its run are events of the emulator’s log, under the call’s principal', async () => {
     expect(result(await invoke('logs'))).toBe(1)
-    expect(lines).toContain('function logs: hello from a function')
+    const events = emulator.events.recent().filter((event) => event.action === 'logs')
+    const output = events.find((event) => event.kind === 'output')
+    expect(output).toMatchObject({ message: 'hello from a function', target: 'logs', dialect: 'web', principal: { kind: 'user' } })
+    const run = events.find((event) => event.kind === 'invocation')
+    expect(run).toMatchObject({ outcome: 'ok', requestId: output!.requestId })
+    expect(run!.ms).toBeGreaterThan(0)
   })
 
   it('needs a signed-in caller', async () => {

@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import * as op from '../../emulator/database/operations'
-import { storeWorkspace, type Workspace } from '../../emulator/database/workspace'
-import { Store } from '../../emulator/store/store'
+import { storeWorkspace, type Workspace } from '../../emulator/store/workspace'
+import { ADMIN } from '../../emulator/pipeline/principal'
+import { IMPORT_ORIGIN, Store } from '../../emulator/store/store'
+import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 
 let emulator: RunningEmulator
@@ -21,10 +23,7 @@ afterAll(async () => {
   await emulator.stop()
 })
 
-const admin = async (action: string, params: Record<string, unknown>) => {
-  const response = await fetch(`${emulator.url}/admin`, { method: 'POST', body: JSON.stringify({ action, envName: emulator.env, ...params }) })
-  return (await response.json()) as Record<string, unknown>
-}
+const admin = (action: string, params: Record<string, unknown>) => adminCall(emulator, action, params)
 
 const seed = [
   { _id: 'a', n: 1, tag: 'x' },
@@ -109,14 +108,14 @@ describe('an id filter is one lookup, not a scan', () => {
   it('operations never ask the workspace for candidates when the filter names an id', () => {
     const store = new Store(':memory:')
     store.createCollection('c')
-    store.write(seed.map((doc) => ({ collection: 'c', id: doc._id, doc: { ...doc } })))
+    store.write(seed.map((doc) => ({ collection: 'c', id: doc._id, doc: { ...doc } })), IMPORT_ORIGIN)
     const scans: Record<string, unknown>[] = []
-    const inner = storeWorkspace(store)
+    const inner = storeWorkspace(store, ADMIN)
     const ws: Workspace = { ...inner, candidates: (collection, filter) => (scans.push(filter), inner.candidates(collection, filter)) }
     for (const filter of [{ _id: 'a' }, { _id: { $eq: 'a' } }]) {
       expect(op.query(ws, 'c', filter, {})).toEqual([{ _id: 'a', n: store.documents('c')!.get('a')!.n, tag: 'x' }])
       expect(op.count(ws, 'c', filter)).toBe(1)
-      expect(op.update(ws, {}, 'c', filter, { $inc: { n: 1 } }, { multi: true, merge: true, upsert: false }).updated).toBe(1)
+      expect(op.update(ws, 'c', filter, { $inc: { n: 1 } }, { multi: true, merge: true, upsert: false }).updated).toBe(1)
     }
     expect(op.remove(ws, 'c', { _id: { $eq: 'b' } }, true)).toBe(1)
     expect(op.query(ws, 'c', { _id: { $eq: 'b' } }, {})).toEqual([])

@@ -165,10 +165,10 @@ describe('persistence', () => {
 
 describe('the planner uses them', () => {
   it('equality, compound equality and ranges narrow the candidates; other queries scan', async () => {
-    const { Store } = await import('../../emulator/store/store')
+    const { IMPORT_ORIGIN, Store } = await import('../../emulator/store/store')
     const store = new Store(':memory:')
     store.createCollection('c')
-    store.write(Array.from({ length: 100 }, (_, i) => ({ collection: 'c', id: `d${i}`, doc: { _id: `d${i}`, n: i, s: i % 2 ? 'odd' : 'even', tags: [`t${i % 10}`] } })))
+    store.write(Array.from({ length: 100 }, (_, i) => ({ collection: 'c', id: `d${i}`, doc: { _id: `d${i}`, n: i, s: i % 2 ? 'odd' : 'even', tags: [`t${i % 10}`] } })), IMPORT_ORIGIN)
     store.createIndex('c', { name: 'n', keys: { n: 1 }, unique: false })
     store.createIndex('c', { name: 's_n', keys: { s: 1, n: 1 }, unique: false })
     store.createIndex('c', { name: 'tags', keys: { tags: 1 }, unique: false })

@@ -1,5 +1,5 @@
 /**
- * The `/ws` protocol frame by frame (reference §6, Part G) with a plain WebSocket: sign-in, errors, PING,
+ * The `/ws` protocol frame by frame (docs/protocol.md §6, Part G) with a plain WebSocket: sign-in, errors, PING,
  * CHECK_LAST, REBUILD_WATCH from retained history, CLOSE_WATCH, and the 5,000-document cap.
  * (The official client's own behaviour is covered by test/interop/js-sdk-watch.test.ts.)
  */

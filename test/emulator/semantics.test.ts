@@ -55,7 +55,7 @@ describe('server dates', () => {
   })
 })
 
-describe('page sizes (reference §2.5)', () => {
+describe('page sizes (docs/protocol.md §2.5)', () => {
   it('default 100, at most 1000', async () => {
     await call('database.addCollection', { collectionName: 'many' })
     await call('database.addDocument', { collectionName: 'many', data: Array.from({ length: 1200 }, (_, i) => ({ i })) })

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 
 /** Small, so that "too large" costs nothing to send. */
@@ -46,7 +47,7 @@ interface DownloadItem {
   message: string
 }
 
-/** The fileID the reference's §7.1 rule gives: `cloud://<env>.<hex of its first two chars>-<env>-<appId>/<path>`. */
+/** The fileID the docs/protocol.md §7.1 rule gives: `cloud://<env>.<hex of its first two chars>-<env>-<appId>/<path>`. */
 const fileIdOf = (env: string, path: string) => `cloud://${env}.${Buffer.from(env.slice(0, 2)).toString('hex')}-${env}-1250000000/${path}`
 
 async function metadata(path: string, method = 'put', caller: WebCall = call): Promise<Metadata> {
@@ -202,10 +203,7 @@ describe('upload and download', () => {
 
   it('the storage actions need a signed-in caller on /web and answer the server SDKs on /admin', async () => {
     expect(await call('storage.getUploadMetadata', { path: 'a.txt', access_token: undefined })).toMatchObject({ code: 'CHECK_LOGIN_FAILED' })
-    const admin: WebCall = async (action, params = {}) => {
-      const response = await fetch(`${emulator.url}/admin?env=${emulator.env}`, { method: 'POST', body: JSON.stringify({ action, envName: emulator.env, ...params }) })
-      return (await response.json()) as Record<string, unknown>
-    }
+    const admin: WebCall = (action, params = {}) => adminCall(emulator, action, params)
     const meta = await upload('admin/y.txt', 'from the server', admin)
     const [item] = await downloadList([{ fileid: meta.fileId }], admin)
     expect((await get(item!.download_url)).body.toString()).toBe('from the server')

@@ -64,7 +64,7 @@ describe('reads', () => {
     })
   })
 
-  it('a missing collection fails with -502005, as CloudBase (reference W11)', async () => {
+  it('a missing collection fails with -502005, as CloudBase (wire example W11, test/fixtures/cloudbase-wire-examples.txt)', async () => {
     await expect(t.db.collection('nocoll').get()).rejects.toMatchObject({
       errCode: -502005,
       code: 'DATABASE_COLLECTION_NOT_EXIST',

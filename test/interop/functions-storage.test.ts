@@ -31,7 +31,7 @@ function writeFunction(name: string, source: string): void {
   writeFileSync(join(dir, name, 'index.js'), source)
 }
 
-/** The fileID the reference's §7.1 rule gives. */
+/** The fileID the docs/protocol.md §7.1 rule gives. */
 const fileIdOf = (path: string) => `cloud://${emulator.env}.${Buffer.from(emulator.env.slice(0, 2)).toString('hex')}-${emulator.env}-1250000000/${path}`
 
 beforeAll(async () => {
@@ -59,7 +59,7 @@ beforeAll(async () => {
   app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })
   uid = (await app.auth({ persistence: 'local' }).signInAnonymously()).user.uid
 
-  cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, secretId: 'AKID-emulator', secretKey: 'emulator-secret' })
+  cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, ...emulator.adminCredentials })
 })
 afterAll(async () => {
   await emulator.stop()

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { todos } from '../fixtures/todos'
+import { adminCall } from '../helpers/admin'
 import { signedIn } from '../helpers/emulator'
 import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
 
@@ -60,10 +61,7 @@ describe('official watch against the emulator', () => {
     expect(snapshots[3]!.docChanges).toMatchObject([{ dataType: 'remove', queueType: 'dequeue', docId: 't2' }])
 
     // The admin dialect (server SDKs) feeds the same change stream.
-    await fetch(`${emulator.url}/admin`, {
-      method: 'POST',
-      body: JSON.stringify({ action: 'database.removeDocument', envName: emulator.env, collectionName: 'todos', query: '{"_id":"n1"}', queryType: 'DOC', multi: false }),
-    })
+    expect(await adminCall(emulator, 'database.removeDocument', { collectionName: 'todos', query: '{"_id":"n1"}', queryType: 'DOC', multi: false })).toMatchObject({ data: { deleted: 1 } })
     await vi.waitFor(() => expect(snapshots.length).toBe(5))
     expect(snapshots[4]!.docs.map((d) => d._id).sort()).toEqual(open.filter((id) => id !== 't2'))
     expect(snapshots.map((s) => s.id)).toEqual([...snapshots.map((s) => s.id)].sort((a, b) => a - b))
@@ -144,7 +142,7 @@ describe('the official client and mpcloud side by side', () => {
     await vi.waitFor(() => pairs.forEach(([a, b]) => expect(lastId(a)).toBe(lastId(b))), { timeout: 5000 })
     await new Promise((resolve) => setTimeout(resolve, 100))
     const changes = (side: Side) => side.snapshots.map((s) => [s.id, s.docChanges.map((c) => `${c.dataType}/${c.queueType} ${c.docId}`)])
-    // The official client leaves dates as {$date} (reference §14 item 6); ours are Dates: compare as ISO text.
+    // The official client leaves dates as {$date} (docs/protocol.md §14 item 6); ours are Dates: compare as ISO text.
     const revive = (_key: string, value: any) => (value && typeof value.$date === 'number' ? new Date(value.$date).toISOString() : value)
     const sorted = (docs: Snapshot['docs']) => JSON.parse(JSON.stringify(docs), revive).sort((x: { _id: string }, y: { _id: string }) => (x._id < y._id ? -1 : 1))
     for (const [official, mine] of pairs) {

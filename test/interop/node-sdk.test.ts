@@ -16,7 +16,7 @@ let db: any
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, collections: ['accounts'] })
-  const app = tcb.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, secretId: 'AKID-emulator', secretKey: 'emulator-secret' })
+  const app = tcb.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, ...emulator.adminCredentials })
   db = app.database()
   const { ids } = await db.collection('accounts').add(accounts)
   expect(ids).toEqual(accounts.map((a) => a._id))

@@ -6,14 +6,14 @@
  */
 import { Db } from '@cloudbase/database'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { startEmulator, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
 import { accounts } from '../fixtures/todos'
 import { webCaller, type WebCall } from '../helpers/web'
 
 let emulator: RunningEmulator
 let call: WebCall
 /** The emulator's request log: which actions failed with which code. */
-const log: string[] = []
+const log: EmulatorEvent[] = []
 
 /** The official request class, over HTTP: it resolves with the response body, as js-sdk's does. */
 class HttpRequest {
@@ -23,7 +23,7 @@ class HttpRequest {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, collections: ['accounts'], log: (line) => log.push(line) })
+  emulator = await startEmulator({ port: 0, collections: ['accounts'], onEvent: (event) => log.push(event) })
   call = await webCaller(emulator)
   ;(Db as unknown as { reqClass: unknown }).reqClass = HttpRequest
 })
@@ -87,7 +87,7 @@ describe('official runTransaction against the emulator', () => {
     expect(done).toBeGreaterThanOrEqual(1)
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })
     // They did overlap: the emulator refused at least one conflicting write, and runTransaction retried.
-    expect(log.filter((line) => line.includes('DATABASE_TRANSACTION_CONFLICT')).length).toBeGreaterThan(0)
+    expect(log.filter((event) => event.code === 'DATABASE_TRANSACTION_CONFLICT').length).toBeGreaterThan(0)
   })
 
   it('reads its own writes, and others do not see them before commit', async () => {

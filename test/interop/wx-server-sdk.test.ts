@@ -18,7 +18,7 @@ let _: any
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, collections: ['todos', 'accounts'] })
-  cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, secretId: 'AKID-emulator', secretKey: 'emulator-secret' })
+  cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, ...emulator.adminCredentials })
   db = cloud.database()
   _ = db.command
   for (const todo of todos) await db.collection('todos').add({ data: todo })

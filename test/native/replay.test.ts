@@ -3,7 +3,7 @@
  * native transport, which replays it on the official builder (@cloudbase/database 0.12.1, the serializer
  * inside js-sdk, recording instead of sending; test/helpers/official.ts) dressed as wx.cloud. What the
  * official builder then sends must be what mpcloud sent: the same request, or (where noted) an equivalent
- * one. Where the official serializer has a known bug (reference §14, differential D1–D9), the decoder
+ * one. Where the official serializer has a known bug (docs/protocol.md §14, differential D1–D9), the decoder
  * chooses a form it serializes correctly, and these tests show the official builder sending it right.
  */
 import { describe, expect, it } from 'vitest'

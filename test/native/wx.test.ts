@@ -163,7 +163,7 @@ describe('aggregation', () => {
 })
 
 describe('failures read as over HTTP', () => {
-  it('a missing collection fails with -502005 and the server message (reference W11)', async () => {
+  it('a missing collection fails with -502005 and the server message (wire example W11, test/fixtures/cloudbase-wire-examples.txt)', async () => {
     const expected = {
       errCode: -502005,
       code: 'DATABASE_COLLECTION_NOT_EXIST',
@@ -271,7 +271,7 @@ describe('watch through the host realtime client', () => {
 
   it('a server error reaches onError once, as mpcloud\'s own watch reports it, and the watch ends', async () => {
     // Official bug (found here): js-sdk's realtime client leaves the INIT_WATCH rejection unhandled (and
-    // calls onError twice, reference §14 item 6). Its stray rejection is caught for this test and checked.
+    // calls onError twice, docs/protocol.md §14 item 6). Its stray rejection is caught for this test and checked.
     const stray: unknown[] = []
     const saved = process.listeners('unhandledRejection')
     process.removeAllListeners('unhandledRejection')

@@ -1,6 +1,6 @@
 /**
  * `collection.aggregate()`: an immutable pipeline of the 16 stages wx types, sent by `end()`
- * (reference §4). Stage arguments go through the codec, so Dates and Geo values keep their types.
+ * (docs/protocol.md §4). Stage arguments go through the codec, so Dates and Geo values keep their types.
  */
 import { decodeValue, type WireValue } from '../../protocol/codec'
 import { decodeEJSON } from '../../protocol/ejson'
@@ -220,7 +220,7 @@ export class Aggregate<R = Record<string, unknown>> {
   }
 }
 
-/** `data.list` is a JSON string of an array of EJSON strings (reference §2.1); accept parsed forms too. */
+/** `data.list` is a JSON string of an array of EJSON strings (docs/protocol.md §2.1); accept parsed forms too. */
 function decodeList(list: unknown): unknown[] {
   const items = typeof list === 'string' ? JSON.parse(list) : list
   if (!isArray(items)) throw new CloudError(API, 'SDK_ERROR', 'the server sent a malformed aggregation result')

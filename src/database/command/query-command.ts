@@ -274,7 +274,7 @@ export function size(value: number): QueryCommand<any[]> {
 
 /**
  * `field % divisor === remainder`. Both `mod(4, 1)` and `mod([4, 1])` are accepted; the official client
- * drops the remainder of the first form (reference §14 item 3), we do not.
+ * drops the remainder of the first form (docs/protocol.md §14 item 3), we do not.
  */
 export function mod(divisor: number | [number, number], remainder?: number): QueryCommand<number> {
   const pair = isArray(divisor) ? divisor : [divisor, remainder === undefined ? 0 : remainder]
@@ -339,7 +339,7 @@ export function geoNear(options: GeoNearOptions): QueryCommand<GeoValue> {
 
 /**
  * Inside a (multi)polygon or a sphere cap. The official client throws a TypeError on `centerSphere`
- * (reference §14 item 3); we send `$centerSphere` as MongoDB defines it.
+ * (docs/protocol.md §14 item 3); we send `$centerSphere` as MongoDB defines it.
  */
 export function geoWithin(options: GeoWithinOptions): QueryCommand<GeoValue> {
   const circle = options && (options as { centerSphere?: unknown }).centerSphere

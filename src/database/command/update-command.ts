@@ -2,7 +2,7 @@
  * Update commands (`_.set`, `_.inc`, `_.push`, ...): each validates and encodes its operand when built.
  *
  * Operands are type-encoded, unlike the official serializer, which sends `_.set(new Date())` as an ISO
- * string and `_.set(db.serverDate())` as `{ offset }` (reference §14 item 2), and `_.addToSet({ each })`
+ * string and `_.set(db.serverDate())` as `{ offset }` (docs/protocol.md §14 item 2), and `_.addToSet({ each })`
  * verbatim (item 4).
  */
 import type { WireObject, WireValue } from '../../protocol/codec'

@@ -33,7 +33,7 @@ describe('request pipeline', () => {
     expect(t.sent[0]).toMatchObject({ dataVersion: '2020-01-10', env: 'demo', collectionName: 'todos' })
   })
 
-  it('turns a server error into a CloudError named after the API (reference W11)', async () => {
+  it('turns a server error into a CloudError named after the API (wire example W11, test/fixtures/cloudbase-wire-examples.txt)', async () => {
     const t = transport([{ code: 'DATABASE_COLLECTION_NOT_EXIST', message: 'collection not exists', requestId: 'rq1' }])
     const error = await createRequester(t, {})('collection.get', read).catch((e: unknown) => e)
     expect(isCloudError(error)).toBe(true)

@@ -34,7 +34,7 @@ describe('result shapes are wx.cloud shapes', () => {
     expect(await db.collection('todos').doc('a').get()).toMatchObject({ data: { _id: 'a' }, errMsg: 'document.get:ok' })
   })
 
-  it('document.get of a missing document fails as wx does (reference W3)', async () => {
+  it('document.get of a missing document fails as wx does (wire example W3, test/fixtures/cloudbase-wire-examples.txt)', async () => {
     const { db } = setup()
     await expect(db.collection('todos').doc('nope').get()).rejects.toMatchObject({
       errCode: -1,
@@ -103,7 +103,7 @@ describe('builders are immutable and lazy', () => {
     expect(projection).toEqual({ a: true, b: false })
   })
 
-  it('limit above 1000 is sent as 1000, the server maximum (reference §2.5)', async () => {
+  it('limit above 1000 is sent as 1000, the server maximum (docs/protocol.md §2.5)', async () => {
     const { db, transport } = setup()
     await db.collection('todos').limit(5000).get()
     expect(transport.last().limit).toBe(1000)

@@ -1,4 +1,4 @@
-/** `cloud.callFunction` on the wire (reference §8, J27) and its wx result shapes and errors. */
+/** `cloud.callFunction` on the wire (docs/protocol.md §8, J27) and its wx result shapes and errors. */
 import { describe, expect, it } from 'vitest'
 import { createCloud, invokeFunction } from '../../../src/index'
 import { recordingTransport } from '../../helpers/recording-transport'

@@ -8,7 +8,7 @@ import { ServerDate } from '../../../src/protocol/server-date'
 const square = () =>
   new GeoPolygon([new GeoLineString([new GeoPoint(0, 0), new GeoPoint(3, 2), new GeoPoint(2, 3), new GeoPoint(0, 0)])])
 
-describe('value codec, client dialect (reference §3.2, J15)', () => {
+describe('value codec, client dialect (docs/protocol.md §3.2, J15)', () => {
   it('encodes every special type', () => {
     expect(
       encodeValue(
@@ -62,7 +62,7 @@ describe('value codec, client dialect (reference §3.2, J15)', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
   })
 
-  it('decodes dates and GeoJSON as the official client does (reference §2.1)', () => {
+  it('decodes dates and GeoJSON as the official client does (docs/protocol.md §2.1)', () => {
     const doc = decodeValue({
       at: { $date: 1700000000000 },
       ts: { $timestamp: 1700000000 },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CloudError, errCodeOf, isCloudError } from '../../../src/protocol/errors'
 
 describe('CloudError', () => {
-  it('maps CloudBase string codes to wx numbers (reference §13)', () => {
+  it('maps CloudBase string codes to wx numbers (docs/protocol.md §13)', () => {
     expect(errCodeOf('SYS_ERR')).toBe(-501001)
     expect(errCodeOf('INVALID_PARAM')).toBe(-501007)
     expect(errCodeOf('DATABASE_PERMISSION_DENIED')).toBe(-502003)
@@ -20,7 +20,7 @@ describe('CloudError', () => {
     expect(e.requestId).toBe('rq')
   })
 
-  it("formats local failures (errCode -1) as '<api>:fail <detail>' (reference W3)", () => {
+  it("formats local failures (errCode -1) as '<api>:fail <detail>' (wire example W3, test/fixtures/cloudbase-wire-examples.txt)", () => {
     const e = new CloudError('document.get', 'SDK_ERROR', 'document with _id x does not exist')
     expect(e.errCode).toBe(-1)
     expect(e.errMsg).toBe('document.get:fail document with _id x does not exist')

@@ -1,12 +1,12 @@
 /**
- * Transactions of the client dialect (reference §5): writes are buffered per transaction and committed
+ * Transactions of the client dialect (docs/protocol.md §5): writes are buffered per transaction and committed
  * atomically; a transaction that writes a document another open transaction wrote, or one changed since
  * it started, fails with DATABASE_TRANSACTION_CONFLICT (so `runTransaction` retries), and so does a commit
  * whose documents changed underneath it. Reads see committed data plus the transaction's own writes.
  */
 import { randomBytes } from 'node:crypto'
 import { collectionMissing, EmulatorError } from '../errors'
-import type { Doc, Store, WriteOp } from '../store/store'
+import type { Doc, Store, WriteOp, WriteOrigin } from './store'
 
 /** A transaction left idle this long is aborted (CloudBase limits transactions to seconds as well). */
 export const TRANSACTION_IDLE_MS = 30_000
@@ -81,13 +81,13 @@ export class Transactions {
   }
 
   /** Applies every buffered write at once, unless a document changed underneath the transaction. */
-  commit(id: unknown): void {
+  commit(id: unknown, origin: WriteOrigin): void {
     const tx = this.get(id)
     try {
       for (const op of tx.writes.values()) {
         if (this.store.versionOf(op.collection, op.id) > tx.snapshot) throw conflict(op.id)
       }
-      this.store.write([...tx.writes.values()])
+      this.store.write([...tx.writes.values()], origin)
     } finally {
       this.end(tx)
     }

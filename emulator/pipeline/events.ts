@@ -1,0 +1,81 @@
+/**
+ * The emulator's structured log: every request, function invocation, function output line and realtime
+ * session becomes one event object, kept in a bounded ring (for the console and tests) and handed to
+ * subscribers (the CLI prints each as one line, or as JSON with `--log json`).
+ */
+import { describePrincipal, type Principal } from './principal'
+
+/** The surface a request came in on. */
+export type Dialect = 'web' | 'admin' | 'oauth' | 'ws' | 'storage' | 'http'
+
+export interface EmulatorEvent {
+  /** ISO time the event ended. */
+  time: string
+  /**
+   * `request`: one answered request or socket frame; `invocation`: one function run; `output`: a line a
+   * function printed; `session`: a realtime connection, when it closes; `notice`: something the emulator
+   * itself reports (an internal error, a failing listener).
+   */
+  kind: 'request' | 'invocation' | 'output' | 'session' | 'notice'
+  requestId: string
+  dialect: Dialect
+  /** The action (`database.queryDocument`, `INIT_WATCH`, `GET /storage/download`), or the function's name for its runs. */
+  action: string
+  principal: Principal
+  /** What it was about: a collection, a function, a file, when the action names one. */
+  target?: string
+  outcome: 'ok' | 'error'
+  /** The CloudBase error code of a failure. */
+  code?: string
+  /** Duration in ms (0 for a line of output). */
+  ms: number
+  /** Free text: the error message, the output line, the notice. */
+  message?: string
+}
+
+/** How many events the ring keeps. */
+export const EVENT_RING_SIZE = 2000
+
+export interface EventLog {
+  emit(event: EmulatorEvent): void
+  /** The events still in the ring, oldest first. */
+  recent(): EmulatorEvent[]
+  /** Calls `listener` with every later event; returns the unsubscribe function. */
+  subscribe(listener: (event: EmulatorEvent) => void): () => void
+}
+
+export function createEventLog(size = EVENT_RING_SIZE): EventLog {
+  const ring: EmulatorEvent[] = []
+  let next = 0
+  const listeners = new Set<(event: EmulatorEvent) => void>()
+  return {
+    emit(event) {
+      if (ring.length < size) ring.push(event)
+      else ring[next] = event
+      next = (next + 1) % size
+      for (const listener of listeners) {
+        // A subscriber that throws must not turn the request it logs into a failure.
+        try {
+          listener(event)
+        } catch (error) {
+          listeners.delete(listener)
+          console.error(`mpcloud: an event subscriber threw and was removed: ${error instanceof Error ? error.stack : String(error)}`)
+        }
+      }
+    },
+    recent: () => (ring.length < size ? ring.slice() : ring.slice(next).concat(ring.slice(0, next))),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+/** One readable line: `12:00:01.234 web database.queryDocument user:o1 todos ok 1.2ms`. */
+export function formatEvent(event: EmulatorEvent): string {
+  const parts = [event.time.slice(11, 23), event.dialect, event.kind === 'request' ? event.action : `${event.kind} ${event.action}`, describePrincipal(event.principal)]
+  if (event.target !== undefined) parts.push(event.target)
+  if (event.kind !== 'output') parts.push(event.outcome === 'ok' ? 'ok' : event.code || 'error', `${event.ms.toFixed(1)}ms`)
+  if (event.message !== undefined) parts.push(event.kind === 'output' ? event.message : `- ${event.message}`)
+  return parts.join(' ')
+}
