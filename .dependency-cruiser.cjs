@@ -1,5 +1,5 @@
 /**
- * The import rules of ARCHITECTURE.md, enforced on every `npm test` (`npm run lint`).
+ * The import rules of docs/architecture.md, enforced on every `npm test` (`npm run lint`).
  * Feature folders: database, realtime, storage, functions, auth.
  */
 const FEATURES = '(database|realtime|storage|functions|auth|native)'

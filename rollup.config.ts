@@ -1,6 +1,6 @@
 /**
  * ESM + CJS bundles and one bundled `.d.ts` per entry. A circular import fails the build
- * (ARCHITECTURE.md, import rule 8); modules are declared side-effect free so unused features drop out.
+ * (docs/architecture.md, import rule 8); modules are declared side-effect free so unused features drop out.
  */
 import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'

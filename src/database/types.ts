@@ -1,5 +1,5 @@
 /**
- * The types that make the database API checked by the compiler (ARCHITECTURE.md: "types are a
+ * The types that make the database API checked by the compiler (docs/architecture.md: "types are a
  * product"). Untyped use (`collection('x')`) keeps working: every type degrades to "any object" when
  * the document type is `AnyDocument` (or `any`, or has a string index signature).
  *

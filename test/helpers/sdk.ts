@@ -1,5 +1,5 @@
 /**
- * The one door integration tests use to reach the SDK (ARCHITECTURE.md rule 7): the Node adapter's
+ * The one door integration tests use to reach the SDK (docs/architecture.md): the Node adapter's
  * `createCloud` and types. A smoke run can point this file at the built output.
  */
 export * from '../../adapters/node/index'

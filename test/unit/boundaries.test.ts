@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md import rule 4: nothing in src/ touches a host global. dependency-cruiser checks the
+ * docs/architecture.md import rule 4: nothing in src/ touches a host global. dependency-cruiser checks the
  * imports (`npm run lint`); this checks the globals, which no import graph shows.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'

@@ -3,7 +3,7 @@
  * (`declare readonly [queryField]: V`) on the command classes and never exist at run time.
  *
  * Kept in a leaf module that imports nothing from the commands, so that `types/` and `command/` do not
- * import each other (ARCHITECTURE.md, import rule 8).
+ * import each other (docs/architecture.md, import rule 8).
  */
 import type { Geometry, GeoLineString, GeoMultiLineString, GeoMultiPoint, GeoMultiPolygon, GeoPoint, GeoPolygon } from '../../protocol/geo'
 
