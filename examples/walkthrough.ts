@@ -68,3 +68,6 @@ const sample: ProtocolRequest = { action: 'database.queryDocument', env: emulato
 console.log(`\nThe emulator keeps running at ${emulator.url} (env ${emulator.env}); Ctrl+C stops it. Try:`)
 console.log(`  TOKEN=$(curl -s ${emulator.url}/auth/v1/signin/anonymously -d '{}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`)
 console.log(`  curl -s ${emulator.url}/web -d '${JSON.stringify(sample).replace(/}$/, ',"access_token":"\'$TOKEN\'"}')}'`)
+const { secretId, secretKey } = emulator.adminCredentials
+console.log(`Server SDKs (wx-server-sdk, @cloudbase/node-sdk) sign /admin with the admin key:`)
+console.log(`  cloud.init({ env: '${emulator.env}', serviceUrl: '${emulator.url}/admin', secretId: '${secretId}', secretKey: '${secretKey}' })`)
