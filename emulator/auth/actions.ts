@@ -4,9 +4,13 @@
  * starts a session, and a sign-out revokes it, access tokens included.
  */
 import { EmulatorError, invalidParam } from '../errors'
+import type { Action } from '../pipeline/service'
 import { LIFETIME, newOpenid, type TokenPayload, type Tokens } from './tokens'
 
 type Body = Record<string, unknown>
+
+/** A sign-in or sign-out: it reads no credentials of the caller (there are none yet, or they are what it ends). */
+const anyone = (handle: (body: Body) => Body): Action => ({ access: 'anyone', handle: ({ body }) => handle(body) })
 
 /** The payload of `token` if it is a valid `kind` token, else undefined (for calls where a bad token is no failure). */
 function validToken(tokens: Tokens, token: unknown, kind: TokenPayload['kind']): TokenPayload | undefined {
@@ -18,30 +22,43 @@ function validToken(tokens: Tokens, token: unknown, kind: TokenPayload['kind']):
   }
 }
 
-/** The v1 `/web` auth actions: the ones sent without an access token (js-sdk's ACTIONS_WITHOUT_ACCESSTOKEN). */
-export function webAuthActions(tokens: Tokens): Record<string, (body: Body) => unknown> {
+/**
+ * The v1 `/web` auth actions: the ones sent without an access token (js-sdk's ACTIONS_WITHOUT_ACCESSTOKEN),
+ * answered as `{ data }`, and the realtime sign, which needs a signed-in caller.
+ */
+export function webAuthActions(tokens: Tokens, env: string): Record<string, Action> {
+  const v1 = (handle: (body: Body) => Body) => anyone((body) => ({ data: handle(body) }))
   return {
-    'auth.signInAnonymously': (body) => {
+    'auth.signInAnonymously': v1((body) => {
       // An anonymous user signing in again with its refresh token keeps its identity, in a new session; with
       // an expired, revoked or foreign refresh token it is a new anonymous user, as CloudBase does.
       const previous = validToken(tokens, body.refresh_token, 'refresh')
       const sub = previous ? previous.sub : newOpenid()
       return { uuid: sub, refresh_token: tokens.issue(sub, 'refresh', 'anonymous') }
-    },
-    'auth.signInWithTicket': (body) => {
+    }),
+    'auth.signInWithTicket': v1((body) => {
       const { sub } = tokens.verify(body.ticket, 'ticket')
       return { refresh_token: tokens.issue(sub, 'refresh', 'custom') }
-    },
-    'auth.fetchAccessTokenWithRefreshToken': (body) => {
+    }),
+    'auth.fetchAccessTokenWithRefreshToken': v1((body) => {
       const { sub, scope, sid } = tokens.verify(body.refresh_token, 'refresh')
       return { access_token: tokens.issue(sub, 'access', scope, sid), access_token_expire: LIFETIME.access }
-    },
-    'auth.logout': (body) => {
+    }),
+    'auth.logout': v1((body) => {
       // js-sdk 1.x sends its refresh token (no access token): its session ends, access tokens included.
       // Without a valid one there is nothing to take back, and the client signs out all the same.
       const session = validToken(tokens, body.refresh_token, 'refresh')
       if (session) tokens.revokeSession(session)
       return {}
+    }),
+    'auth.wsWebSign': {
+      access: 'principal',
+      handle({ body, origin }) {
+        // The sign is a fresh access token in the caller's session: LOGIN on the socket proves the same
+        // identity, and a sign-out takes it back with the rest.
+        const { sub, scope, sid } = tokens.verify(body.access_token, 'access')
+        return { data: { signStr: tokens.issue(sub, 'access', scope, sid), wsUrl: `${origin.replace(/^http/, 'ws')}/ws`, secretVersion: 1, envId: env } }
+      },
     },
   }
 }
@@ -61,32 +78,39 @@ function credentials(tokens: Tokens, sub: string, scope: 'anonymous' | 'custom',
   }
 }
 
-/** The v3 paths: sign-in (a new session each), refresh (rotating the refresh token), the current user, sign-out. */
-export function oauthRoutes(tokens: Tokens): Record<string, (body: Body, bearer: string | undefined) => Body> {
+/**
+ * The v3 paths, by `METHOD path`: sign-in (a new session each), refresh (rotating the refresh token), the
+ * current user (the bearer's), sign-out.
+ */
+export function oauthActions(tokens: Tokens): Record<string, Action> {
   return {
-    '/auth/v1/signin/anonymously': () => credentials(tokens, newOpenid(), 'anonymous'),
-    '/auth/v1/signin/custom': (body) => {
+    'POST /auth/v1/signin/anonymously': anyone(() => credentials(tokens, newOpenid(), 'anonymous')),
+    'POST /auth/v1/signin/custom': anyone((body) => {
       if (body.provider_id !== undefined && body.provider_id !== 'custom') throw invalidParam('provider_id must be "custom"')
       return credentials(tokens, tokens.verify(body.ticket, 'ticket').sub, 'custom')
-    },
-    '/auth/v1/token': (body) => {
+    }),
+    'POST /auth/v1/token': anyone((body) => {
       if (body.grant_type !== 'refresh_token') throw invalidParam('grant_type must be "refresh_token"')
       const spent = tokens.verify(body.refresh_token, 'refresh')
       // Rotation: the refresh token is used up, the new one carries the session on. Revoked first, so that
       // a refresh token that cannot be revoked (a disk failure) does not also hand out new ones.
       tokens.revokeToken(spent)
       return credentials(tokens, spent.sub, spent.scope, spent.sid)
+    }),
+    'GET /auth/v1/user/me': {
+      access: 'principal',
+      handle({ principal }) {
+        if (principal.kind !== 'user') throw new EmulatorError('CHECK_LOGIN_FAILED', 'sign in first')
+        const sub = principal.openid
+        return { sub, user_id: sub, name: sub, is_anonymous: principal.loginType === 'ANONYMOUS', status: 'ACTIVE' }
+      },
     },
-    '/auth/v1/user/me': (_body, bearer) => {
-      const { sub, scope } = tokens.verify(bearer, 'access')
-      return { sub, user_id: sub, name: sub, is_anonymous: scope === 'anonymous', status: 'ACTIVE' }
-    },
-    '/auth/v1/revoke': (body) => {
+    'POST /auth/v1/revoke': anyone((body) => {
       // js-sdk 3.x's signOut sends its access token; a refresh token ends its session as well. An invalid
       // token is no error (RFC 7009 §2.2): there is nothing left to revoke.
       const session = validToken(tokens, body.token, 'access') || validToken(tokens, body.token, 'refresh')
       if (session) tokens.revokeSession(session)
       return {}
-    },
+    }),
   }
 }

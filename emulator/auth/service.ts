@@ -4,8 +4,8 @@
  * token on `/web`, a bearer token on the v3 paths, the admin key's TC3 signature on `/admin`.
  */
 import { ADMIN, GUEST, userPrincipal, type LoginType } from '../pipeline/principal'
-import type { Action, Authenticator, Service } from '../pipeline/service'
-import { oauthRoutes, webAuthActions } from './actions'
+import type { Authenticator, Service } from '../pipeline/service'
+import { oauthActions, webAuthActions } from './actions'
 import { verifyAdminSignature, type AdminCredentials } from './admin-signature'
 import type { TokenPayload, Tokens } from './tokens'
 
@@ -20,7 +20,7 @@ export interface AuthOptions {
 const LOGIN_TYPES: Record<TokenPayload['scope'], LoginType> = { anonymous: 'ANONYMOUS', custom: 'CUSTOM' }
 
 /** The user a valid access token names. */
-export function principalOfToken(tokens: Tokens, token: unknown) {
+function principalOfToken(tokens: Tokens, token: unknown) {
   const { sub, scope } = tokens.verify(token, 'access')
   return userPrincipal(sub, LOGIN_TYPES[scope])
 }
@@ -34,22 +34,5 @@ export function authService(options: AuthOptions): Service {
   const bearer: Authenticator = ({ headers }) => principalOfToken(tokens, bearerOf(headers.authorization))
   const admin: Authenticator = ({ method, url, headers, body }) => (verifyAdminSignature({ method, url, headers, body }, options.adminKey), ADMIN)
 
-  const anyone = (handle: (body: Record<string, unknown>) => unknown): Action => ({ access: 'anyone', handle: ({ body }) => ({ data: handle(body) }) })
-  const webActions: Record<string, Action> = {}
-  for (const [name, handle] of Object.entries(webAuthActions(tokens))) webActions[name] = anyone(handle)
-  webActions['auth.wsWebSign'] = {
-    access: 'principal',
-    handle({ body, origin }) {
-      // The sign is a fresh access token of the caller's session: LOGIN on the socket proves the same identity.
-      const { sub, scope, sid } = tokens.verify(body.access_token, 'access')
-      return { data: { signStr: tokens.issue(sub, 'access', scope, sid), wsUrl: `${origin.replace(/^http/, 'ws')}/ws`, secretVersion: 1, envId: options.env } }
-    },
-  }
-  const oauthActions: Record<string, Action> = {}
-  for (const [path, handle] of Object.entries(oauthRoutes(tokens))) {
-    const method = path === '/auth/v1/user/me' ? 'GET' : 'POST'
-    // Only the current user's info needs a signed-in caller; the others are sign-in and sign-out.
-    oauthActions[`${method} ${path}`] = { access: method === 'GET' ? 'principal' : 'anyone', handle: ({ body, headers }) => handle(body, bearerOf(headers.authorization)) }
-  }
-  return { name: 'auth', actions: { web: webActions, oauth: oauthActions }, authenticators: { web, admin, oauth: bearer } }
+  return { name: 'auth', actions: { web: webAuthActions(tokens, options.env), oauth: oauthActions(tokens) }, authenticators: { web, admin, oauth: bearer } }
 }
