@@ -77,9 +77,11 @@ export interface RunningEmulator {
   }
   /**
    * A sign-in ticket for the user `openid` (valid ten minutes): tests and the demo act as a named user by
-   * signing in with it, as CloudBase's custom login does (`cloud.init({ ..., ticket })`).
+   * signing in with it, as CloudBase's custom login does (`cloud.init({ ..., ticket })`). The user signs in
+   * as `CUSTOM`, or as a mini program's WeChat user with `{ loginType: 'WECHAT' }` (what rules see as
+   * `auth.loginType`).
    */
-  createTicket(openid: string): string
+  createTicket(openid: string, options?: { loginType?: 'CUSTOM' | 'WECHAT' }): string
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -138,9 +140,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     env,
     adminCredentials: { secretId: adminKey.secretId, secretKey: adminKey.secretKey },
     events: { recent: () => events.recent(), subscribe: (listener) => events.subscribe(listener) },
-    createTicket(openid) {
+    createTicket(openid, { loginType = 'CUSTOM' } = {}) {
       if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)
-      return tokens.issue(openid, 'ticket', 'custom')
+      if (loginType !== 'CUSTOM' && loginType !== 'WECHAT') throw new Error(`loginType must be 'CUSTOM' or 'WECHAT', got ${JSON.stringify(loginType)}`)
+      return tokens.issue(openid, 'ticket', loginType === 'WECHAT' ? 'wechat' : 'custom')
     },
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.

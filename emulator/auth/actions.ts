@@ -37,8 +37,8 @@ export function webAuthActions(tokens: Tokens, env: string): Record<string, Acti
       return { uuid: sub, refresh_token: tokens.issue(sub, 'refresh', 'anonymous') }
     }),
     'auth.signInWithTicket': v1((body) => {
-      const { sub } = tokens.verify(body.ticket, 'ticket')
-      return { refresh_token: tokens.issue(sub, 'refresh', 'custom') }
+      const { sub, scope } = tokens.verify(body.ticket, 'ticket')
+      return { refresh_token: tokens.issue(sub, 'refresh', scope) }
     }),
     'auth.fetchAccessTokenWithRefreshToken': v1((body) => {
       const { sub, scope, sid } = tokens.verify(body.refresh_token, 'refresh')
@@ -64,7 +64,7 @@ export function webAuthActions(tokens: Tokens, env: string): Record<string, Acti
 }
 
 /** Credentials as js-sdk 3.x reads them, in session `sid`, or a new session (a sign-in) without it. */
-function credentials(tokens: Tokens, sub: string, scope: 'anonymous' | 'custom', sid?: string): Body {
+function credentials(tokens: Tokens, sub: string, scope: TokenPayload['scope'], sid?: string): Body {
   const refresh_token = tokens.issue(sub, 'refresh', scope, sid)
   // A new session is started by the refresh token; the access token joins it.
   const session = sid || tokens.verify(refresh_token, 'refresh').sid
@@ -87,7 +87,8 @@ export function oauthActions(tokens: Tokens): Record<string, Action> {
     'POST /auth/v1/signin/anonymously': anyone(() => credentials(tokens, newOpenid(), 'anonymous')),
     'POST /auth/v1/signin/custom': anyone((body) => {
       if (body.provider_id !== undefined && body.provider_id !== 'custom') throw invalidParam('provider_id must be "custom"')
-      return credentials(tokens, tokens.verify(body.ticket, 'ticket').sub, 'custom')
+      const { sub, scope } = tokens.verify(body.ticket, 'ticket')
+      return credentials(tokens, sub, scope)
     }),
     'POST /auth/v1/token': anyone((body) => {
       if (body.grant_type !== 'refresh_token') throw invalidParam('grant_type must be "refresh_token"')

@@ -17,7 +17,7 @@ export interface AuthOptions {
   allowUnauthenticated: boolean
 }
 
-const LOGIN_TYPES: Record<TokenPayload['scope'], LoginType> = { anonymous: 'ANONYMOUS', custom: 'CUSTOM' }
+const LOGIN_TYPES: Record<TokenPayload['scope'], LoginType> = { anonymous: 'ANONYMOUS', custom: 'CUSTOM', wechat: 'WECHAT' }
 
 /** The user a valid access token names. */
 function principalOfToken(tokens: Tokens, token: unknown) {

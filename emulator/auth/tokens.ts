@@ -16,8 +16,8 @@ export interface TokenPayload {
   /** The user's openid. */
   sub: string
   kind: 'access' | 'refresh' | 'ticket'
-  /** How the user signed in. */
-  scope: 'anonymous' | 'custom'
+  /** How the user signed in: anonymously, with a custom ticket, or as a WeChat user (a ticket the emulator made for one). */
+  scope: 'anonymous' | 'custom' | 'wechat'
   exp: number
   /** The token's own id: what `revokeToken` takes back. */
   jti: string
@@ -104,7 +104,7 @@ function newId(): string {
 /** Ids as `newId` makes them; also what keeps a revocation record one line of three words. */
 const ID = /^[\w-]{1,64}$/
 const KINDS = new Set<unknown>(['access', 'refresh', 'ticket'])
-const SCOPES = new Set<unknown>(['anonymous', 'custom'])
+const SCOPES = new Set<unknown>(['anonymous', 'custom', 'wechat'])
 
 /** The payload of a token signed with this secret, or undefined for anything else; never throws. */
 function decode(token: string, sign: (body: string) => string): TokenPayload | undefined {

@@ -50,6 +50,19 @@ describe('principals', () => {
     expect(eventOf(counted.body.requestId)!.principal).toEqual({ kind: 'user', openid: 'o-carol', uid: 'o-carol', loginType: 'CUSTOM' })
   })
 
+  it('a ticket made for a WeChat user signs in as a WECHAT user, on the v1 actions as on the v3 paths', async () => {
+    const v3 = await fetch(`${emulator.url}/auth/v1/signin/custom`, { method: 'POST', body: JSON.stringify({ ticket: emulator.createTicket('o-wx', { loginType: 'WECHAT' }) }) })
+    const { access_token } = (await v3.json()) as { access_token: string }
+    const counted = await web({ action: 'database.countDocument', env: emulator.env, access_token, collectionName: 'todos' })
+    expect(eventOf(counted.body.requestId)!.principal).toEqual({ kind: 'user', openid: 'o-wx', uid: 'o-wx', loginType: 'WECHAT' })
+    const v1 = await web({ action: 'auth.signInWithTicket', ticket: emulator.createTicket('o-wx2', { loginType: 'WECHAT' }) })
+    const refresh_token = (v1.body.data as { refresh_token: string }).refresh_token
+    const fetched = await web({ action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token })
+    const answer = await web({ action: 'database.countDocument', env: emulator.env, access_token: (fetched.body.data as { access_token: string }).access_token, collectionName: 'todos' })
+    expect(eventOf(answer.body.requestId)!.principal).toMatchObject({ openid: 'o-wx2', loginType: 'WECHAT' })
+    expect(() => emulator.createTicket('o-x', { loginType: 'ANONYMOUS' as never })).toThrow(/loginType/)
+  })
+
   it('a guest (no token) is refused by default, as CloudBase without "allow unauthenticated access"', async () => {
     const refused = await web({ action: 'database.countDocument', env: emulator.env, collectionName: 'todos' })
     expect(refused.body).toMatchObject({ code: 'CHECK_LOGIN_FAILED', message: expect.stringMatching(/sign in/) })
