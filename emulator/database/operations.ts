@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { EmulatorError, invalidParam } from '../errors'
-import { ownerOf } from '../pipeline/principal'
+import { ownerOf, sourceOf } from '../pipeline/principal'
 import { aggregateDocs, applyUpdate, checkUpdate, findDocs, upsertBase, type FindOptions } from '../query/engine'
 import type { Doc, Store, WriteOp } from '../store/store'
 import type { Workspace } from '../store/workspace'
@@ -61,16 +61,39 @@ export function count(ws: Workspace, collection: string, filter: AnyObject): num
   return findDocs(candidates(ws, collection, filter), filter).length
 }
 
-/** Inserts documents (all or none); returns their ids. A user's documents carry their `_openid`. */
+/**
+ * `_openid` belongs to the server: a client's new document is stamped with its user's openid (a guest's
+ * has none), whatever the data says. The administrator and the system write what they are given.
+ */
+function stampOwner(ws: Workspace, doc: Doc): Doc {
+  if (sourceOf(ws.principal) !== 'client') return doc
+  const owner = ownerOf(ws.principal)
+  if (owner) doc._openid = owner
+  else delete doc._openid
+  return doc
+}
+
+const OWNER_MESSAGE = '_openid is set by the server to the user who created the document: a client cannot change it'
+
+/** Refuses a client's update operators that would change `_openid` (any operator on it, or a rename onto it). */
+function checkOwnerKept(ws: Workspace, data: AnyObject): void {
+  if (sourceOf(ws.principal) !== 'client') return
+  const isOwner = (path: unknown) => typeof path === 'string' && (path === '_openid' || path.startsWith('_openid.'))
+  for (const [operator, fields] of Object.entries(data)) {
+    if (!fields || typeof fields !== 'object') continue
+    for (const [path, value] of Object.entries(fields as AnyObject)) {
+      if (isOwner(path) || (operator === '$rename' && isOwner(value))) throw invalidParam(OWNER_MESSAGE)
+    }
+  }
+}
+
+/** Inserts documents (all or none); returns their ids. A client's documents carry their user's `_openid`. */
 export function insert(ws: Workspace, collection: string, docs: AnyObject[]): string[] {
   ws.require(collection)
-  const owner = ownerOf(ws.principal)
   const ops: WriteOp[] = docs.map((doc) => {
     const id = doc._id === undefined ? newId() : doc._id
     if (typeof id !== 'string' || !id) throw invalidParam('_id must be a non-empty string')
-    const stored = Object.assign({ _id: id }, doc, { _id: id }) as Doc
-    if (owner && stored._openid === undefined) stored._openid = owner
-    return { collection, id, doc: stored }
+    return { collection, id, doc: stampOwner(ws, Object.assign({ _id: id }, doc, { _id: id }) as Doc) }
   })
   const ids = ops.map((op) => op.id)
   if (ids.some((id, i) => ws.get(collection, id) || ids.indexOf(id) !== i)) {
@@ -96,22 +119,23 @@ export function update(
   options: UpdateOptions,
 ): { updated: number; upsertedId: string | null; docs: Doc[] } {
   ws.require(collection)
-  if (options.merge) checkUpdate(data)
-  else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
+  if (options.merge) {
+    checkUpdate(data)
+    checkOwnerKept(ws, data)
+  } else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
   const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
   const found = targets(ws, collection, filter, !options.multi)
   if (!found.length && options.upsert) {
     const id = typeof filter._id === 'string' ? filter._id : idOf(filter) ?? newId()
     const base = upsertBase(id, filter)
-    const doc = options.merge ? applyUpdate(base, data, true) : replace(base)
-    const owner = ownerOf(ws.principal)
-    if (owner && doc._openid === undefined) doc._openid = owner
+    const doc = stampOwner(ws, options.merge ? applyUpdate(base, data, true) : replace(base))
     ws.write([{ collection, id, doc }])
     return { updated: 0, upsertedId: id, docs: [doc] }
   }
   const ops: WriteOp[] = found.map((doc) => {
     const next = options.merge ? applyUpdate(doc, data) : replace(doc)
-    // The owner stays: `_openid` belongs to the system, not to the data being written.
+    if (!options.merge && sourceOf(ws.principal) === 'client' && next._openid !== undefined && next._openid !== doc._openid) throw invalidParam(OWNER_MESSAGE)
+    // The owner stays: `_openid` belongs to the server, not to the data being written.
     if (doc._openid !== undefined && next._openid === undefined) next._openid = doc._openid
     return { collection, id: doc._id, doc: next }
   })

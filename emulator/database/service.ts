@@ -21,6 +21,11 @@ export function databaseService(store: Store): Service {
   const onStore = (handle: (ws: Workspace, body: Record<string, unknown>) => unknown) =>
     action((request) => ({ data: handle(storeWorkspace(store, request.principal), request.body) }))
   const onCatalog = (handle: (store: Store, body: Record<string, unknown>) => unknown) => action((request) => ({ data: handle(store, request.body) }))
+  // Index management is not a client operation in CloudBase: the administrator's on either endpoint.
+  const indexes: Record<string, Action> = {
+    'database.createIndex': { ...onCatalog(web.createIndex), access: 'admin' },
+    'database.dropIndex': { ...onCatalog(web.dropIndex), access: 'admin' },
+  }
   const withContext = (table: Record<string, (db: DatabaseContext, request: Request) => Answer>) =>
     Object.fromEntries(Object.entries(table).map(([name, handle]) => [name, action((request) => handle(db, request))]))
 
@@ -35,12 +40,11 @@ export function databaseService(store: Store): Service {
         'database.deleteDocument': onStore(web.deleteDocument),
         'database.aggregate': onStore(web.aggregate),
         'database.addCollection': onCatalog(web.addCollection),
-        'database.createIndex': onCatalog(web.createIndex),
-        'database.dropIndex': onCatalog(web.dropIndex),
+        ...indexes,
         // Transaction answers carry their fields at the top level (docs/protocol.md §5).
         ...withContext(TRANSACTION_ACTIONS),
       },
-      admin: withContext(ADMIN_ACTIONS),
+      admin: { ...withContext(ADMIN_ACTIONS), ...indexes },
     },
   }
 }

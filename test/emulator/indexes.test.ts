@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 
 let emulator: RunningEmulator
@@ -41,7 +42,7 @@ describe('indexes never change a result', () => {
       expect(await call('database.addDocument', { collectionName, data: docs })).toHaveProperty('data.insertedIds')
     }
     for (const keys of [{ n: 1 }, { s: 1 }, { tags: 1 }, { at: -1 }, { 'nested.k': 1 }, { s: 1, n: -1 }, { maybe: 1 }]) {
-      expect(await call('database.createIndex', { collectionName: 'indexed', keys })).toHaveProperty('data.name')
+      expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'indexed', keys })).toHaveProperty('data.name')
     }
   })
 
@@ -89,7 +90,7 @@ describe('indexes never change a result', () => {
 describe('unique indexes', () => {
   it('refuse duplicates with DATABASE_DUPLICATE_WRITE, writing nothing', async () => {
     await call('database.addDocument', { collectionName: 'users', data: [{ _id: 'u1', email: 'a@x' }, { _id: 'u2', email: 'b@x' }] })
-    expect(await call('database.createIndex', { collectionName: 'users', keys: { email: 1 }, unique: true, name: 'email' })).toMatchObject({ data: { name: 'email' } })
+    expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'users', keys: { email: 1 }, unique: true, name: 'email' })).toMatchObject({ data: { name: 'email' } })
     const count = async () => ((await call('database.countDocument', { collectionName: 'users' })).data as { total: number }).total
     expect(await call('database.addDocument', { collectionName: 'users', data: { email: 'a@x' } })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
     expect(await call('database.addDocument', { collectionName: 'users', data: [{ email: 'c@x' }, { email: 'c@x' }] })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
@@ -97,17 +98,17 @@ describe('unique indexes', () => {
     expect(await count()).toBe(2)
     // Changing one's own value, or freeing a value, is fine.
     expect(await call('database.updateDocument', { collectionName: 'users', queryType: 'DOC', query: { _id: 'u1' }, data: { $set: { email: 'a@x', name: 'A' } } })).toMatchObject({ data: { updated: 1 } })
-    expect(await call('database.createIndex', { collectionName: 'users', keys: { name: 1 }, unique: true })).toMatchObject({ data: { name: 'name_1' } })
+    expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'users', keys: { name: 1 }, unique: true })).toMatchObject({ data: { name: 'name_1' } })
     // Two documents without `name` collide on a unique index, as in MongoDB (missing = null).
     expect(await call('database.addDocument', { collectionName: 'users', data: { email: 'd@x' } })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
-    expect(await call('database.dropIndex', { collectionName: 'users', name: 'name_1' })).toMatchObject({ data: {} })
+    expect(await adminCall(emulator, 'database.dropIndex', { collectionName: 'users', name: 'name_1' })).toMatchObject({ data: {} })
     expect(await call('database.addDocument', { collectionName: 'users', data: { email: 'd@x' } })).toHaveProperty('data._id')
   })
 
   it('check every write of several documents: each against the others, each keeping its own key', async () => {
     await call('database.addCollection', { collectionName: 'keys' })
     await call('database.addDocument', { collectionName: 'keys', data: [{ _id: 'k1', k: 1 }, { _id: 'k2', k: 2 }, { _id: 'k3', k: 3 }] })
-    expect(await call('database.createIndex', { collectionName: 'keys', keys: { k: 1 }, unique: true })).toHaveProperty('data.name')
+    expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'keys', keys: { k: 1 }, unique: true })).toHaveProperty('data.name')
     const all = async () => (((await call('database.queryDocument', { collectionName: 'keys', query: {}, order: [{ field: '_id', direction: 'asc' }] })).data as { list: { _id: string; k?: number; tag?: string }[] }).list).map(({ _id, k, tag }) => ({ _id, k, tag }))
     // One write of three documents, each keeping its own key: allowed.
     expect(await call('database.updateDocument', { collectionName: 'keys', query: {}, multi: true, data: { $set: { tag: 't' } } })).toMatchObject({ data: { updated: 3 } })
@@ -137,9 +138,9 @@ describe('unique indexes', () => {
   it('cannot be created over duplicate data; bad specs are refused', async () => {
     await call('database.addCollection', { collectionName: 'dupes' })
     await call('database.addDocument', { collectionName: 'dupes', data: [{ k: 1 }, { k: 1 }] })
-    expect(await call('database.createIndex', { collectionName: 'dupes', keys: { k: 1 }, unique: true })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
-    expect(await call('database.createIndex', { collectionName: 'dupes', keys: { k: 'up' } })).toMatchObject({ code: 'INVALID_PARAM' })
-    expect(await call('database.dropIndex', { collectionName: 'dupes', name: 'nope' })).toMatchObject({ code: 'DATABASE_INDEX_NOT_EXIST' })
+    expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'dupes', keys: { k: 1 }, unique: true })).toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' })
+    expect(await adminCall(emulator, 'database.createIndex', { collectionName: 'dupes', keys: { k: 'up' } })).toMatchObject({ code: 'INVALID_PARAM' })
+    expect(await adminCall(emulator, 'database.dropIndex', { collectionName: 'dupes', name: 'nope' })).toMatchObject({ code: 'DATABASE_INDEX_NOT_EXIST' })
   })
 })
 
@@ -149,7 +150,7 @@ describe('persistence', () => {
     try {
       const first = await startEmulator({ port: 0, dataDir, collections: ['c'] })
       const c1 = await webCaller(first)
-      await c1('database.createIndex', { collectionName: 'c', keys: { k: 1 }, unique: true })
+      await adminCall(first, 'database.createIndex', { collectionName: 'c', keys: { k: 1 }, unique: true })
       await c1('database.addDocument', { collectionName: 'c', data: { k: 'x' } })
       await first.stop()
       const second = await startEmulator({ port: 0, dataDir })
