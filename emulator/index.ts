@@ -23,6 +23,7 @@ import { createPipeline } from './pipeline/pipeline'
 import type { Service } from './pipeline/service'
 import { realtimeService } from './realtime/server'
 import { storageService } from './storage/service'
+import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
 
 export type { AdminCredentials } from './auth/admin-signature'
@@ -90,10 +91,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const env = options.env || 'demo-env'
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/.test(env)) throw new Error(`invalid env id "${env}"`)
   let file = ':memory:'
+  let unlock = () => {}
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true })
+    unlock = lockDataDir(options.dataDir)
     file = join(options.dataDir, `${env}.sqlite`)
   }
+  try {
+    return await serve(options, env, file, unlock)
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+async function serve(options: EmulatorOptions, env: string, file: string, unlock: () => void): Promise<RunningEmulator> {
   const events = createEventLog()
   if (options.onEvent) events.subscribe(options.onEvent)
   const secret = loadSecret(options.dataDir)
@@ -129,10 +141,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     () => url,
   )
   for (const service of services) if (service.attach) service.attach(server, pipeline)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
+    })
+  } catch (error) {
+    // Nothing was served: give back what was opened (the store's file, the sockets' timers).
+    for (const service of services) await (service.stop && service.stop())
+    store.close()
+    throw error
+  }
   const { address, port } = server.address() as AddressInfo
   url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   return {
@@ -159,6 +178,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.closeAllConnections()
       })
       store.close()
+      unlock()
     },
   }
 }

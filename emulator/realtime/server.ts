@@ -51,6 +51,17 @@ interface Subscription {
 /** How long a watch whose socket closed waits for its client to come back (an app in the background). */
 export const DETACHED_MS = 5 * 60_000
 
+/**
+ * The most a socket may have queued and unsent. A client that stops reading (a frozen app, a hostile one)
+ * would otherwise grow the emulator's memory with every commit; past this its socket is closed with 1013
+ * ("try again later"): the client reconnects and REBUILDs its watches from the last event it applied.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+/** How long a socket closed for not reading gets to take its close frame before it is cut. */
+const CLOSE_GRACE_MS = 2000
+/** The largest frame a client may send (a watch request is a few KB); larger ones close the socket with 1009. */
+const MAX_FRAME_BYTES = 1024 * 1024
+
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 const record = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
 const sameUser = (a: Principal, b: Principal | undefined) => a.kind === 'user' && b !== undefined && b.kind === 'user' && a.openid === b.openid
@@ -95,7 +106,15 @@ export function realtimeService(store: Store): Service {
   }
 
   const send = (connection: Connection, frame: Record<string, unknown>) => {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame))
+    const { socket } = connection
+    if (socket.readyState !== socket.OPEN) return
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      pipeline().notice(`a realtime client stopped reading (${socket.bufferedAmount} bytes unsent): its socket is closed with 1013 and its watches wait for it to resume`)
+      socket.close(1013, 'the client is not reading: reconnect and resume')
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
+      return
+    }
+    socket.send(JSON.stringify(frame))
   }
   const sendError = (connection: Connection, frame: Frame, code: string, message: string) =>
     send(connection, { watchId: text(frame.watchId), requestId: text(frame.requestId), msgType: 'ERROR', msgData: { code, message } })
@@ -265,7 +284,9 @@ export function realtimeService(store: Store): Service {
     attach(server: Server, host: Pipeline) {
       attached = host
       unsubscribe = store.onCommit((commit) => follow(commit.changes))
-      wss = new WebSocketServer({ server, path: '/ws' })
+      wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES })
+      // ws re-emits the HTTP server's errors (a taken port) here; the server's own listener reports them.
+      wss.on('error', () => {})
       wss.on('connection', (socket) => {
         const connection: Connection = { socket, watches: new Map(), opened: process.hrtime.bigint(), queue: Promise.resolve() }
         connections.add(connection)
