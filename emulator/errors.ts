@@ -22,3 +22,14 @@ export function collectionMissing(collection: string): EmulatorError {
 export function invalidParam(message: string): EmulatorError {
   return new EmulatorError('INVALID_PARAM', message)
 }
+
+/**
+ * A value from a request, as an error message shows it: strings quoted and cut short, other primitives as
+ * they are, objects by their kind. Never `String(value)`: an object whose `toString` is not a function
+ * throws there, inside the very error meant to refuse it.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)
+  if (value === null || typeof value !== 'object') return String(value)
+  return Array.isArray(value) ? 'an array' : 'an object'
+}

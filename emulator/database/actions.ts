@@ -2,7 +2,7 @@
  * The database actions of the client dialect A (`/web`, docs/protocol.md §2.1): plain JSON with `$date` and
  * `$regex` markers in, the response's `data` out. Each decodes its parameters and runs an operation.
  */
-import { collectionMissing, EmulatorError, invalidParam } from '../errors'
+import { collectionMissing, EmulatorError, invalidParam, shown } from '../errors'
 import { toEJSON } from '../query/ejson'
 import { decodeWire, encodeWire } from '../query/values'
 import type { Store } from '../store/store'
@@ -165,7 +165,7 @@ export function dropIndex(store: Store, body: Body): Record<string, never> {
   const collection = collectionParam(body)
   requireCollection(store, collection)
   if (typeof body.name !== 'string' || !store.dropIndex(collection, body.name)) {
-    throw new EmulatorError('DATABASE_INDEX_NOT_EXIST', `index ${String(body.name)} does not exist`)
+    throw new EmulatorError('DATABASE_INDEX_NOT_EXIST', `index ${shown(body.name)} does not exist`)
   }
   return {}
 }

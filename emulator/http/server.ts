@@ -4,7 +4,7 @@
  * request take it down. Raw routes (storage bytes) answer for themselves; every request ends as one event.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { EmulatorError, invalidParam } from '../errors'
+import { EmulatorError, invalidParam, shown } from '../errors'
 import type { Dialect } from '../pipeline/events'
 import type { Answer, Pipeline, RawRoute, Trace } from '../pipeline/service'
 
@@ -104,7 +104,7 @@ export function createEmulatorServer(pipeline: Pipeline, raw: RawRoute[], url: (
         trace.action = action
         const env = envelope.env ? envelope.env(body) : undefined
         if (env !== undefined && env !== pipeline.env) {
-          throw new EmulatorError('INVALID_ENV', `this emulator serves env "${pipeline.env}", not "${typeof env === 'string' ? env : JSON.stringify(env)}"`)
+          throw new EmulatorError('INVALID_ENV', `this emulator serves env "${pipeline.env}", not ${shown(env)}`)
         }
         return pipeline.dispatch(trace, { dialect: envelope.dialect, action, body, headers: req.headers, method, url: req.url || path, origin: requestOrigin(req, url()) })
       })

@@ -56,7 +56,13 @@ type Check =
   | { kind: 'in' | 'nin'; operands: Scalar[] }
   | { kind: 'cmp'; op: '>' | '>=' | '<' | '<='; operand: number | string | Date }
 
-const COMPARISONS: Record<string, '>' | '>=' | '<' | '<='> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
+/** A Map, not an object: an operator named like a prototype member (`toString`) must not find a function to inline. */
+const COMPARISONS = new Map<string, '>' | '>=' | '<' | '<='>([
+  ['$gt', '>'],
+  ['$gte', '>='],
+  ['$lt', '<'],
+  ['$lte', '<='],
+])
 
 /** The checks of one field condition, `'exists'`/`'missing'`, or undefined when outside the fast path. */
 function parseCondition(condition: unknown): Check[] | 'exists' | 'missing' | undefined {
@@ -73,8 +79,8 @@ function parseCondition(condition: unknown): Check[] | 'exists' | 'missing' | un
     } else if (op === '$in' || op === '$nin') {
       if (!Array.isArray(operand) || !operand.every(isScalar)) return undefined
       checks.push({ kind: op === '$in' ? 'in' : 'nin', operands: operand as Scalar[] })
-    } else if (COMPARISONS[op] && isScalar(operand) && typeof operand !== 'boolean') {
-      checks.push({ kind: 'cmp', op: COMPARISONS[op]!, operand })
+    } else if (COMPARISONS.has(op) && isScalar(operand) && typeof operand !== 'boolean') {
+      checks.push({ kind: 'cmp', op: COMPARISONS.get(op)!, operand })
     } else return undefined
   }
   return checks.length ? checks : undefined

@@ -5,7 +5,7 @@
  * whose documents changed underneath it. Reads see committed data plus the transaction's own writes.
  */
 import { randomBytes } from 'node:crypto'
-import { collectionMissing, EmulatorError } from '../errors'
+import { collectionMissing, EmulatorError, shown } from '../errors'
 import type { Doc, Store, WriteOp, WriteOrigin } from './store'
 
 /** A transaction left idle this long is aborted (CloudBase limits transactions to seconds as well). */
@@ -43,7 +43,7 @@ export class Transactions {
   private get(id: unknown): Transaction {
     this.expire()
     const tx = typeof id === 'string' ? this.open.get(id) : undefined
-    if (!tx) throw new EmulatorError('DATABASE_TRANSACTION_FAIL', `transaction ${String(id)} does not exist or has ended`)
+    if (!tx) throw new EmulatorError('DATABASE_TRANSACTION_FAIL', `transaction ${shown(id)} does not exist or has ended`)
     tx.touched = Date.now()
     return tx
   }
