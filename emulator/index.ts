@@ -21,6 +21,7 @@ import { createEmulatorServer } from './http/server'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
 import type { Service } from './pipeline/service'
+import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
@@ -132,6 +133,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     realtimeService(store),
     storage,
     functions,
+    openapiService(),
   ]
   const pipeline = createPipeline({ env, services, events })
   report = (message) => pipeline.notice(message, 'SYS_ERR')

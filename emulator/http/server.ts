@@ -4,6 +4,7 @@
  * request take it down. Raw routes (storage bytes) answer for themselves; every request ends as one event.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import busboy from 'busboy'
 import { EmulatorError, invalidParam, shown } from '../errors'
 import type { Dialect } from '../pipeline/events'
 import type { Answer, Pipeline, RawRoute, Trace } from '../pipeline/service'
@@ -70,6 +71,29 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
+/**
+ * A multipart body's text fields (node-sdk posts `wx.openApi` and its kin as multipart/form-data, with a
+ * protobuf part). Bounded like JSON bodies; file parts are read off and left out.
+ */
+function readForm(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy
+    try {
+      parser = busboy({ headers: req.headers, limits: { fields: 64, fieldSize: 64 * 1024, files: 8, fileSize: MAX_BODY_BYTES, parts: 72 } })
+    } catch (error) {
+      return reject(invalidParam(`the multipart body could not be read: ${error instanceof Error ? error.message : String(error)}`))
+    }
+    const fields: Record<string, unknown> = {}
+    parser.on('field', (name, value) => {
+      if (name !== '__proto__') fields[name] = value
+    })
+    parser.on('file', (_name, stream) => stream.resume())
+    parser.on('error', (error: Error) => reject(invalidParam(`the multipart body could not be read: ${error.message}`)))
+    parser.on('close', () => resolve(fields))
+    req.pipe(parser)
+  })
+}
+
 function parseBody(text: string): Record<string, unknown> {
   let body: unknown = {}
   try {
@@ -96,10 +120,10 @@ export function requestOrigin(req: IncomingMessage, fallback: string): string {
 export function createEmulatorServer(pipeline: Pipeline, raw: RawRoute[], url: () => string): Server {
   const answerJSON = (req: IncomingMessage, res: ServerResponse, path: string, envelope: Envelope, trace: Trace) => {
     const method = req.method || 'GET'
-    const text = envelope.method === 'GET' ? Promise.resolve('') : readBody(req)
-    text
-      .then((text) => {
-        const body = parseBody(text)
+    const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] || '')
+    const read = envelope.method === 'GET' ? Promise.resolve({}) : multipart ? readForm(req) : readBody(req).then(parseBody)
+    read
+      .then((body) => {
         const action = envelope.action(body, path, method)
         trace.action = action
         const env = envelope.env ? envelope.env(body) : undefined

@@ -216,3 +216,17 @@ describe('the event log', () => {
     expect(seen).toHaveLength(count)
   })
 })
+
+describe('multipart bodies on /admin (node-sdk’s wx.openApi and its kin)', () => {
+  it('are read as forms: an open API call is refused with a message naming the API; a broken form is INVALID_PARAM', async () => {
+    const form = new FormData()
+    form.append('action', 'wx.openApi')
+    form.append('apiName', 'subscribeMessage.send')
+    form.append('requestData', new Blob([new Uint8Array([8, 1, 18, 3])]), 'requestData')
+    form.append('envName', emulator.env)
+    const answer = (await (await fetch(`${emulator.url}/admin`, { method: 'POST', body: form })).json()) as Record<string, unknown>
+    expect(answer).toMatchObject({ code: 'INVALID_ACTION', message: expect.stringMatching(/^cloud\.openapi\.subscribeMessage\.send is not supported by the emulator/) })
+    const broken = await fetch(`${emulator.url}/admin`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nnonsense' })
+    expect(await broken.json()).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringMatching(/multipart/) })
+  })
+})
