@@ -12,7 +12,6 @@ import type { Dialect, EventLog } from './events'
 import { EMULATOR, GUEST, type Principal } from './principal'
 import type { Action, Authenticator, Authorize, Incoming, Pipeline, Request, Service, Trace } from './service'
 
-
 export interface PipelineOptions {
   env: string
   services: Service[]
