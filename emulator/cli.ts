@@ -1,73 +1,80 @@
 #!/usr/bin/env node
 /**
- * `mpcloud emulator [--port 9000] [--data .mpcloud] [--functions cloudfunctions] [--env demo-env] [--collection name ...]`
- * Runs the local cloud until interrupted, logging one line per request.
+ * `mpcloud <command> [options]`: the command line. Commands and their options are one table
+ * (cli/options.ts), from which parsing and the help texts are made. `mpcloud emulator` runs the local
+ * cloud until interrupted, printing its addresses and then one line per event.
  */
-import { parseArgs } from 'node:util'
+import { createRequire } from 'node:module'
 import { parseAdminKey } from './auth/admin-key'
-import { formatEvent, startEmulator } from './index'
+import { banner } from './cli/banner'
+import { commandHelp, mainHelp } from './cli/help'
+import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
+import { portHolder } from './cli/port-holder'
+import { formatEvent, startEmulator, type EmulatorOptions } from './index'
 
-const USAGE =
-  'usage: mpcloud emulator [--port 9000] [--data DIR] [--functions DIR] [--function-timeout MS] [--max-upload-mb N] [--env ID] [--collection NAME ...]' +
-  ' [--admin-key ID:KEY] [--allow-unauthenticated] [--log text|json] [--quiet]'
+/** This package's version: package.json sits one folder up from both emulator/ and dist/. */
+const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
 
-export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv
-  if (command !== 'emulator') {
-    console.error(USAGE)
-    process.exitCode = 2
-    return
+async function emulator(values: Values): Promise<void> {
+  const text = (name: string) => values[name] as string | undefined
+  const port = integerOption('port', text('port')!, 0, 65535)
+  const host = text('host')!
+  let adminKey: EmulatorOptions['adminKey']
+  try {
+    adminKey = text('admin-key') === undefined ? undefined : parseAdminKey(text('admin-key')!)
+  } catch (error) {
+    throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      port: { type: 'string', default: '9000' },
-      data: { type: 'string' },
-      functions: { type: 'string' },
-      'function-timeout': { type: 'string' },
-      'max-upload-mb': { type: 'string' },
-      env: { type: 'string', default: 'demo-env' },
-      collection: { type: 'string', multiple: true, default: [] },
-      'admin-key': { type: 'string' },
-      'allow-unauthenticated': { type: 'boolean', default: false },
-      log: { type: 'string', default: 'text' },
-      quiet: { type: 'boolean', default: false },
-    },
-  })
-  if (values.log !== 'text' && values.log !== 'json') throw new Error(`--log must be text or json, got ${values.log}`)
   const json = values.log === 'json'
-  const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`)
-  const timeout = values['function-timeout'] === undefined ? undefined : Number(values['function-timeout'])
-  if (timeout !== undefined && !(timeout > 0)) throw new Error(`--function-timeout must be a positive number of ms, got ${values['function-timeout']}`)
-  const uploadMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb'])
-  if (uploadMb !== undefined && !(uploadMb > 0)) throw new Error(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`)
-  const emulator = await startEmulator({
+  const options: EmulatorOptions = {
     port,
-    env: values.env,
-    collections: values.collection,
-    ...(values.data ? { dataDir: values.data } : {}),
-    ...(values.functions ? { functions: values.functions } : {}),
-    ...(timeout !== undefined ? { functionTimeout: timeout } : {}),
-    ...(uploadMb !== undefined ? { maxUploadBytes: Math.floor(uploadMb * 1024 * 1024) } : {}),
-    ...(values['admin-key'] !== undefined ? { adminKey: parseAdminKey(values['admin-key']) } : {}),
-    allowUnauthenticated: values['allow-unauthenticated'],
+    host,
+    env: text('env')!,
+    collections: (values.collection as string[] | undefined) || [],
+    functionTimeout: positiveOption('function-timeout', text('function-timeout')!),
+    maxUploadBytes: Math.floor(positiveOption('max-upload-mb', text('max-upload-mb')!) * 1024 * 1024),
+    allowUnauthenticated: values['allow-unauthenticated'] === true,
+    ...(text('data') !== undefined ? { dataDir: text('data')! } : {}),
+    ...(text('functions') !== undefined ? { functions: text('functions')! } : {}),
+    ...(adminKey ? { adminKey } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
-  })
-  console.log(
-    `mpcloud emulator: env ${emulator.env} at ${emulator.url}${values.data ? ` (data in ${values.data})` : ' (in memory)'}` +
-      (values.functions ? `, functions from ${values.functions}` : '') +
-      `\n  admin key (server SDKs: serviceUrl ${emulator.url}/admin): secretId ${emulator.adminCredentials.secretId} secretKey ${emulator.adminCredentials.secretKey}`,
-  )
+  }
+  let running
+  try {
+    running = await startEmulator(options)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const holder = portHolder(port)
+      throw new UsageError(`port ${port} on ${host} is taken${holder ? ` by ${holder}` : ''}: stop that, choose another with --port N, or use --port 0 for any free port`)
+    }
+    throw error
+  }
+  console.log(banner({ emulator: running, host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.functions ? { functions: options.functions } : {}) }))
   const stop = () => {
-    emulator.stop().then(() => process.exit(0))
+    running.stop().then(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
 }
 
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return void console.log(mainHelp(version))
+  if (command === '--version' || command === '-v') return void console.log(version)
+  if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')} (mpcloud --help)`)
+  }
+  const values = parseCommand(command, rest)
+  if (values.help) return void console.log(commandHelp(command))
+  await emulator(values)
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`mpcloud: ${error instanceof Error ? error.message : String(error)}`)
-  console.error(USAGE)
-  process.exitCode = 1
+  if (error instanceof UsageError) {
+    console.error(`mpcloud: ${error.message}`)
+    process.exitCode = 2
+  } else {
+    console.error(`mpcloud: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  }
 })

@@ -155,7 +155,9 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     throw error
   }
   const { address, port } = server.address() as AddressInfo
-  url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
+  // Listening on every interface: this machine reaches it on loopback (the LAN addresses are the CLI's to show).
+  const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address
+  url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
   return {
     url,
     env,

@@ -7,10 +7,13 @@ import cloud, { type ProtocolRequest } from 'mpcloud/node'
 import { startEmulator } from 'mpcloud/emulator'
 
 const port = Number(process.env.PORT || 9000)
-const emulator = await startEmulator({ port, env: 'demo-env', collections: ['todos'] }).catch(() =>
-  // Port taken: any free port will do for a demo.
-  startEmulator({ port: 0, env: 'demo-env', collections: ['todos'] }),
-)
+const emulator = await startEmulator({ port, env: 'demo-env', collections: ['todos'] }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error
+  // Port taken: any free port will do for a demo (the URL is printed below).
+  console.log(`port ${port} is taken: the demo's emulator takes a free port instead (PORT=N npm start chooses one)`)
+  return startEmulator({ port: 0, env: 'demo-env', collections: ['todos'] })
+})
+console.log(`the emulator serves env ${emulator.env} at ${emulator.url}`)
 // Act as a named user, by a real sign-in with a ticket the emulator signs (anonymous without one).
 cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: emulator.createTicket('o-demo-user') })
 const db = cloud.database()

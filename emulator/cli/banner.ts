@@ -1,0 +1,43 @@
+/** What the emulator prints when it starts: every address a user needs, and what DevTools needs. */
+import { networkInterfaces } from 'node:os'
+import type { RunningEmulator } from '../index'
+
+export interface BannerFacts {
+  emulator: RunningEmulator
+  host: string
+  dataDir?: string
+  functions?: string
+}
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/
+
+/** The machine's addresses a phone on the same network could use, when listening on all of them. */
+function lanAddresses(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return LOOPBACK.test(host) ? [] : [host]
+  const found: string[] = []
+  for (const list of Object.values(networkInterfaces())) {
+    for (const entry of list || []) if (entry.family === 'IPv4' && !entry.internal) found.push(entry.address)
+  }
+  return found
+}
+
+export function banner({ emulator, host, dataDir, functions }: BannerFacts): string {
+  const { url, env, adminCredentials } = emulator
+  const port = new URL(url).port
+  const lines = [
+    `mpcloud emulator: env ${env}, ${dataDir ? `data in ${dataDir}` : 'in memory (--data DIR keeps it)'}`,
+    `  endpoint   ${url}    cloud.init({ env: '${env}', endpoint: '${url}' })`,
+    `  realtime   ${url.replace(/^http/, 'ws')}/ws`,
+    `  storage    ${url}/storage/`,
+    `  functions  ${functions ? `from ${functions}` : 'none (--functions DIR serves a folder of them)'}`,
+    `  admin      ${url}/admin    server SDKs: serviceUrl '${url}/admin', secretId '${adminCredentials.secretId}', secretKey '${adminCredentials.secretKey}'`,
+  ]
+  for (const address of lanAddresses(host)) lines.push(`  LAN        http://${address}:${port}    for a phone on the same network`)
+  if (host === '0.0.0.0' || host === '::') {
+    lines.push(`  warning    listening on every network interface: anyone on your network can reach this emulator`)
+  }
+  lines.push(
+    `  DevTools   turn off domain checking (Details → Local Settings → "Do not verify valid domain names…") to call ${url} from the simulator`,
+  )
+  return lines.join('\n')
+}

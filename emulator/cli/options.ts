@@ -1,0 +1,102 @@
+/**
+ * The command line's one table: each command with its options (type, default, description, example),
+ * from which both `util.parseArgs` and the help text are made. A later command (`logs`, `trigger`,
+ * `export`, ...) is one more entry.
+ */
+import { parseArgs } from 'node:util'
+
+export interface OptionSpec {
+  type: 'string' | 'boolean'
+  /** Takes several values (`--collection a --collection b`). */
+  multiple?: boolean
+  /** What the value is called in the help (`--port N`). */
+  value?: string
+  default?: string | boolean
+  description: string
+  example?: string
+  /** The values allowed, when there is a short list. */
+  choices?: string[]
+}
+
+export interface CommandSpec {
+  summary: string
+  options: Record<string, OptionSpec>
+  examples: string[]
+}
+
+/** Every command, by name. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  emulator: {
+    summary: 'runs the local cloud (database, realtime watch, storage, cloud functions, sign-in) until Ctrl+C',
+    options: {
+      port: { type: 'string', value: 'N', default: '9000', description: 'TCP port to listen on; 0 picks a free one', example: '--port 0' },
+      host: {
+        type: 'string',
+        value: 'ADDRESS',
+        default: '127.0.0.1',
+        description: 'address to listen on; 0.0.0.0 lets a phone on your network reach it (anyone on the network can)',
+        example: '--host 0.0.0.0',
+      },
+      data: { type: 'string', value: 'DIR', description: 'keep the data in DIR (one SQLite file per env, files, keys); in memory without it', example: '--data .mpcloud' },
+      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id served (what cloud.init({ env }) names)', example: '--env my-env-1a2b' },
+      collection: { type: 'string', multiple: true, value: 'NAME', description: 'create this collection at start if missing (repeat for more)', example: '--collection todos --collection users' },
+      functions: { type: 'string', value: 'DIR', description: 'serve the cloud functions in DIR (<DIR>/<name>/index.js exporting main)', example: '--functions cloudfunctions' },
+      'function-timeout': { type: 'string', value: 'MS', default: '3000', description: "how long a function may run before its call fails (CloudBase's default)", example: '--function-timeout 10000' },
+      'max-upload-mb': { type: 'string', value: 'N', default: '50', description: 'the largest file a storage upload may carry', example: '--max-upload-mb 200' },
+      'admin-key': { type: 'string', value: 'ID:KEY', description: 'the secretId:secretKey the server SDKs sign /admin with (default: generated, kept in the data dir)', example: '--admin-key AKIDlocal:secret' },
+      'allow-unauthenticated': { type: 'boolean', default: false, description: "serve /web calls without a sign-in as a guest (CloudBase's \"allow unauthenticated access\")" },
+      log: { type: 'string', value: 'FORMAT', default: 'text', choices: ['text', 'json'], description: 'one readable line per event, or one JSON object per event', example: '--log json' },
+      quiet: { type: 'boolean', default: false, description: 'print nothing after the banner' },
+      help: { type: 'boolean', default: false, description: 'show this help' },
+    },
+    examples: [
+      'npx mpcloud emulator --data .mpcloud --collection todos',
+      'npx mpcloud emulator --port 0 --functions cloudfunctions --log json',
+      'npx mpcloud emulator --host 0.0.0.0     # for a phone on the same network',
+    ],
+  },
+}
+
+/** A mistake on the command line: printed as one line, with where to look. */
+export class UsageError extends Error {}
+
+export type Values = Record<string, string | boolean | string[] | undefined>
+
+/** Parses `args` against `command`'s options; unknown options and bad choices are UsageErrors that name them. */
+export function parseCommand(name: string, args: string[]): Values {
+  const command = COMMANDS[name]!
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean | string[] }> = {}
+  for (const [option, spec] of Object.entries(command.options)) {
+    options[option] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.default !== undefined ? { default: spec.default } : {}) }
+  }
+  let values: Values
+  try {
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const unknown = /Unknown option '([^']+)'/.exec(message)
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]} for \`mpcloud ${name}\`; its options are ${Object.keys(command.options).map((o) => `--${o}`).join(', ')}`)
+    throw new UsageError(message.replace(/\. To specify.*$/s, '').trim())
+  }
+  for (const [option, spec] of Object.entries(command.options)) {
+    const value = values[option]
+    if (spec.choices && typeof value === 'string' && spec.choices.indexOf(value) < 0) {
+      throw new UsageError(`--${option} must be ${spec.choices.join(' or ')}, got ${JSON.stringify(value)}`)
+    }
+  }
+  return values
+}
+
+/** A whole number within bounds, from an option's text. */
+export function integerOption(option: string, text: string, min: number, max: number): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${option} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
+  return value
+}
+
+/** A positive number, from an option's text. */
+export function positiveOption(option: string, text: string): number {
+  const value = Number(text)
+  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`--${option} must be a positive number, got ${JSON.stringify(text)}`)
+  return value
+}

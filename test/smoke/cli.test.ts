@@ -1,0 +1,122 @@
+/**
+ * The built command line, run as a user runs it (`node dist/cli.js`, what `npx mpcloud` starts): help
+ * texts, the version, bad options, a taken port, `--host`, the banner and the event lines.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { describe, expect, it } from 'vitest'
+
+const CLI = new URL('../../dist/cli.js', import.meta.url).pathname
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 })
+
+/** Starts the emulator command and resolves once its banner is out; `lines` keeps everything it prints. */
+async function serve(...args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'emulator', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => /DevTools/.test(out) && (clearInterval(timer), resolve()), 20)
+    child.once('exit', (code) => (clearInterval(timer), reject(new Error(`the emulator exited (${code}): ${out}`))))
+  })
+  const url = /endpoint\s+(http:\/\/\S+)/.exec(out)![1]!
+  return { child, url, output: () => out, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT'))) }
+}
+
+describe('help and version', () => {
+  it('mpcloud --help lists the commands and exits 0; so does mpcloud alone', () => {
+    for (const args of [['--help'], []]) {
+      const result = run(...args)
+      expect(result.status).toBe(0)
+      expect(result.stdout).toMatch(/Usage: mpcloud <command> \[options\]/)
+      expect(result.stdout).toMatch(/^ {2}emulator {5}runs the local cloud/m)
+    }
+  })
+
+  it('mpcloud emulator --help describes every option with its default and an example', () => {
+    const result = run('emulator', '--help')
+    expect(result.status).toBe(0)
+    for (const option of ['--port N', '--host ADDRESS', '--data DIR', '--env ID', '--collection NAME', '--functions DIR', '--function-timeout MS', '--max-upload-mb N', '--admin-key ID:KEY', '--allow-unauthenticated', '--log FORMAT', '--quiet']) {
+      expect(result.stdout).toContain(`  ${option}`)
+    }
+    expect(result.stdout).toMatch(/--port N\s+TCP port to listen on; 0 picks a free one \(default 9000\)\n\s+e\.g\. --port 0/)
+    expect(result.stdout).toMatch(/--log FORMAT .*\(one of text, json; default text\)/)
+    expect(result.stdout).toMatch(/Examples:\n {2}npx mpcloud emulator/)
+  })
+
+  it('--version prints the package version', () => {
+    const result = run('--version')
+    expect(result.status).toBe(0)
+    expect(result.stdout.trim()).toBe(VERSION)
+  })
+})
+
+describe('mistakes', () => {
+  it('an unknown option, a bad value or an unknown command is one line naming it, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['emulator', '--prot', '1'], /^mpcloud: unknown option --prot for `mpcloud emulator`; its options are --port, --host/],
+      [['emulator', '--log', 'xml'], /^mpcloud: --log must be text or json, got "xml"$/],
+      [['emulator', '--port', 'x'], /^mpcloud: --port must be a whole number from 0 to 65535, got "x"$/],
+      [['emulator', '--admin-key', 'nocolon'], /^mpcloud: --admin-key: the admin key must be ID:KEY/],
+      [['emulatr'], /^mpcloud: unknown command "emulatr"; the commands are emulator/],
+    ]
+    for (const [args, message] of cases) {
+      const result = run(...args)
+      expect(result.status, args.join(' ')).toBe(2)
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
+      expect(result.stderr.trim()).toMatch(message)
+    }
+  })
+
+  it('a taken port is one line naming who holds it and suggesting --port 0, not a stack trace', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const port = (holder.address() as { port: number }).port
+    try {
+      const result = run('emulator', '--port', String(port))
+      expect(result.status).toBe(2)
+      expect(result.stderr.trim()).toMatch(new RegExp(`^mpcloud: port ${port} on 127\\.0\\.0\\.1 is taken by PID ${process.pid} \\(.*\\): stop that, choose another with --port N, or use --port 0 for any free port$`))
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    } finally {
+      holder.close()
+    }
+  })
+})
+
+describe('the running emulator', () => {
+  it('prints every address a user needs, then one line per request', async () => {
+    const emulator = await serve('--port', '0', '--collection', 'todos')
+    try {
+      const out = emulator.output()
+      expect(out).toMatch(/^mpcloud emulator: env demo-env, in memory/m)
+      expect(out).toContain(`cloud.init({ env: 'demo-env', endpoint: '${emulator.url}' })`)
+      expect(out).toContain(`realtime   ${emulator.url.replace('http', 'ws')}/ws`)
+      expect(out).toMatch(new RegExp(`admin {6}${emulator.url}/admin .*secretId 'AKID\\w+', secretKey '\\S+'`))
+      expect(out).toMatch(/DevTools {3}turn off domain checking/)
+      expect(out).not.toMatch(/LAN|warning/)
+      await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify({ action: 'database.countDocument', collectionName: 'todos' }) })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(emulator.output()).toMatch(/\[mpcloud\] \d\d:\d\d:\d\d\.\d{3} web database\.countDocument guest todos CHECK_LOGIN_FAILED/)
+    } finally {
+      await emulator.stop()
+    }
+  })
+
+  it('--host 0.0.0.0 warns, lists the LAN addresses, and still serves this machine on loopback', async () => {
+    const emulator = await serve('--port', '0', '--host', '0.0.0.0', '--log', 'json')
+    try {
+      expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(emulator.output()).toMatch(/warning {4}listening on every network interface/)
+      const response = await fetch(`${emulator.url}/web`, { method: 'POST', body: '{}' })
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_PARAM')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const event = emulator.output().split('\n').find((line) => line.startsWith('{'))
+      expect(JSON.parse(event!)).toMatchObject({ kind: 'request', dialect: 'web', code: 'INVALID_PARAM' })
+    } finally {
+      await emulator.stop()
+    }
+  })
+})
