@@ -32,6 +32,8 @@ async function emulator(values: Values): Promise<void> {
     env: text('env')!,
     collections: (values.collection as string[] | undefined) || [],
     functionTimeout: positiveOption('function-timeout', text('function-timeout')!),
+    maxFunctionWorkers: integerOption('max-function-workers', text('max-function-workers')!, 1, 256),
+    maxQueuedFunctionCalls: integerOption('max-queued-function-calls', text('max-queued-function-calls')!, 0, 100_000),
     maxUploadBytes: Math.floor(positiveOption('max-upload-mb', text('max-upload-mb')!) * 1024 * 1024),
     allowUnauthenticated: values['allow-unauthenticated'] === true,
     ...(text('data') !== undefined ? { dataDir: text('data')! } : {}),

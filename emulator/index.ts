@@ -52,6 +52,10 @@ export interface EmulatorOptions {
   functions?: string
   /** How long a function may run, in ms, before its call fails and its worker is ended (default 3000, CloudBase's). */
   functionTimeout?: number
+  /** How many functions may run at once, each in a worker of up to 256 MB (default 4); more calls wait in line. */
+  maxFunctionWorkers?: number
+  /** How many calls may wait for a worker (default 100); beyond them a call fails with EXCEED_CONCURRENT_REQUEST_LIMIT. */
+  maxQueuedFunctionCalls?: number
   /** The largest file a storage upload may carry, in bytes (default 50 MB; JSON requests stay at 10 MB). */
   maxUploadBytes?: number
   /**
@@ -121,6 +125,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     events,
     ...(options.functions !== undefined ? { dir: options.functions } : {}),
     ...(options.functionTimeout !== undefined ? { timeoutMs: options.functionTimeout } : {}),
+    ...(options.maxFunctionWorkers !== undefined ? { maxFunctionWorkers: options.maxFunctionWorkers } : {}),
+    ...(options.maxQueuedFunctionCalls !== undefined ? { maxQueuedFunctionCalls: options.maxQueuedFunctionCalls } : {}),
   })
   const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
   let report = (message: string) => console.error(message)

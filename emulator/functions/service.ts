@@ -5,8 +5,9 @@
  *
  * The function sees what CloudBase gives it: `event` is the caller's data plus `userInfo: { appId, openId }`
  * for a client call; the environment carries `WX_CONTEXT_KEYS`/`WX_OPENID`/`WX_APPID`/`TCB_ENV`, which
- * wx-server-sdk's `getWXContext()` reads, and `TCB_CONTEXT_CNFG`'s URL points the function's own
- * wx-server-sdk or node-sdk at this emulator's `/admin`.
+ * wx-server-sdk's `getWXContext()` reads, `TENCENTCLOUD_RUNENV=SCF` and `SCF_NAMESPACE` let the SDK find its env
+ * as it does on CloudBase, and `TCB_CONTEXT_CNFG`'s URL points the function's own wx-server-sdk or node-sdk at
+ * this emulator's `/admin`.
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
@@ -14,10 +15,16 @@ import { join, resolve } from 'node:path'
 import { EmulatorError, invalidParam } from '../errors'
 import type { EmulatorEvent, EventLog } from '../pipeline/events'
 import type { Request, Service } from '../pipeline/service'
-import { Runner, type Outcome } from './runner'
+import { FUNCTION_MEMORY_MB, Runner } from './runner'
 
 /** CloudBase's default function timeout. */
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 3000
+
+/** How many functions run at once by default: four workers of 256 MB fit a developer's laptop. */
+export const DEFAULT_MAX_FUNCTION_WORKERS = 4
+
+/** How many calls wait for a worker by default, beyond those running. */
+export const DEFAULT_MAX_QUEUED_FUNCTION_CALLS = 100
 
 /** The mini program appId a client call carries in the emulator (`event.userInfo.appId`, `getWXContext().APPID`). */
 export const EMULATOR_APPID = 'wx00000000emulator'
@@ -30,6 +37,10 @@ export interface FunctionsOptions {
   /** The folder of functions; without it every call says no function is served. */
   dir?: string
   timeoutMs?: number
+  /** How many functions may run at once, each in a worker of up to 256 MB (default 4). */
+  maxFunctionWorkers?: number
+  /** How many calls may wait for a worker when all are busy (default 100); beyond them a call is refused. */
+  maxQueuedFunctionCalls?: number
   /** The emulator's own URL (`http://127.0.0.1:<port>`), known once it listens. */
   url: () => string
   /** What a function's own server SDK signs with, as CloudBase hands a function temporary keys. */
@@ -44,7 +55,11 @@ export function functionsService(options: FunctionsOptions): Service {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`the function timeout must be a positive number of milliseconds, got ${timeoutMs}`)
   const dir = options.dir === undefined ? undefined : resolve(options.dir)
   if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new Error(`the functions folder ${dir} does not exist`)
-  const runner = new Runner()
+  const maxWorkers = options.maxFunctionWorkers === undefined ? DEFAULT_MAX_FUNCTION_WORKERS : options.maxFunctionWorkers
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new Error(`maxFunctionWorkers must be a positive integer, got ${maxWorkers}`)
+  const maxQueued = options.maxQueuedFunctionCalls === undefined ? DEFAULT_MAX_QUEUED_FUNCTION_CALLS : options.maxQueuedFunctionCalls
+  if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new Error(`maxQueuedFunctionCalls must be a whole number, got ${maxQueued}`)
+  const runner = new Runner({ maxWorkers, maxQueued })
 
   const invoke = async ({ body: request, principal, dialect }: Request) => {
     const name = request.function_name
@@ -61,7 +76,7 @@ export function functionsService(options: FunctionsOptions): Service {
     const env = environment(options, name, openid)
     const context = {
       callbackWaitsForEmptyEventLoop: false,
-      memory_limit_in_mb: 256,
+      memory_limit_in_mb: FUNCTION_MEMORY_MB,
       time_limit_in_ms: timeoutMs,
       request_id: requestId,
       function_name: name,
@@ -71,8 +86,19 @@ export function functionsService(options: FunctionsOptions): Service {
     }
     const record = (fields: Pick<EmulatorEvent, 'kind' | 'outcome' | 'ms'> & Partial<EmulatorEvent>) =>
       options.events.emit(Object.assign({ time: new Date().toISOString(), requestId, dialect, action: name, principal, target: name }, fields))
-    const started = process.hrtime.bigint()
-    const outcome = await runner.run({ name, file, event, context, env, timeoutMs, output: (line, stream) => record({ kind: 'output', outcome: stream === 'stdout' ? 'ok' : 'error', ms: 0, message: line }) })
+    let started = process.hrtime.bigint()
+    const outcome = await runner.run({
+      name,
+      file,
+      event,
+      context,
+      env,
+      timeoutMs,
+      onStart: () => (started = process.hrtime.bigint()),
+      output: (line, stream) => record({ kind: 'output', outcome: stream === 'stdout' ? 'ok' : 'error', ms: 0, message: line }),
+    })
+    // A call refused for want of a worker never ran: its request's event is the whole story.
+    if (!outcome.ok && outcome.reason === 'busy') throw new EmulatorError('EXCEED_CONCURRENT_REQUEST_LIMIT', outcome.message)
     const ms = Number(process.hrtime.bigint() - started) / 1e6
     if (!outcome.ok) {
       record({ kind: 'invocation', outcome: 'error', code: 'FUNCTIONS_EXECUTE_FAIL', ms, message: `${outcome.reason}: ${outcome.stack || outcome.message}` })
@@ -110,6 +136,13 @@ function environment(options: FunctionsOptions, name: string, openid: string | u
     if (value !== undefined && !/^(WX_|TCB_|SCF_|TENCENTCLOUD_)/.test(key)) env[key] = value
   }
   Object.assign(env, {
+    // What the SCF runtime sets. node-sdk fills an empty env (`cloud.init()`) from SCF_NAMESPACE only when this says
+    // it runs in SCF (`checkIsInScf`, utils/cloudplatform.ts); it then also picks its internal endpoint, which
+    // TCB_CONTEXT_CNFG's URL overrides (`buildUrl`, utils/tcbapiendpoint.ts), and skips probing for Tencent Cloud.
+    TENCENTCLOUD_RUNENV: 'SCF',
+    // Inside SCF node-sdk reports a missing region on every call. Here it only adds an X-TCB-Region header:
+    // the injected URL decides where requests go.
+    TENCENTCLOUD_REGION: 'ap-shanghai',
     TCB_ENV: options.env,
     SCF_NAMESPACE: options.env,
     SCF_FUNCTIONNAME: name,

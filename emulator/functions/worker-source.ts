@@ -1,0 +1,155 @@
+/**
+ * The script each function worker runs (CommonJS, run with `eval`, so that no separate file has to ship beside
+ * the bundle). It loads `index.js` with `import()`, which takes CommonJS and ESM alike, calls
+ * `main(event, context)` and posts back, on the worker's port:
+ * - `{ kind: 'output', stream, text }` for each console call (see below);
+ * - then one `{ kind: 'answer', ok: true, json }`, `json` the UTF-8 bytes of the value's JSON text (so the
+ *   emulator can check their size before it makes a string of them), or `{ kind: 'answer', ok: false, message,
+ *   stack? }`, or `{ kind: 'answer', ok: false, tooLarge: true }` for a value whose JSON passes
+ *   `workerData.maxResultBytes`.
+ */
+export const WORKER_SOURCE = `'use strict'
+const { workerData, parentPort } = require('node:worker_threads')
+const { pathToFileURL } = require('node:url')
+const { format } = require('node:util')
+// Bound now: whatever the function later does to MessagePort.prototype does not reach the emulator's messages.
+const post = parentPort.postMessage.bind(parentPort)
+// A function cannot take the emulator's process down with it.
+const refuse = (what) => () => { throw new Error(what + ' is not available to a cloud function in the emulator') }
+const kill = process.kill.bind(process)
+// Its own pid, its parent's, or a process group (0, negative) would take the emulator down too.
+process.kill = (pid, signal) => (Number(pid) <= 0 || Number(pid) === process.pid || Number(pid) === process.ppid ? refuse('process.kill of the emulator')() : kill(pid, signal))
+process.abort = refuse('process.abort')
+// Console calls go to the emulator on the port the answer takes, so every line arrives, in order, before the
+// answer: the worker is ended as soon as it answers, and its stdout and stderr streams (still piped, for
+// process.stdout.write and console.dir) may not have delivered their last chunk by then.
+const STREAMS = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr' }
+for (const method of Object.keys(STREAMS)) {
+  console[method] = (...args) => post({ kind: 'output', stream: STREAMS[method], text: format(...args) })
+}
+const describe = (error) => {
+  if (error instanceof Error || (error && typeof error === 'object' && typeof error.message === 'string')) {
+    return { message: String(error.message), stack: error.stack ? String(error.stack) : undefined }
+  }
+  if (typeof error === 'string') return { message: error }
+  try { return { message: JSON.stringify(error) } } catch (_) { return { message: String(error) } }
+}
+
+const MAX = workerData.maxResultBytes
+// Thrown by the walk below as soon as the JSON is known to pass MAX.
+const TOO_LARGE = {}
+// What JSON.stringify leaves out of an object (and writes as null in an array).
+const leftOut = (v) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
+// The UTF-8 size of JSON.stringify(root), without building the text, so that a value far over the limit
+// never becomes one string (JSON.stringify of a 100-million-character string can exhaust the heap in native
+// code, which aborts the whole process). Follows JSON.stringify: toJSON, wrapper objects, left-out members,
+// non-finite numbers as null. A cycle or a BigInt ends the walk quietly: JSON.stringify then says what is wrong.
+const jsonSize = (root) => {
+  let size = 0
+  const add = (n) => {
+    size += n
+    if (size > MAX) throw TOO_LARGE
+  }
+  const ancestors = new Set()
+  const string = (s) => {
+    add(2)
+    // Each UTF-16 unit is at least one byte: a string that long is too large unread (reading a rope builds it).
+    if (s.length > MAX - size) throw TOO_LARGE
+    let n = 0
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      if (c === 34 || c === 92) n += 2
+      else if (c < 32) n += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6
+      else if (c < 0x80) n += 1
+      else if (c < 0x800) n += 2
+      else if (c < 0xd800 || c > 0xdfff) n += 3
+      else if (c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+        n += 4
+        i++
+      }
+      // A lone surrogate: JSON.stringify writes it as a six-character escape.
+      else n += 6
+    }
+    add(n)
+  }
+  // The value JSON.stringify writes for v under key.
+  const prepare = (v, key) => {
+    if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
+      // Typed arrays and Buffers take at least two bytes per element; checked before Buffer's toJSON lists them.
+      if (ArrayBuffer.isView(v) && 2 * v.length > MAX - size) throw TOO_LARGE
+      if (typeof v.toJSON === 'function') v = v.toJSON(key)
+    }
+    if (v instanceof Number) return Number(v)
+    if (v instanceof String) return String(v)
+    if (v instanceof Boolean) return v.valueOf()
+    return v
+  }
+  const measure = (v) => {
+    if (v === null) return add(4)
+    if (typeof v === 'boolean') return add(v ? 4 : 5)
+    if (typeof v === 'number') return add(Number.isFinite(v) ? String(v).length : 4)
+    if (typeof v === 'string') return string(v)
+    if (typeof v !== 'object' || ancestors.has(v)) return
+    ancestors.add(v)
+    add(2)
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) add(1)
+        const item = prepare(v[i], String(i))
+        if (leftOut(item)) add(4)
+        else measure(item)
+      }
+    } else {
+      let first = true
+      for (const key of Object.keys(v)) {
+        const member = prepare(v[key], key)
+        if (leftOut(member)) continue
+        if (!first) add(1)
+        first = false
+        string(key)
+        add(1)
+        measure(member)
+      }
+    }
+    ancestors.delete(v)
+  }
+  const value = prepare(root, '')
+  if (leftOut(value)) add(4)
+  else measure(value)
+  return size
+}
+
+// A main that never settles waits for the timeout, as on CloudBase, instead of ending with an empty event loop.
+const keepAlive = setInterval(() => {}, 1 << 30)
+const answer = (message, transfer) => {
+  clearInterval(keepAlive)
+  post(Object.assign({ kind: 'answer' }, message), transfer)
+}
+const fail = (error) => answer(Object.assign({ ok: false }, describe(error)))
+const send = (value) => {
+  try {
+    jsonSize(value)
+  } catch (error) {
+    if (error === TOO_LARGE) return answer({ ok: false, tooLarge: true })
+    // Anything else (a stack overflow on deep nesting) is for JSON.stringify to report or to get right.
+  }
+  let json
+  try {
+    json = JSON.stringify(value)
+  } catch (error) {
+    throw new Error('the return value cannot be sent as JSON: ' + describe(error).message)
+  }
+  const bytes = new TextEncoder().encode(json === undefined ? 'null' : json)
+  // The walk saw what toJSON, getters and proxies told it; JSON.stringify asked them again.
+  if (bytes.byteLength > MAX) return answer({ ok: false, tooLarge: true })
+  answer({ ok: true, json: bytes }, [bytes.buffer])
+}
+import(pathToFileURL(workerData.file).href)
+  .then((mod) => {
+    const main = typeof mod.main === 'function' ? mod.main : mod.default && typeof mod.default.main === 'function' ? mod.default.main : undefined
+    if (!main) throw new Error(workerData.file + ' does not export a function main(event, context)')
+    return main(workerData.event, workerData.context)
+  })
+  .then(send, fail)
+  .catch(fail)
+`
