@@ -19,7 +19,7 @@ const entries = {
 const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
 /** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
 const nodeEntries = { emulator: 'emulator/index.ts' }
-const external = [/^node:/, 'better-sqlite3', 'mingo', 'bson', 'ws', 'busboy', /^@turf\//, '@tarojs/taro']
+const external = [/^node:/, 'better-sqlite3', 'mingo', /^mingo\//, 'bson', 'ws', 'busboy', 're2js', 'jsep', /^@turf\//, '@tarojs/taro']
 
 /** An extra file next to a bundle: `mpcloud/wx` in a mini program is the same drop-in as `mpcloud`. */
 function alsoWrite(fileName: string, source: string): Plugin {

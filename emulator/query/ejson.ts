@@ -4,11 +4,21 @@
  */
 import { BSONRegExp, Decimal128, EJSON, ObjectId } from 'bson'
 import { invalidParam } from '../errors'
+import { LinearRegExp } from './regex'
 import { decodeWire } from './values'
+
+/** A BSON regular expression as the engine matches it: in linear time (regex.ts). */
+function regExpOf(value: BSONRegExp): LinearRegExp {
+  try {
+    return new LinearRegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''))
+  } catch {
+    throw invalidParam(`invalid regular expression /${value.pattern}/${value.options}`)
+  }
+}
 
 /** BSON values as the engine holds them; `$tcb_server_date` resolved against `now`. */
 function fromBSON(value: unknown, now: number): unknown {
-  if (value instanceof BSONRegExp) return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''))
+  if (value instanceof BSONRegExp) return regExpOf(value)
   if (value instanceof ObjectId) return value.toHexString()
   if (value instanceof Decimal128) return Number(value.toString())
   if (Array.isArray(value)) return value.map((item) => fromBSON(item, now))

@@ -1,20 +1,29 @@
 /**
  * Query, update and aggregation semantics: mingo evaluates, this file adds what CloudBase needs around
- * it (server-side code refused, upsert documents, order as CloudBase sends it).
+ * it (server-side code refused, upsert documents, order as CloudBase sends it). Every evaluation runs on
+ * the emulator's mingo (context.ts), with a budget of its own for what its operators build (limits.ts).
  */
-import { aggregate as mingoAggregate, find, ProcessingMode, Query, update } from 'mingo'
+import { Aggregator } from 'mingo/aggregator'
+import { ProcessingMode } from 'mingo/core'
+import type { Cursor } from 'mingo/cursor'
+import { Query } from 'mingo/query'
+import { update } from 'mingo/updater'
 import { EmulatorError, invalidParam } from '../errors'
 import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
+import { engineOptions } from './context'
 import { sortScalars } from './sort'
 import { byDistance, geoNearStage, splitGeo } from './geo'
+import { Budget, formatBytes, limitExceeded, MAX_RESULT_BYTES } from './limits'
+import { measure } from './sizes'
+import { MAX_DOCUMENT_BYTES, refuseOversized } from './storable'
+import { checkUpdateDepth } from './update-depth'
+import { MAX_DEPTH } from './values'
 
 type AnyObject = Record<string, unknown>
 
 /** Operators that run code on the server: never accepted (docs/protocol.md §15; mingo's scriptEnabled off too). */
 const CODE_OPERATORS = ['$where', '$function', '$accumulator']
-
-const OPTIONS = { scriptEnabled: false, idKey: '_id' }
 
 /** Refuses server-side code anywhere in a query, update or pipeline. */
 export function refuseCode(value: unknown): void {
@@ -66,14 +75,16 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
   } else pool = [...docs]
   const projection = options.projection && Object.keys(options.projection).length ? options.projection : undefined
   const sorted = predicate ? (options.order && options.order.length ? sortScalars(pool, options.order) : pool) : undefined
+  // A projection can compute values (`{ a: ['$big', '$big'] }`): its results are measured as they come.
+  const results = (cursor: Cursor<AnyObject>) => (projection ? bounded(cursor[Symbol.iterator](), 'query') : (cursor.all() as AnyObject[]))
   return evaluate(() => {
     if (sorted) {
       // Filter and order done natively: page, then let mingo project the page only.
       const start = options.offset || 0
       const page = sorted.slice(start, options.limit === undefined ? undefined : start + options.limit)
-      return projection ? (find(page, {}, projection, OPTIONS).all() as AnyObject[]) : page
+      return projection ? results(new Query({}, engineOptions(new Budget())).find<AnyObject>(page, projection)) : page
     }
-    let cursor = find(pool, predicate ? {} : filter, projection, OPTIONS)
+    let cursor = new Query(predicate ? {} : filter, engineOptions(new Budget())).find<AnyObject>(pool, projection)
     if (options.order && options.order.length) {
       const sort: Record<string, 1 | -1> = {}
       for (const { field, direction } of options.order) sort[field] = direction === 'desc' ? -1 : 1
@@ -81,26 +92,36 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
     }
     if (options.offset) cursor = cursor.skip(options.offset)
     if (options.limit !== undefined) cursor = cursor.limit(options.limit)
-    return cursor.all() as AnyObject[]
+    return results(cursor)
   })
 }
 
 /**
  * A test for `filter`, prepared once: for watches, which test every committed change, and `$geoNear`,
- * which tests every document (`findDocs` would prepare the filter again for each).
+ * which tests every document (`findDocs` would prepare the filter again for each). Each test has the
+ * whole budget of a request.
  */
 export function createMatcher(filter: AnyObject): (doc: AnyObject) => boolean {
   refuseCode(filter)
   const geo = splitGeo(filter)
   const rest = geo ? geo.rest : filter
+  const budget = new Budget()
   let query: Query | undefined
-  const test = compileFilter(rest) || ((doc: AnyObject) => evaluate(() => (query = query || new Query(rest, OPTIONS)).test(doc)))
+  const slow = (doc: AnyObject) =>
+    evaluate(() => {
+      budget.reset()
+      return (query = query || new Query(rest, engineOptions(budget))).test(doc)
+    })
+  const test = compileFilter(rest) || slow
   return geo ? (doc) => geo.tests.every((check) => check(doc)) && test(doc) : test
 }
 
 const UPDATE_OPERATORS = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$bit', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$currentDate']
 
-/** Checks an update: operators only, each known. `$setOnInsert` is accepted and applied on insert only. */
+/**
+ * Checks an update: operators only, each known, nesting no document deeper than the store can load.
+ * `$setOnInsert` is accepted and applied on insert only.
+ */
 export function checkUpdate(data: AnyObject): void {
   const keys = Object.keys(data)
   if (!keys.length) throw invalidParam('the update has no operator')
@@ -113,17 +134,24 @@ export function checkUpdate(data: AnyObject): void {
     throw invalidParam('_id cannot be updated')
   }
   refuseCode(data)
+  checkUpdateDepth(data)
 }
 
-/** A copy of `doc` with the update operators applied (the stored document is never touched). */
+/**
+ * A copy of `doc` with the update operators applied (the stored document is never touched). Refused when
+ * the result is larger than a document may be (`$set: { 'a.999999999': 1 }` pads an array), before
+ * anything encodes, indexes or matches it.
+ */
 export function applyUpdate(doc: Doc, data: AnyObject, inserting = false): Doc {
   const copy = structuredClone(doc)
   const { $setOnInsert, ...operators } = data
+  const options = { cloneMode: 'none' as const, queryOptions: engineOptions(new Budget()) }
   evaluate(() => {
-    if (Object.keys(operators).length) update(copy, operators, undefined, undefined, { cloneMode: 'none' })
-    if (inserting && $setOnInsert) update(copy, { $set: $setOnInsert as AnyObject }, undefined, undefined, { cloneMode: 'none' })
+    if (Object.keys(operators).length) update(copy, operators, undefined, undefined, options)
+    if (inserting && $setOnInsert) update(copy, { $set: $setOnInsert as AnyObject }, undefined, undefined, options)
   })
   if (copy._id !== doc._id) throw invalidParam('_id cannot be updated')
+  refuseOversized(copy._id, copy)
   return copy
 }
 
@@ -133,15 +161,24 @@ export function applyUpdate(doc: Doc, data: AnyObject, inserting = false): Doc {
  */
 export function upsertBase(id: string, filter: AnyObject): Doc {
   const base: Doc = { _id: id }
+  const equalities: AnyObject = {}
   for (const [key, value] of Object.entries(filter)) {
     if (key[0] === '$' || key === '_id') continue
     const isOperator = value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp) && Object.keys(value).some((k) => k[0] === '$')
-    if (!isOperator) update(base, { $set: { [key]: value } }, undefined, undefined, { cloneMode: 'none' })
+    if (!isOperator) equalities[key] = value
   }
+  checkUpdateDepth({ $set: equalities })
+  const options = { cloneMode: 'none' as const, queryOptions: engineOptions(new Budget()) }
+  for (const [key, value] of Object.entries(equalities)) update(base, { $set: { [key]: value } }, undefined, undefined, options)
   return base
 }
 
-/** Runs an aggregation pipeline; `$lookup` reads other collections through `resolve`. */
+/**
+ * Runs an aggregation pipeline; `$lookup` reads other collections through `resolve`. What its operators
+ * build is bounded (limits.ts), and so is its answer: each document at most 16 MB and 100 levels deep
+ * (what a document may be), all of them at most `MAX_RESULT_BYTES`, measured as they come out of the
+ * pipeline, before the next one is computed and before anything encodes them.
+ */
 export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolve: (name: string) => AnyObject[]): AnyObject[] {
   refuseCode(pipeline)
   let input: AnyObject[] = [...docs]
@@ -154,8 +191,29 @@ export function aggregateDocs(docs: Iterable<Doc>, pipeline: AnyObject[], resolv
   if (stages.some((stage) => '$geoNear' in stage)) throw invalidParam('$geoNear must be the first stage of a pipeline')
   // mingo changes its input documents in place in some stages (`$set: { 'a.b': 1 }`): the pipeline works
   // on copies, so stored documents (and joined ones) never change.
-  const options = { ...OPTIONS, processingMode: ProcessingMode.CLONE_INPUT, collectionResolver: (name: string) => structuredClone(resolve(name)) }
-  return evaluate(() => mingoAggregate(input, stages, options) as AnyObject[])
+  const options = engineOptions(new Budget(), { processingMode: ProcessingMode.CLONE_INPUT, collectionResolver: (name: string) => structuredClone(resolve(name)) })
+  return evaluate(() => bounded(new Aggregator(stages, options).stream(input), 'aggregation'))
+}
+
+/**
+ * The documents of an answer, each at most what a document may be (16 MB, 100 levels deep) and all of
+ * them at most `MAX_RESULT_BYTES`. mingo shares values, so a short pipeline or projection can reference
+ * one string a thousand times: each document is measured as it comes, before the next one is computed
+ * and before anything encodes it.
+ */
+function bounded(results: { next(): { value?: unknown; done: boolean } }, what: 'query' | 'aggregation'): AnyObject[] {
+  const out: AnyObject[] = []
+  let total = 0
+  for (let next = results.next(); !next.done; next = results.next()) {
+    const doc = next.value as AnyObject
+    const { bytes, depth } = measure(doc, MAX_DOCUMENT_BYTES)
+    if (bytes > MAX_DOCUMENT_BYTES) throw limitExceeded(`the ${what} would answer a document larger than ${formatBytes(MAX_DOCUMENT_BYTES)}, the most a document may be (MongoDB's limit)`)
+    if (depth > MAX_DEPTH) throw limitExceeded(`the ${what} would answer a document nested ${depth} levels deep; at most ${MAX_DEPTH}`)
+    total += bytes
+    if (total > MAX_RESULT_BYTES) throw limitExceeded(`the ${what} would answer more than ${formatBytes(MAX_RESULT_BYTES)} of documents, the most the emulator answers at once; add a $limit or a $project`)
+    out.push(doc)
+  }
+  return out
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { encodeValue, type WireValue } from '../../src/protocol/codec'
 import { invalidParam } from '../errors'
+import { LinearRegExp } from './regex'
 
 /** Keys that would reach an object's prototype: never accepted in documents or queries. */
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype']
@@ -11,9 +12,22 @@ const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype']
 /** Deepest nesting accepted: deeper values are refused before any evaluation (MongoDB allows 100). */
 export const MAX_DEPTH = 100
 
+/** `{$date}` and `{$regex, $options}`: objects that decode to one value, not to an object of members. */
+function isMarker(object: Record<string, unknown>, keys: string[]): boolean {
+  return (keys.length === 1 && keys[0] === '$date') || (typeof object.$regex === 'string' && keys.every((k) => k === '$regex' || k === '$options'))
+}
+
+/** A value whose members decoding visits one level deeper: an array, or an object that is not a marker. */
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return false
+  return !isMarker(value as Record<string, unknown>, Object.keys(value))
+}
+
 /**
  * Decodes a request value for the engine: `{$date: ms}` → Date, `{$date: {offset}}` → the server's clock
- * plus offset (at `now`), `{$regex, $options}` → RegExp. Refuses prototype keys and excessive depth.
+ * plus offset (at `now`), `{$regex, $options}` → a RegExp matched in linear time (regex.ts). Refuses
+ * prototype keys and excessive depth.
  */
 export function decodeWire(value: unknown, now: number, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw invalidParam(`value nested deeper than ${MAX_DEPTH} levels`)
@@ -21,7 +35,7 @@ export function decodeWire(value: unknown, now: number, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value
   const object = value as Record<string, unknown>
   const keys = Object.keys(object)
-  if ('$date' in object && keys.length === 1) {
+  if (keys.length === 1 && keys[0] === '$date') {
     const date = object.$date
     if (typeof date === 'number') return new Date(date)
     if (date && typeof date === 'object' && typeof (date as { offset?: unknown }).offset === 'number') {
@@ -29,10 +43,10 @@ export function decodeWire(value: unknown, now: number, depth = 0): unknown {
     }
     throw invalidParam('$date must be epoch milliseconds or { offset }')
   }
-  if (typeof object.$regex === 'string' && keys.every((k) => k === '$regex' || k === '$options')) {
+  if (isMarker(object, keys)) {
     const flags = typeof object.$options === 'string' ? object.$options : ''
     try {
-      return new RegExp(object.$regex, flags.replace(/[^gimsuy]/g, ''))
+      return new LinearRegExp(object.$regex as string, flags.replace(/[^gimsuy]/g, ''))
     } catch {
       throw invalidParam(`invalid regular expression /${object.$regex}/${flags}`)
     }
@@ -43,6 +57,24 @@ export function decodeWire(value: unknown, now: number, depth = 0): unknown {
     out[key] = decodeWire(object[key], now, depth + 1)
   }
   return out
+}
+
+/**
+ * The depth `decodeWire` meets in `value`: the deepest level of any value in it (`value` itself is level
+ * 0, its members level 1), where `decodeWire` refuses more than `MAX_DEPTH`. Engine values measure the same
+ * as their wire form (a Date or RegExp is one value, as its marker is). Iterative: any depth is measured.
+ */
+export function wireDepth(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next
+    if (depth > deepest) deepest = depth
+    if (!isContainer(item)) continue
+    const members = Array.isArray(item) ? item : Object.keys(item).map((key) => item[key])
+    for (const member of members) stack.push([member, depth + 1])
+  }
+  return deepest
 }
 
 /** Encodes an engine value for the wire (and for storage). */

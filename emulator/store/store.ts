@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3'
 import { type ChangeSource, type Principal } from '../pipeline/principal'
-import { decodeWire, encodeWire } from '../query/values'
+import { storedRow } from '../query/storable'
+import { decodeWire } from '../query/values'
 import type { Doc } from './doc'
 import { CollectionIndexes, type IndexSpec } from './indexes'
 
@@ -95,7 +96,12 @@ export class Store {
   private load(collection: string): Map<string, Doc> {
     const docs = new Map<string, Doc>()
     for (const row of this.statements.load.iterate(collection) as Iterable<{ id: string; doc: string }>) {
-      docs.set(row.id, decodeWire(JSON.parse(row.doc), 0) as Doc)
+      try {
+        docs.set(row.id, decodeWire(JSON.parse(row.doc), 0) as Doc)
+      } catch (error) {
+        // Only a data dir written before `write` checked what it commits holds such a row: say which one.
+        throw new Error(`document ${row.id} of collection ${collection} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`)
+      }
     }
     return docs
   }
@@ -167,7 +173,8 @@ export class Store {
 
   /**
    * Commits every op in one transaction, then updates the in-memory copy and the indexes. All or
-   * nothing: a unique-index violation or a failed commit changes nothing.
+   * nothing: a unique-index violation, a document the store could not load again (nested deeper than
+   * 100 levels, larger than 16 MB: storable.ts) or a failed commit changes nothing.
    */
   write(ops: readonly WriteOp[], origin: WriteOrigin): void {
     if (!ops.length) return
@@ -179,7 +186,8 @@ export class Store {
       else byCollection.set(change.collection, [change])
     }
     for (const [collection, changes] of byCollection) this.indexesOf(collection).check(changes)
-    const rows = ops.map((op) => (op.doc ? JSON.stringify(encodeWire(op.doc)) : null))
+    // What the store accepts it can always load again: a document the loader would refuse is refused now.
+    const rows = ops.map((op) => (op.doc ? storedRow(op.id, op.doc) : null))
     this.db.transaction(() => {
       ops.forEach((op, i) => {
         if (op.doc) this.statements.put.run(op.collection, op.id, rows[i])
