@@ -3,12 +3,13 @@
  * with a bounded heap; up to `maxQueuedFunctionCalls` more calls wait for a worker, and beyond that a call fails
  * at once with CloudBase's concurrency error. The database keeps answering throughout.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { webCaller, type WebCall } from '../helpers/web'
+import { writeFunction } from '../helpers/functions'
 
 /** Long enough that, on a loaded CI machine, every call below is in place before the first spinners end. */
 const TIMEOUT_MS = 1500
@@ -22,16 +23,12 @@ let dir: string
 let emulator: RunningEmulator
 let call: WebCall
 
-function writeFunction(name: string, source: string): void {
-  mkdirSync(join(dir, name), { recursive: true })
-  writeFileSync(join(dir, name, 'index.js'), source)
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-functions-concurrency-'))
-  writeFunction('spin', `exports.main = () => { for (;;) {} }`)
-  writeFunction('grow', `exports.main = () => { const chunks = []; for (;;) chunks.push(new Array(1e6).fill(1.5)) }`)
-  writeFunction('double', `exports.main = (event) => event.n * 2`)
+  writeFunction(dir, 'spin', `exports.main = () => { for (;;) {} }`)
+  writeFunction(dir, 'grow', `exports.main = () => { const chunks = []; for (;;) chunks.push(new Array(1e6).fill(1.5)) }`)
+  writeFunction(dir, 'double', `exports.main = (event) => event.n * 2`)
   emulator = await startEmulator({
     port: 0,
     functions: dir,

@@ -5,16 +5,14 @@
  * (`makeParams`, `checkIsInScf` in its tcbapirequester.ts), which the emulator sets as the SCF runtime does.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
+import { WX_SERVER_SDK } from '../helpers/functions'
 
-const require = createRequire(import.meta.url)
-const WX_SERVER_SDK = require.resolve('wx-server-sdk')
 const ENV = 'init-env'
 
 let dir: string

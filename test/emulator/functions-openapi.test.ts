@@ -3,16 +3,14 @@
  * action `wx.openApi`). The emulator serves no WeChat open API; the call must fail with a message that names
  * the API and says so, not with a complaint about the request's encoding.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { webCaller, type WebCall } from '../helpers/web'
+import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 
-const require = createRequire(import.meta.url)
-const WX_SERVER_SDK = require.resolve('wx-server-sdk')
 
 let dir: string
 let emulator: RunningEmulator
@@ -20,9 +18,9 @@ let call: WebCall
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-functions-openapi-'))
-  mkdirSync(join(dir, 'notify'))
-  writeFileSync(
-    join(dir, 'notify', 'index.js'),
+  writeFunction(
+    dir,
+    'notify',
     `const cloud = require(${JSON.stringify(WX_SERVER_SDK)})
     cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
     exports.main = async () => {

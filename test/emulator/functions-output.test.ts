@@ -3,25 +3,22 @@
  * emulator's log, in order, recorded before the call is answered, even when the function prints a lot right
  * before it returns or prints from a later turn of its event loop.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
 import { webCaller, type WebCall } from '../helpers/web'
+import { writeFunction } from '../helpers/functions'
 
 let dir: string
 let emulator: RunningEmulator
 let call: WebCall
 
-function writeFunction(name: string, source: string): void {
-  mkdirSync(join(dir, name), { recursive: true })
-  writeFileSync(join(dir, name, 'index.js'), source)
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-functions-output-'))
-  writeFunction(
+  writeFunction(dir, 
     'chatty',
     `exports.main = () => {
       for (let i = 0; i < 1000; i++) console.log('line', i)
@@ -32,7 +29,7 @@ beforeAll(async () => {
       return 'done'
     }`,
   )
-  writeFunction(
+  writeFunction(dir, 
     'later',
     `exports.main = () => new Promise((resolve) => setImmediate(() => {
       for (let i = 0; i < 100; i++) console.log('from setImmediate', i)
@@ -40,7 +37,7 @@ beforeAll(async () => {
       Promise.resolve().then(() => { console.log('%s in a later promise', 'just'); resolve('late') })
     }))`,
   )
-  writeFunction(
+  writeFunction(dir, 
     'direct',
     `exports.main = async () => {
       process.stdout.write('written directly\\n')

@@ -3,12 +3,13 @@
  * runtime says `body size is too long`), measured in the worker before the value is serialized whole: a
  * 100-million-character string fails its call alone instead of taking the emulator's heap down.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { webCaller, type WebCall } from '../helpers/web'
+import { writeFunction } from '../helpers/functions'
 
 const LIMIT = 6 * 1024 * 1024
 
@@ -16,27 +17,23 @@ let dir: string
 let emulator: RunningEmulator
 let call: WebCall
 
-function writeFunction(name: string, source: string): void {
-  mkdirSync(join(dir, name), { recursive: true })
-  writeFileSync(join(dir, name, 'index.js'), source)
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-functions-size-'))
-  writeFunction('huge', `exports.main = () => 'x'.repeat(1e8)`)
+  writeFunction(dir, 'huge', `exports.main = () => 'x'.repeat(1e8)`)
   // The JSON text is exactly the limit: the two quotes plus LIMIT - 2 letters.
-  writeFunction('at-limit', `exports.main = () => 'x'.repeat(${LIMIT - 2})`)
-  writeFunction('over-by-one', `exports.main = () => 'x'.repeat(${LIMIT - 1})`)
+  writeFunction(dir, 'at-limit', `exports.main = () => 'x'.repeat(${LIMIT - 2})`)
+  writeFunction(dir, 'over-by-one', `exports.main = () => 'x'.repeat(${LIMIT - 1})`)
   // Few characters, many bytes: escaping doubles a quote, and each CJK character is 3 bytes of UTF-8.
-  writeFunction('quotes', `exports.main = () => '"'.repeat(${LIMIT / 2})`)
-  writeFunction('wide', `exports.main = () => ({ text: '中'.repeat(${Math.ceil(LIMIT / 3)}) })`)
-  writeFunction('many', `exports.main = () => Array.from({ length: 1e6 }, (_, i) => ({ i, text: 'item' }))`)
-  writeFunction('buffer', `exports.main = () => Buffer.alloc(1e8)`)
-  writeFunction('sparse', `exports.main = () => new Array(1e9)`)
+  writeFunction(dir, 'quotes', `exports.main = () => '"'.repeat(${LIMIT / 2})`)
+  writeFunction(dir, 'wide', `exports.main = () => ({ text: '中'.repeat(${Math.ceil(LIMIT / 3)}) })`)
+  writeFunction(dir, 'many', `exports.main = () => Array.from({ length: 1e6 }, (_, i) => ({ i, text: 'item' }))`)
+  writeFunction(dir, 'buffer', `exports.main = () => Buffer.alloc(1e8)`)
+  writeFunction(dir, 'sparse', `exports.main = () => new Array(1e9)`)
   // toJSON answers small to the measuring walk and huge to JSON.stringify: the worker still refuses the text.
-  writeFunction('two-faced', `let calls = 0; exports.main = () => ({ toJSON: () => (calls++ === 0 ? 'small' : 'x'.repeat(${LIMIT * 2})) })`)
-  writeFunction('circular', `exports.main = () => { const a = {}; a.self = a; return a }`)
-  writeFunction('double', `exports.main = (event) => event.n * 2`)
+  writeFunction(dir, 'two-faced', `let calls = 0; exports.main = () => ({ toJSON: () => (calls++ === 0 ? 'small' : 'x'.repeat(${LIMIT * 2})) })`)
+  writeFunction(dir, 'circular', `exports.main = () => { const a = {}; a.self = a; return a }`)
+  writeFunction(dir, 'double', `exports.main = (event) => event.n * 2`)
   emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, collections: ['notes'] })
   call = await webCaller(emulator)
 })

@@ -4,17 +4,15 @@
  * bad ones (throw, hang, spin, process.exit, process.kill, a late uncaught error) fail alone, with a clear
  * error, and the emulator keeps serving.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
+import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 
-const require = createRequire(import.meta.url)
-const WX_SERVER_SDK = require.resolve('wx-server-sdk')
 /** Kept short so the hanging functions fail fast; the default (3 s) is checked on a second emulator. */
 const TIMEOUT_MS = 1500
 
@@ -22,15 +20,10 @@ let dir: string
 let emulator: RunningEmulator
 let call: WebCall
 
-function writeFunction(name: string, source: string, files: Record<string, string> = {}): void {
-  mkdirSync(join(dir, name), { recursive: true })
-  writeFileSync(join(dir, name, 'index.js'), source)
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, name, file), text)
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-functions-'))
-  writeFunction(
+  writeFunction(dir, 
     'echo',
     `exports.main = async (event, context) => ({
       event,
@@ -40,23 +33,23 @@ beforeAll(async () => {
       env: process.env.TCB_ENV,
     })`,
   )
-  writeFunction('double', `module.exports = { main: (event) => event.n * 2 }`)
-  writeFunction('esm', `export async function main(event) { return { esm: true, sum: event.a + event.b } }`, { 'package.json': '{"type":"module"}' })
-  writeFunction('dates', `exports.main = () => ({ at: new Date(Date.UTC(2024, 0, 2)), nothing: undefined })`)
-  writeFunction('nothing', `exports.main = async () => {}`)
-  writeFunction('boom', `exports.main = async () => { throw new Error('boom: the disk is full') }`)
-  writeFunction('throws-string', `exports.main = () => { throw 'a plain string' }`)
-  writeFunction('hang', `exports.main = () => new Promise(() => {})`)
-  writeFunction('spin', `exports.main = () => { for (;;) {} }`)
-  writeFunction('exit', `exports.main = () => { process.exit(3) }`)
-  writeFunction('kill', `exports.main = () => { process.kill(0, 'SIGKILL'); process.kill(process.pid, 'SIGKILL'); return 'still here' }`)
-  writeFunction('kill-self', `exports.main = () => { process.kill(process.pid, 'SIGKILL'); return 'still here' }`)
-  writeFunction('late', `exports.main = () => { setTimeout(() => { throw new Error('late failure') }, 20); return new Promise(() => {}) }`)
-  writeFunction('bigint', `exports.main = () => ({ n: 10n })`)
-  writeFunction('no-main', `exports.handler = () => 1`)
-  writeFunction('syntax', `exports.main = () => {`)
-  writeFunction('logs', `exports.main = () => { console.log('hello from a function'); return 1 }`)
-  writeFunction(
+  writeFunction(dir, 'double', `module.exports = { main: (event) => event.n * 2 }`)
+  writeFunction(dir, 'esm', `export async function main(event) { return { esm: true, sum: event.a + event.b } }`, { 'package.json': '{"type":"module"}' })
+  writeFunction(dir, 'dates', `exports.main = () => ({ at: new Date(Date.UTC(2024, 0, 2)), nothing: undefined })`)
+  writeFunction(dir, 'nothing', `exports.main = async () => {}`)
+  writeFunction(dir, 'boom', `exports.main = async () => { throw new Error('boom: the disk is full') }`)
+  writeFunction(dir, 'throws-string', `exports.main = () => { throw 'a plain string' }`)
+  writeFunction(dir, 'hang', `exports.main = () => new Promise(() => {})`)
+  writeFunction(dir, 'spin', `exports.main = () => { for (;;) {} }`)
+  writeFunction(dir, 'exit', `exports.main = () => { process.exit(3) }`)
+  writeFunction(dir, 'kill', `exports.main = () => { process.kill(0, 'SIGKILL'); process.kill(process.pid, 'SIGKILL'); return 'still here' }`)
+  writeFunction(dir, 'kill-self', `exports.main = () => { process.kill(process.pid, 'SIGKILL'); return 'still here' }`)
+  writeFunction(dir, 'late', `exports.main = () => { setTimeout(() => { throw new Error('late failure') }, 20); return new Promise(() => {}) }`)
+  writeFunction(dir, 'bigint', `exports.main = () => ({ n: 10n })`)
+  writeFunction(dir, 'no-main', `exports.handler = () => 1`)
+  writeFunction(dir, 'syntax', `exports.main = () => {`)
+  writeFunction(dir, 'logs', `exports.main = () => { console.log('hello from a function'); return 1 }`)
+  writeFunction(dir, 
     'context',
     `const cloud = require(${JSON.stringify(WX_SERVER_SDK)})
     exports.main = async (event) => {
@@ -134,9 +127,9 @@ describe('functions.invokeFunction on /web', () => {
   })
 
   it('an edit to the function is live on the next call', async () => {
-    writeFunction('counter', `exports.main = () => 1`)
+    writeFunction(dir, 'counter', `exports.main = () => 1`)
     expect(result(await invoke('counter'))).toBe(1)
-    writeFunction('counter', `exports.main = () => 2`)
+    writeFunction(dir, 'counter', `exports.main = () => 2`)
     expect(result(await invoke('counter'))).toBe(2)
   })
 

@@ -8,16 +8,14 @@
  *   the function's SDK finds the emulator through the environment CloudBase would give it.
  * Expected values come from the test's own inputs.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { emulatorAdapterWithFiles as adapterWithFiles, loadJsSdk } from '../helpers/js-sdk-adapter'
+import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 
-const require = createRequire(import.meta.url)
-const WX_SERVER_SDK = require.resolve('wx-server-sdk')
 // wx-server-sdk is CommonJS and keeps one configured instance: one per test file.
 const cloud = require('wx-server-sdk') as any
 
@@ -26,20 +24,16 @@ let emulator: RunningEmulator
 let app: any
 let uid: string
 
-function writeFunction(name: string, source: string): void {
-  mkdirSync(join(dir, name), { recursive: true })
-  writeFileSync(join(dir, name, 'index.js'), source)
-}
 
 /** The fileID the docs/protocol.md §7.1 rule gives. */
 const fileIdOf = (path: string) => `cloud://${emulator.env}.${Buffer.from(emulator.env.slice(0, 2)).toString('hex')}-${emulator.env}-1250000000/${path}`
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpcloud-interop-'))
-  writeFunction('sum', `exports.main = async (event) => ({ sum: event.a + event.b, openId: event.userInfo ? event.userInfo.openId : null })`)
-  writeFunction('boom', `exports.main = async () => { throw new Error('boom from the function') }`)
-  writeFunction('text', `exports.main = () => 'plain text, not JSON'`)
-  writeFunction(
+  writeFunction(dir, 'sum', `exports.main = async (event) => ({ sum: event.a + event.b, openId: event.userInfo ? event.userInfo.openId : null })`)
+  writeFunction(dir, 'boom', `exports.main = async () => { throw new Error('boom from the function') }`)
+  writeFunction(dir, 'text', `exports.main = () => 'plain text, not JSON'`)
+  writeFunction(dir, 
     'note',
     `const cloud = require(${JSON.stringify(WX_SERVER_SDK)})
     cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
