@@ -4,13 +4,13 @@
  * bare `ws` server in its own process holding the same 10 idle sockets and nothing else. Reported as
  * resident memory added per watch, read from /proc after the watches are open and the process settled.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { connectHttp, createCloud, createRealtime } from '../dist/index.js'
 import { nodePlatform } from '../adapters/node/platform'
+import { startChild } from './child-process'
 
 const SOCKETS = 10
 const WATCHES_PER_SOCKET = 50
@@ -22,22 +22,12 @@ function rss(pid: number): number {
   return Number(/(\d+)/.exec(line)![1]) * 1024
 }
 
-/** Starts `args` with node and resolves the first line it prints (its URL). */
-async function child(args: string[]): Promise<{ process: ChildProcess; url: string }> {
-  const started = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    started.once('exit', () => reject(new Error(`${args.join(' ')} exited`)))
-    started.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-  })
-  return { process: started, url }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500))
 
 async function emulatorWatches(): Promise<{ before: number; after: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-bench-watches-'))
   const script = new URL('../test/helpers/emulator-process.ts', import.meta.url).pathname
-  const { process: server, url } = await child(['--import', 'tsx', script, dataDir, 'items'])
+  const { process: server, url } = await startChild(['--import', 'tsx', script, dataDir, 'items'])
   try {
     const clouds = Array.from({ length: SOCKETS }, () => {
       const cloud = createCloud({ platform: nodePlatform, connect: connectHttp, realtime: createRealtime })
@@ -70,7 +60,7 @@ async function emulatorWatches(): Promise<{ before: number; after: number }> {
 
 async function bareSockets(): Promise<{ before: number; after: number }> {
   const source = `const { WebSocketServer } = require('ws'); const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' }, () => console.log('ws://127.0.0.1:' + wss.address().port)); wss.on('connection', (s) => s.on('message', (m) => s.send(m)))`
-  const { process: server, url } = await child(['-e', source])
+  const { process: server, url } = await startChild(['-e', source])
   try {
     await settle()
     const before = rss(server.pid!)

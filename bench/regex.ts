@@ -10,12 +10,12 @@
  *    during it waits for the pass: the figure to watch is that it waits for no more than that.
  * Reported as ratios; nothing here is asserted.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectHttp, createCloud } from '../dist/index.js'
 import { nodePlatform } from '../adapters/node/platform'
+import { startChild } from './child-process'
 
 const DOCS = 2000
 const DOC_BYTES = 50_000
@@ -25,16 +25,6 @@ const RUNS = 7
 
 const text = (i: number) => `${'lorem ipsum dolor sit amet '.repeat(Math.ceil(DOC_BYTES / 27) + 1)}#${i}`.slice(-DOC_BYTES)
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
-
-/** Starts `args` with node and resolves the first line it prints (its URL). */
-async function child(args: string[]): Promise<{ process: ChildProcess; url: string }> {
-  const started = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    started.once('exit', () => reject(new Error(`${args.join(' ')} exited`)))
-    started.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-  })
-  return { process: started, url }
-}
 
 async function post(url: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}/web`, { method: 'POST', body: JSON.stringify(body) })
@@ -64,7 +54,7 @@ async function idle(request: () => Promise<number>): Promise<number> {
 
 async function bareServer(): Promise<number> {
   const source = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"data":{"total":0}}') }) }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port) })`
-  const { process: server, url } = await child(['-e', source])
+  const { process: server, url } = await startChild(['-e', source])
   try {
     return await idle(async () => {
       const started = performance.now()
@@ -94,7 +84,7 @@ function v8Figures(): { evilMs: number; scanMs: number } {
 async function emulatorFigures(): Promise<{ evilMs: number; queryMs: number; besideMs: number; idleMs: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-bench-regex-'))
   const script = new URL('../test/helpers/emulator-process.ts', import.meta.url).pathname
-  const { process: server, url } = await child(['--import', 'tsx', script, dataDir, 'long', 'evil', 'other'])
+  const { process: server, url } = await startChild(['--import', 'tsx', script, dataDir, 'long', 'evil', 'other'])
   try {
     const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
     cloud.init({ env: 'demo-env', endpoint: url, timeout: 60_000 })
