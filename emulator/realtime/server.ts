@@ -12,7 +12,7 @@ import { GUEST, type Principal } from '../pipeline/principal'
 import type { Action, Pipeline, Request, Service } from '../pipeline/service'
 import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
-import type { Doc, Store } from '../store/store'
+import type { Change, Doc, Store } from '../store/store'
 import { storeWorkspace } from '../store/workspace'
 import { MAX_WATCHED, Watch } from './watch'
 
@@ -119,7 +119,7 @@ export function realtimeService(store: Store): Service {
   const sendError = (connection: Connection, frame: Frame, code: string, message: string) =>
     send(connection, { watchId: text(frame.watchId), requestId: text(frame.requestId), msgType: 'ERROR', msgData: { code, message } })
 
-  function follow(commitChanges: Parameters<Watch['applyAll']>[0]): void {
+  function follow(commitChanges: Change[]): void {
     for (const [queryID, { watch, connection, watchId }] of subscriptions) {
       try {
         const events = watch.applyAll(commitChanges)
