@@ -2,8 +2,9 @@
  * One watched query (docs/protocol.md §6): its current members, the events it has produced (kept for
  * REBUILD_WATCH), and how a committed change turns into events.
  *
- * A change can add a document to the result (`add`/`enqueue`), remove one (`remove`/`dequeue`) or change
- * a member (`update`/`update`, with `UpdatedFields` and `removedFields`). With `orderBy` + `limit` the
+ * An insert adds a document to the result (`add`/`enqueue`), a delete removes one (`remove`/`dequeue`), an
+ * update changes a member (`update`/`update`, with `UpdatedFields` and `removedFields`) or moves a document
+ * in or out (`update`/`enqueue`, `update`/`dequeue`). With `orderBy` + `limit` the
  * result is a window: documents pushed out of it or pulled into it by someone else's change are
  * `limit`/`dequeue` and `limit`/`enqueue`, and an updated document crossing its edge is `update` with
  * `enqueue`/`dequeue`.
@@ -142,12 +143,14 @@ export class Watch {
     const was = this.members.has(change.id)
     const is = !!change.after && this.matches(change.after)
     let event: Omit<WatchEvent, 'ID'> | undefined
+    // An update that moves a document into or out of the result is an update, enqueued or dequeued, as
+    // CloudBase labels it (docs/protocol.md §6); only an insert is an add and only a delete a remove.
     if (!was && is) {
       this.members.add(change.id)
-      event = { DataType: 'add', QueueType: 'enqueue', DocID: change.id, Doc: json(change.after!) }
+      event = change.before ? this.updateEvent(change, 'enqueue') : { DataType: 'add', QueueType: 'enqueue', DocID: change.id, Doc: json(change.after!) }
     } else if (was && !is) {
       this.members.delete(change.id)
-      event = { DataType: 'remove', QueueType: 'dequeue', DocID: change.id, Doc: '' }
+      event = change.after ? this.updateEvent(change, 'dequeue') : { DataType: 'remove', QueueType: 'dequeue', DocID: change.id, Doc: '' }
     } else if (was && is && change.before) {
       event = this.updateEvent(change, 'update')
     }
