@@ -71,6 +71,13 @@ module.exports = {
       to: { path: '^emulator/', pathNot: ['^emulator/(query|store)/', '^emulator/pipeline/principal\\.ts$', '^emulator/errors\\.ts$'] },
     },
     {
+      name: 'emulator-rules-are-pure',
+      severity: 'error',
+      comment: 'docs/architecture.md: emulator/rules (the security rule language) knows no service, no store, no transport',
+      from: { path: '^emulator/rules/' },
+      to: { path: '^emulator/', pathNot: ['^emulator/rules/', '^emulator/pipeline/principal\\.ts$', '^emulator/errors\\.ts$'] },
+    },
+    {
       name: 'emulator-transport-knows-no-service',
       severity: 'error',
       comment: 'docs/architecture.md: emulator/http hands requests to the pipeline and never imports a service',
