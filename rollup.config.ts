@@ -1,6 +1,7 @@
 /**
- * ESM + CJS bundles and one bundled `.d.ts` per entry. A circular import fails the build
- * (docs/architecture.md, import rule 8); modules are declared side-effect free so unused features drop out.
+ * ESM + CJS bundles and bundled typings per entry and condition (`.d.ts` for `import`, `.d.cts` for
+ * `require`). A circular import fails the build (docs/architecture.md, import rule 8); modules are declared
+ * side-effect free so unused features drop out.
  */
 import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
@@ -82,7 +83,13 @@ export default defineConfig([
   },
   {
     input: Object.assign({}, entries, nodeEntries),
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+      // The same declarations for the `require` condition: a `.d.cts` is CommonJS to TypeScript whatever the
+      // package's `"type"`, and its imports name the `.cjs` files, so a CommonJS user never meets ESM-only types
+      // (TS1479, attw "Masquerading as ESM"). A second output of one build: the declarations are made once.
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: '[name]-[hash].d.cts' },
+    ],
     external,
     plugins: [dts({ tsconfig: 'tsconfig.json' })],
     onwarn: failOnCircular,
