@@ -2,8 +2,9 @@
  * The emulator's figures, in one run on the same 100,000 generated documents (peer-sdks.md §5.3):
  * 1. `match + sort + limit 10`, unindexed: the emulator's engine vs raw mingo vs a hand-written loop;
  * 2. indexed equality vs the same query unindexed;
- * 3. requests per second over loopback HTTP with 50 concurrent clients (mpcloud/node against the emulator);
- * 4. durable acknowledged writes per second (SQLite file, WAL, synchronous=FULL).
+ * 3. durable acknowledged writes per second (SQLite file, WAL, synchronous=FULL);
+ * 4. loopback HTTP throughput with 50 concurrent clients, the client and the emulator each against a bare
+ *    server (bench/http.ts).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { IMPORT_ORIGIN, Store, type Doc } from '../emulator/store/store'
 import { connectHttp, createCloud, createCommand } from '../src/index'
 import { nodePlatform } from '../adapters/node/platform'
 import { seededRandom as random } from '../test/helpers/random'
+import { httpFigures } from './http'
 
 const CATS = ['book', 'toy', 'food', 'tool', 'game']
 const CITIES = ['sh', 'bj', 'gz', 'sz', 'hz']
@@ -110,30 +112,13 @@ async function emulatorProcess(dataDir: string): Promise<{ url: string; stop(): 
   return { url, stop: () => child.kill() }
 }
 
-async function http(): Promise<void> {
+async function durableWrites(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-bench-'))
   const emulator = await emulatorProcess(dataDir)
   try {
     const cloud = createCloud({ platform: nodePlatform, connect: connectHttp, commands: createCommand })
     cloud.init({ env: 'demo-env', endpoint: emulator.url })
     const db = cloud.database()
-    await db.collection('todos').add({ data: generate(1000).map(({ _id, ...doc }) => doc) })
-    const _ = db.command
-
-    const clients = 50
-    const seconds = 3
-    let done = 0
-    const until = Date.now() + seconds * 1000
-    await Promise.all(
-      Array.from({ length: clients }, async (_x, i) => {
-        while (Date.now() < until) {
-          await db.collection('todos').where({ cat: CATS[i % 5], price: _.gte(50) }).orderBy('price', 'desc').limit(10).get()
-          done++
-        }
-      }),
-    )
-    console.log(`\n## loopback HTTP, ${clients} concurrent clients (mpcloud/node → emulator in its own process, where+orderBy+limit over 1,000 docs)`)
-    console.log(`${Math.round(done / seconds)} requests/s`)
 
     const writes = async (concurrency: number) => {
       let acknowledged = 0
@@ -157,4 +142,5 @@ async function http(): Promise<void> {
 }
 
 engine()
-await http()
+await durableWrites()
+await httpFigures(generate(1000).map(({ _id, ...doc }) => doc))
