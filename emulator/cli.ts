@@ -4,6 +4,7 @@
  * (cli/options.ts), from which parsing and the help texts are made. `mpcloud emulator` runs the local
  * cloud until interrupted, printing its addresses and then one line per event.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseAdminKey } from './auth/admin-key'
 import { banner } from './cli/banner'
@@ -11,9 +12,35 @@ import { commandHelp, mainHelp } from './cli/help'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
 import { formatEvent, startEmulator, type EmulatorOptions } from './index'
+import { compileDatabaseRules, type RulesSource } from './rules/gate'
 
 /** This package's version: package.json sits one folder up from both emulator/ and dist/. */
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+const OPEN_RULES_WARNING =
+  'mpcloud: WARNING --rules open: no security rule is enforced; every signed-in client reads and writes every document of every collection, which CloudBase never allows'
+
+/**
+ * `--rules FILE`: the JSON of `startEmulator`'s `rules`, compiled here first so that a mistake names the
+ * file; `open` asks for no enforcement, and is warned about.
+ */
+function rulesOption(file: string | undefined): RulesSource | undefined {
+  if (file === undefined) return undefined
+  if (file === 'open') return void console.warn(OPEN_RULES_WARNING)
+  const failed = (what: string, error: unknown) => new UsageError(`--rules ${file}: ${what}${error instanceof Error ? error.message : String(error)}`)
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw failed(error instanceof SyntaxError ? 'not JSON: ' : '', error)
+  }
+  try {
+    compileDatabaseRules(json)
+  } catch (error) {
+    throw failed('', error)
+  }
+  return json as RulesSource
+}
 
 async function emulator(values: Values): Promise<void> {
   const text = (name: string) => values[name] as string | undefined
@@ -26,6 +53,7 @@ async function emulator(values: Values): Promise<void> {
     throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
   }
   const json = values.log === 'json'
+  const rules = rulesOption(text('rules'))
   const options: EmulatorOptions = {
     port,
     host,
@@ -39,6 +67,7 @@ async function emulator(values: Values): Promise<void> {
     ...(text('data') !== undefined ? { dataDir: text('data')! } : {}),
     ...(text('functions') !== undefined ? { functions: text('functions')! } : {}),
     ...(adminKey ? { adminKey } : {}),
+    ...(rules ? { rules } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
   }
   let running

@@ -23,6 +23,7 @@ import { createPipeline } from './pipeline/pipeline'
 import type { Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
+import { compileDatabaseRules, rulesGuard, type RulesSource } from './rules/gate'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
@@ -31,6 +32,7 @@ export type { AdminCredentials } from './auth/admin-signature'
 export type { EmulatorEvent } from './pipeline/events'
 export { formatEvent } from './pipeline/events'
 export type { Principal } from './pipeline/principal'
+export type { RulesSource } from './rules/gate'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -68,6 +70,13 @@ export interface EmulatorOptions {
    * served as a guest instead of failing with CHECK_LOGIN_FAILED. Default false, as on CloudBase.
    */
   allowUnauthenticated?: boolean
+  /**
+   * Enforce CloudBase's database security rules on client requests (`/web` and watches; the administrator
+   * bypasses them): `{ database: { todos: 'READONLY', posts: { read: true, write: 'doc._openid == auth.openid' } } }`.
+   * A collection without an entry is PRIVATE, CloudBase's default for a collection created by code. Without
+   * this option no rule is enforced. An invalid rule fails the start, naming the collection and where.
+   */
+  rules?: RulesSource
 }
 
 export interface RunningEmulator {
@@ -117,6 +126,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const adminKey = loadAdminKey(options.dataDir, options.adminKey)
   const tokens = createTokens(secret, { dataDir: options.dataDir })
   let url = ''
+  const guard = options.rules === undefined ? undefined : rulesGuard(compileDatabaseRules(options.rules))
   // Services check their options first: a bad one fails the start before the store opens.
   const functions = functionsService({
     env,
@@ -135,8 +145,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
 
   const services: Service[] = [
     authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }),
-    databaseService(store),
-    realtimeService(store),
+    databaseService(store, guard),
+    realtimeService(store, guard),
     storage,
     functions,
     openapiService(),

@@ -53,6 +53,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'max-upload-mb': { type: 'string', value: 'N', default: '50', description: 'the largest file a storage upload may carry', example: '--max-upload-mb 200' },
       'admin-key': { type: 'string', value: 'ID:KEY', description: 'the secretId:secretKey the server SDKs sign /admin with (default: generated, kept in the data dir)', example: '--admin-key AKIDlocal:secret' },
       'allow-unauthenticated': { type: 'boolean', default: false, description: "serve /web calls without a sign-in as a guest (CloudBase's \"allow unauthenticated access\")" },
+      rules: {
+        type: 'string',
+        value: 'FILE',
+        description: "enforce the database security rules in FILE (JSON: { \"database\": { <collection>: <preset or rule> } }; a collection without one is PRIVATE); `open` enforces none, loudly",
+        example: '--rules rules.json',
+      },
       log: { type: 'string', value: 'FORMAT', default: 'text', choices: ['text', 'json'], description: 'one readable line per event, or one JSON object per event', example: '--log json' },
       quiet: { type: 'boolean', default: false, description: 'print nothing after the banner' },
       help: { type: 'boolean', default: false, description: 'show this help' },

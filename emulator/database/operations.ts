@@ -51,14 +51,29 @@ function targets(ws: Workspace, collection: string, filter: AnyObject, one: bool
   return found.map((doc) => ws.get(collection, doc._id)!)
 }
 
+/** The filter a read runs with: the caller's, with the security rules applied when the workspace has them. */
+function readable(ws: Workspace, collection: string, filter: AnyObject): AnyObject {
+  return ws.gate ? ws.gate.read(collection, ws.gate.resolve(filter)) : filter
+}
+
 export function query(ws: Workspace, collection: string, filter: AnyObject, options: FindOptions): AnyObject[] {
   ws.require(collection)
-  return findDocs(candidates(ws, collection, filter), filter, options)
+  const allowed = readable(ws, collection, filter)
+  return findDocs(candidates(ws, collection, allowed), allowed, options)
+}
+
+/** The document a `doc(id)` read names (`filter` selects it by `id`), if it exists and the caller may see it. */
+export function document(ws: Workspace, collection: string, filter: AnyObject, id: string): Doc | undefined {
+  ws.require(collection)
+  const allowed = readable(ws, collection, filter)
+  // A preset narrows the filter to the caller's documents: the one document must match it as well.
+  return idOf(allowed) === id ? ws.get(collection, id) : (findDocs(candidates(ws, collection, allowed), allowed, { limit: 1 })[0] as Doc | undefined)
 }
 
 export function count(ws: Workspace, collection: string, filter: AnyObject): number {
   ws.require(collection)
-  return findDocs(candidates(ws, collection, filter), filter).length
+  const allowed = readable(ws, collection, filter)
+  return findDocs(candidates(ws, collection, allowed), allowed).length
 }
 
 /**
@@ -93,7 +108,9 @@ export function insert(ws: Workspace, collection: string, docs: AnyObject[]): st
   const ops: WriteOp[] = docs.map((doc) => {
     const id = doc._id === undefined ? newId() : doc._id
     if (typeof id !== 'string' || !id) throw invalidParam('_id must be a non-empty string')
-    return { collection, id, doc: stampOwner(ws, Object.assign({ _id: id }, doc, { _id: id }) as Doc) }
+    const stored = stampOwner(ws, Object.assign({ _id: id }, doc, { _id: id }) as Doc)
+    if (ws.gate) ws.gate.create(collection, stored)
+    return { collection, id, doc: stored }
   })
   const ids = ops.map((op) => op.id)
   if (ids.some((id, i) => ws.get(collection, id) || ids.indexOf(id) !== i)) {
@@ -124,11 +141,16 @@ export function update(
     checkOwnerKept(ws, data)
   } else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
   const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
-  const found = targets(ws, collection, filter, !options.multi)
+  const { gate } = ws
+  const asked = gate ? gate.resolve(filter) : filter
+  const found = targets(ws, collection, gate ? gate.write(collection, asked, 'update', data) : asked, !options.multi)
   if (!found.length && options.upsert) {
-    const id = typeof filter._id === 'string' ? filter._id : idOf(filter) ?? newId()
-    const base = upsertBase(id, filter)
+    const id = typeof asked._id === 'string' ? asked._id : idOf(asked) ?? newId()
+    // Under a rule, an id that is there but not the caller's must not be overwritten by the insert.
+    if (gate && ws.get(collection, id)) throw new EmulatorError('DATABASE_REQUEST_FAILED', 'duplicate _id: a document with this _id already exists')
+    const base = upsertBase(id, asked)
     const doc = stampOwner(ws, options.merge ? applyUpdate(base, data, true) : replace(base))
+    if (gate) gate.create(collection, doc)
     ws.write([{ collection, id, doc }])
     return { updated: 0, upsertedId: id, docs: [doc] }
   }
@@ -145,17 +167,43 @@ export function update(
 
 export function remove(ws: Workspace, collection: string, filter: AnyObject, multi: boolean): number {
   ws.require(collection)
-  const found = targets(ws, collection, filter, !multi)
+  const { gate } = ws
+  const found = targets(ws, collection, gate ? gate.write(collection, gate.resolve(filter), 'delete') : filter, !multi)
   ws.write(found.map((doc) => ({ collection, id: doc._id, doc: null })))
   return found.length
 }
 
 export function aggregate(ws: Workspace, collection: string, pipeline: AnyObject[]): AnyObject[] {
   ws.require(collection)
+  const { gate } = ws
   // A `$lookup` reads its other collection through the same workspace (a missing one joins nothing, as in MongoDB).
-  const resolve = (name: string) => (ws.has(name) ? [...ws.candidates(name, {})] : [])
-  return aggregateDocs(ws.candidates(collection, {}), pipeline, resolve)
+  const resolve = (name: string) => {
+    if (!ws.has(name)) return []
+    if (!gate) return [...ws.candidates(name, {})]
+    const joined = gate.join(name)
+    return findDocs(ws.candidates(name, joined), joined)
+  }
+  return aggregateDocs(ws.candidates(collection, {}), gate ? readablePipeline(ws, collection, pipeline) : pipeline, resolve)
 }
+
+/**
+ * The pipeline a client's aggregation runs under the rules: its read is its leading `$match` (`{}` when
+ * it starts with another stage: a later `$match` may test fields an earlier stage computed, so it proves
+ * nothing of the stored documents), which the rules check or narrow. A leading `$geoNear` (which must stay
+ * first) reads by its own `query`.
+ */
+function readablePipeline(ws: Workspace, collection: string, pipeline: AnyObject[]): AnyObject[] {
+  const [first, ...rest] = pipeline
+  if (first && isObject(first.$geoNear)) {
+    const geoNear = first.$geoNear
+    return [{ $geoNear: { ...geoNear, query: readable(ws, collection, isObject(geoNear.query) ? geoNear.query : {}) } }, ...rest]
+  }
+  const leading = first && Object.keys(first).length === 1 && isObject(first.$match) ? first.$match : undefined
+  const allowed = readable(ws, collection, leading || {})
+  return [{ $match: allowed }, ...(leading ? rest : pipeline)]
+}
+
+const isObject = (value: unknown): value is AnyObject => !!value && typeof value === 'object' && !Array.isArray(value)
 
 export function addCollection(store: Store, name: unknown): void {
   if (typeof name !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$/.test(name)) {

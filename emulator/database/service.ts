@@ -5,7 +5,7 @@
 import type { Action, Answer, Request, Service } from '../pipeline/service'
 import type { Store } from '../store/store'
 import { Transactions } from '../store/transactions'
-import { storeWorkspace, type Workspace } from '../store/workspace'
+import { storeWorkspace, type Guard, type Workspace } from '../store/workspace'
 import * as web from './actions'
 import { ADMIN_ACTIONS } from './admin-actions'
 import { TRANSACTION_ACTIONS, type DatabaseContext } from './transaction-actions'
@@ -15,11 +15,15 @@ const collectionOf = (body: Record<string, unknown>) => (typeof body.collectionN
 
 const action = (handle: (request: Request) => Answer): Action => ({ access: 'principal', target: collectionOf, handle })
 
-export function databaseService(store: Store): Service {
-  const db: DatabaseContext = { store, transactions: new Transactions(store) }
+/**
+ * @param guard the security rules every client request is checked against (`emulator/rules/gate.ts`);
+ *   without it, no rule applies.
+ */
+export function databaseService(store: Store, guard?: Guard): Service {
+  const db: DatabaseContext = Object.assign({ store, transactions: new Transactions(store) }, guard ? { guard } : {})
   // The client dialect answers `{ data }`; its reads and writes are the caller's, on the committed store.
   const onStore = (handle: (ws: Workspace, body: Record<string, unknown>) => unknown) =>
-    action((request) => ({ data: handle(storeWorkspace(store, request.principal), request.body) }))
+    action((request) => ({ data: handle(storeWorkspace(store, request.principal, guard), request.body) }))
   const onCatalog = (handle: (store: Store, body: Record<string, unknown>) => unknown) => action((request) => ({ data: handle(store, request.body) }))
   // Index management is not a client operation in CloudBase: the administrator's on either endpoint.
   const indexes: Record<string, Action> = {

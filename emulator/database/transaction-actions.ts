@@ -8,7 +8,7 @@ import type { Answer, Request } from '../pipeline/service'
 import { parseEJSONObject, toEJSON } from '../query/ejson'
 import type { Store } from '../store/store'
 import type { Transactions } from '../store/transactions'
-import { transactionWorkspace, type Workspace } from '../store/workspace'
+import { transactionWorkspace, type Guard, type Workspace } from '../store/workspace'
 import { collectionParam, integerParam, limitParam, objectParam, orderParam } from './actions'
 import * as op from './operations'
 
@@ -18,10 +18,12 @@ type Body = Record<string, unknown>
 export interface DatabaseContext {
   store: Store
   transactions: Transactions
+  /** The security rules client requests are checked against; absent when the emulator enforces none. */
+  guard?: Guard
 }
 
 const workspace = (db: DatabaseContext, request: Request): Workspace =>
-  transactionWorkspace(db.store, db.transactions, request.body.transactionId, request.principal)
+  transactionWorkspace(db.store, db.transactions, request.body.transactionId, request.principal, db.guard)
 
 /** Start, commit and abort: the same on `/web` and `/admin`. */
 export const TRANSACTION_CONTROL: Record<string, (db: DatabaseContext, request: Request) => Answer> = {
@@ -44,8 +46,7 @@ export const TRANSACTION_ACTIONS: Record<string, (db: DatabaseContext, request: 
     const id = op.idOf(filter)
     // A document request (`doc(id).get()`) answers the document itself, a query request a list.
     if (id !== undefined && body.order === undefined && body.limit === undefined) {
-      ws.require(name)
-      const doc = ws.get(name, id)
+      const doc = op.document(ws, name, filter, id)
       return { data: doc ? toEJSON(doc) : 'null' }
     }
     const list = op.query(ws, name, filter, {

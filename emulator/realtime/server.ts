@@ -13,7 +13,7 @@ import type { Action, Pipeline, Request, Service } from '../pipeline/service'
 import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
 import type { Change, Doc, Store } from '../store/store'
-import { storeWorkspace } from '../store/workspace'
+import { storeWorkspace, type Guard } from '../store/workspace'
 import { MAX_WATCHED, Watch } from './watch'
 
 interface Frame {
@@ -66,7 +66,8 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 const record = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
 const sameUser = (a: Principal, b: Principal | undefined) => a.kind === 'user' && b !== undefined && b.kind === 'user' && a.openid === b.openid
 
-export function realtimeService(store: Store): Service {
+/** @param guard the security rules a client's watch is checked against; without it, no rule applies. */
+export function realtimeService(store: Store, guard?: Guard): Service {
   const connections = new Set<Connection>()
   const subscriptions = new Map<string, Subscription>()
   let wss: WebSocketServer | undefined
@@ -176,7 +177,7 @@ export function realtimeService(store: Store): Service {
         const data = record(request.body.msgData)
         const collection = text(data.collName)
         if (collection === undefined) throw new EmulatorError('INVALID_PARAM', 'collName must be a string')
-        const ws = storeWorkspace(store, request.principal)
+        const ws = storeWorkspace(store, request.principal, guard)
         ws.require(collection)
         const orderBy = record(data.orderBy)
         const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))
@@ -190,6 +191,8 @@ export function realtimeService(store: Store): Service {
           if (failure instanceof EmulatorError) throw failure
           throw new EmulatorError('INVALID_PARAM', 'query is not valid JSON')
         }
+        // A watch is a read: the rules check its query, or narrow it (and so the changes it follows).
+        if (ws.gate) filter = ws.gate.read(collection, ws.gate.resolve(filter))
         const options = limit === undefined ? { order } : { order, limit }
         // The window is re-read through the same workspace: the watcher's reads, whoever writes.
         const evaluate = () => findDocs(ws.candidates(collection, filter), filter, options) as Doc[]

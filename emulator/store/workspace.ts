@@ -9,9 +9,36 @@ import { sourceOf, type Principal } from '../pipeline/principal'
 import type { Doc, Store, WriteOp } from './store'
 import type { Transactions } from './transactions'
 
+type AnyObject = Record<string, unknown>
+
+/**
+ * The security rules as one request's workspace applies them (implemented in `emulator/rules/gate.ts`,
+ * which the store may not import). Each method either answers what to run or throws the denial.
+ */
+export interface WorkspaceGate {
+  /** The caller's filter with its placeholders (`'{openid}'`, `'{uid}'`) replaced by the caller's openid. */
+  resolve(filter: AnyObject): AnyObject
+  /** A read of `collection` by a resolved filter: the filter to run (a preset narrows it to the caller's). */
+  read(collection: string, filter: AnyObject): AnyObject
+  /** An update (with its data) or a delete by a resolved filter: the filter to run. */
+  write(collection: string, filter: AnyObject, operation: 'update' | 'delete', data?: AnyObject): AnyObject
+  /** A new document, as it will be stored: allowed, or throws. */
+  create(collection: string, doc: Doc): void
+  /** A `$lookup` (or other join) of `collection`: the filter its documents are joined through. */
+  join(collection: string): AnyObject
+}
+
+/**
+ * Makes the gate of one request's workspace: none for a principal the rules do not apply to. `get` reads
+ * one document through that workspace (undefined when it or its collection does not exist).
+ */
+export type Guard = (principal: Principal, get: (collection: string, id: string) => Doc | undefined) => WorkspaceGate | undefined
+
 export interface Workspace {
   /** Who the reads and writes are for. */
   readonly principal: Principal
+  /** The security rules to apply to this principal's requests; absent when none apply. */
+  readonly gate?: WorkspaceGate
   /** Fails with DATABASE_COLLECTION_NOT_EXIST unless the collection exists. */
   require(collection: string): void
   has(collection: string): boolean
@@ -28,24 +55,36 @@ function requireIn(store: Store): (collection: string) => void {
   }
 }
 
-export function storeWorkspace(store: Store, principal: Principal): Workspace {
-  return {
-    principal,
-    require: requireIn(store),
-    has: (collection) => store.hasCollection(collection),
-    candidates: (collection, filter) => store.select(collection, filter),
-    get: (collection, id) => store.documents(collection)!.get(id),
-    write: (ops) => store.write(ops, { principal, source: sourceOf(principal) }),
-  }
+/** Adds the gate `guard` makes for the workspace's principal, reading through the workspace itself. */
+function guarded(workspace: Workspace, guard: Guard | undefined): Workspace {
+  const gate = guard && guard(workspace.principal, (collection, id) => (workspace.has(collection) ? workspace.get(collection, id) : undefined))
+  return gate ? { ...workspace, gate } : workspace
 }
 
-export function transactionWorkspace(store: Store, transactions: Transactions, transactionId: unknown, principal: Principal): Workspace {
-  return {
-    principal,
-    require: requireIn(store),
-    has: (collection) => store.hasCollection(collection),
-    candidates: (collection) => transactions.view(transactionId, collection),
-    get: (collection, id) => transactions.read(transactionId, collection, id),
-    write: (ops) => ops.forEach((op) => transactions.write(transactionId, op)),
-  }
+export function storeWorkspace(store: Store, principal: Principal, guard?: Guard): Workspace {
+  return guarded(
+    {
+      principal,
+      require: requireIn(store),
+      has: (collection) => store.hasCollection(collection),
+      candidates: (collection, filter) => store.select(collection, filter),
+      get: (collection, id) => store.documents(collection)!.get(id),
+      write: (ops) => store.write(ops, { principal, source: sourceOf(principal) }),
+    },
+    guard,
+  )
+}
+
+export function transactionWorkspace(store: Store, transactions: Transactions, transactionId: unknown, principal: Principal, guard?: Guard): Workspace {
+  return guarded(
+    {
+      principal,
+      require: requireIn(store),
+      has: (collection) => store.hasCollection(collection),
+      candidates: (collection) => transactions.view(transactionId, collection),
+      get: (collection, id) => transactions.read(transactionId, collection, id),
+      write: (ops) => ops.forEach((op) => transactions.write(transactionId, op)),
+    },
+    guard,
+  )
 }
