@@ -3,7 +3,9 @@
  * texts, the version, bad options, a taken port, `--host`, the banner and the event lines.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 
@@ -68,6 +70,35 @@ describe('mistakes', () => {
       expect(result.status, args.join(' ')).toBe(2)
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
       expect(result.stderr.trim()).toMatch(message)
+    }
+  })
+
+  it('--rules: a missing file, a file that is not JSON and a bad rule are one line naming the file; open warns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpcloud-cli-rules-'))
+    try {
+      const broken = join(dir, 'broken.json')
+      const bad = join(dir, 'bad.json')
+      writeFileSync(broken, '{"database":')
+      writeFileSync(bad, JSON.stringify({ database: { todos: { read: 'doc.a = 1' } } }))
+      for (const [file, message] of [
+        [join(dir, 'missing.json'), /ENOENT/],
+        [broken, /not JSON/],
+        [bad, /todos.*read.*column 7/],
+      ] as const) {
+        const result = run('emulator', '--port', '0', '--rules', file)
+        expect(result.status, file).toBe(2)
+        expect(result.stderr.trim().split('\n'), file).toHaveLength(1)
+        expect(result.stderr.trim()).toMatch(new RegExp(`^mpcloud: --rules ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*`))
+        expect(result.stderr).toMatch(message)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    const open = await serve('--port', '0', '--rules', 'open')
+    try {
+      expect(open.output()).toMatch(/WARNING --rules open: no security rule is enforced/)
+    } finally {
+      await open.stop()
     }
   })
 
