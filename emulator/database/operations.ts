@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { EmulatorError, invalidParam } from '../errors'
 import { ownerOf, sourceOf } from '../pipeline/principal'
+import { idOf } from '../query/id-filter'
 import { aggregateDocs, applyUpdate, checkUpdate, findDocs, upsertBase, type FindOptions } from '../query/engine'
 import type { Doc, Store, WriteOp } from '../store/store'
 import type { Workspace } from '../store/workspace'
@@ -14,20 +15,6 @@ type AnyObject = Record<string, unknown>
 /** A CloudBase-style `_id`: 32 hex characters. */
 export function newId(): string {
   return randomBytes(16).toString('hex')
-}
-
-/**
- * The id `filter` selects a single document by, if it does only that: `{ _id: id }`, or
- * `{ _id: { $eq: id } }` (what the official SDKs send for `doc(id)` in a transaction and for
- * `where({ _id: _.eq(id) })`). Such a filter is answered by one lookup instead of a scan.
- */
-export function idOf(filter: AnyObject): string | undefined {
-  const keys = Object.keys(filter)
-  if (keys.length !== 1 || keys[0] !== '_id') return undefined
-  const id = filter._id
-  if (typeof id === 'string') return id
-  const eq = id && typeof id === 'object' && Object.keys(id).length === 1 ? (id as { $eq?: unknown }).$eq : undefined
-  return typeof eq === 'string' ? eq : undefined
 }
 
 /** The document `id` names, as a list (empty when there is none). */

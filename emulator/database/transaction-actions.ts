@@ -6,6 +6,7 @@
 import { sourceOf } from '../pipeline/principal'
 import type { Answer, Request } from '../pipeline/service'
 import { parseEJSONObject, toEJSON } from '../query/ejson'
+import { idOf } from '../query/id-filter'
 import type { Store } from '../store/store'
 import type { Transactions } from '../store/transactions'
 import { transactionWorkspace, type Guard, type Workspace } from '../store/workspace'
@@ -43,7 +44,7 @@ export const TRANSACTION_ACTIONS: Record<string, (db: DatabaseContext, request: 
     const name = collectionParam(body)
     const filter = objectParam(body, 'query', Date.now(), false)
     const ws = workspace(db, request)
-    const id = op.idOf(filter)
+    const id = idOf(filter)
     // A document request (`doc(id).get()`) answers the document itself, a query request a list.
     if (id !== undefined && body.order === undefined && body.limit === undefined) {
       const doc = op.document(ws, name, filter, id)
@@ -71,7 +72,7 @@ export const TRANSACTION_ACTIONS: Record<string, (db: DatabaseContext, request: 
     const filter = objectParam(body, 'query', Date.now(), false)
     const result = op.update(workspace(db, request), collectionParam(body), filter, data, {
       // A document request changes that document; a query request every match.
-      multi: op.idOf(filter) === undefined,
+      multi: idOf(filter) === undefined,
       merge: Object.keys(data).some((k) => k[0] === '$'),
       upsert: body.upsert === true,
     })
@@ -80,6 +81,6 @@ export const TRANSACTION_ACTIONS: Record<string, (db: DatabaseContext, request: 
 
   'database.deleteDocInTransaction': (db, request) => {
     const filter = objectParam(request.body, 'query', Date.now(), false)
-    return { deleted: op.remove(workspace(db, request), collectionParam(request.body), filter, op.idOf(filter) === undefined) }
+    return { deleted: op.remove(workspace(db, request), collectionParam(request.body), filter, idOf(filter) === undefined) }
   },
 }

@@ -19,6 +19,7 @@ import { compileCollectionRule, PRESET_RULES, ruleFor, type CollectionRule, type
 import { proveQuery } from './prove'
 import { RuleReads, type Doc, type DocumentReader } from './reads'
 import { authOf, type RequestScope, type RuleAuth } from './scope'
+import { idOf } from '../query/id-filter'
 
 type AnyObject = Record<string, unknown>
 
@@ -98,20 +99,6 @@ function withPlaceholders(filter: AnyObject, openid: string): AnyObject {
   return Object.fromEntries(entries)
 }
 
-/**
- * The id a filter names one document by, if it does only that: the test of `idOf` in
- * database/operations.ts (which rules/ may not import), so that a `doc(id)` request is evaluated against
- * that document instead of being proven.
- */
-function singleId(filter: AnyObject): string | undefined {
-  const keys = Object.keys(filter)
-  if (keys.length !== 1 || keys[0] !== '_id') return undefined
-  const id = filter._id
-  if (typeof id === 'string') return id
-  const eq = id && typeof id === 'object' && Object.keys(id).length === 1 ? (id as { $eq?: unknown }).$eq : undefined
-  return typeof eq === 'string' ? eq : undefined
-}
-
 const denied = (message: string) => new EmulatorError('DATABASE_PERMISSION_DENIED', message)
 
 const PRESET_REASON: Record<PresetName, string> = {
@@ -167,7 +154,7 @@ export function rulesGuard(rules: DatabaseRules): (principal: Principal, get: Do
     const check = (collection: string, rule: CollectionRule, operation: RuleOperation, filter: AnyObject, scope: RequestScope): void => {
       const decision = deciding(collection, rule, operation)
       if (decision === true) return
-      const id = singleId(filter)
+      const id = idOf(filter)
       if (id !== undefined) {
         const stored = get(collection, id)
         // A missing document is simply not found.
