@@ -12,6 +12,7 @@ import { commandHelp, mainHelp } from './cli/help'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
 import { formatEvent, startEmulator, type EmulatorOptions } from './index'
+import { compileFunctionRules } from './rules/functions-rules'
 import { compileDatabaseRules, type RulesSource } from './rules/gate'
 
 /** This package's version: package.json sits one folder up from both emulator/ and dist/. */
@@ -36,6 +37,7 @@ function rulesOption(file: string | undefined): RulesSource | undefined {
   }
   try {
     compileDatabaseRules(json)
+    compileFunctionRules((json as RulesSource).functions)
   } catch (error) {
     throw failed('', error)
   }

@@ -23,6 +23,7 @@ import { createPipeline } from './pipeline/pipeline'
 import type { Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
+import { compileFunctionRules, functionsAuthorizer } from './rules/functions-rules'
 import { compileDatabaseRules, rulesGuard, type RulesSource } from './rules/gate'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
@@ -151,7 +152,9 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     functions,
     openapiService(),
   ]
-  const pipeline = createPipeline({ env, services, events })
+  // Function rules are the pipeline's authorize hook: an invoke is allowed or refused before it runs.
+  const authorize = options.rules === undefined ? undefined : functionsAuthorizer(compileFunctionRules(options.rules.functions))
+  const pipeline = createPipeline({ env, services, events, ...(authorize ? { authorize } : {}) })
   report = (message) => pipeline.notice(message, 'SYS_ERR')
   const server = createEmulatorServer(
     pipeline,

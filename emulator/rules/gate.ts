@@ -29,6 +29,8 @@ export type DatabaseRule = { readonly preset: PresetName } | { readonly custom: 
 /** The `rules` option of the emulator, as JSON: each collection's preset name or rule object. */
 export interface RulesSource {
   readonly database?: Readonly<Record<string, PresetName | Readonly<Partial<Record<RuleKey, boolean | string>>>>>
+  /** Cloud function rules (functions-rules.ts): `{ "*": { invoke }, "<name>": { invoke } }`; CloudBase's default without it. */
+  readonly functions?: Readonly<Record<string, { readonly invoke: boolean | string }>>
 }
 
 /** The compiled `rules.database`: each named collection's rule. */
@@ -48,7 +50,7 @@ const isPreset = (json: unknown): json is PresetName => typeof json === 'string'
 
 /**
  * Compiles the emulator's `rules` option (RulesSource): `{ database: { <collection>: <preset name or
- * rule object> } }`. Unknown top-level keys are ignored, so that storage rules can join later.
+ * rule object> } }`. Other top-level keys (`functions`) have compilers of their own.
  *
  * @throws Error naming the collection (and, for an expression that does not parse, the key, line and
  *   column) for anything that is not a rule.
