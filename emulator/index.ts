@@ -25,6 +25,7 @@ import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
 import { compileFunctionRules, functionsAuthorizer } from './rules/functions-rules'
 import { compileDatabaseRules, rulesGuard, type RulesSource } from './rules/gate'
+import { compileStorageRule, storageGuard } from './rules/storage-gate'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
@@ -72,10 +73,12 @@ export interface EmulatorOptions {
    */
   allowUnauthenticated?: boolean
   /**
-   * Enforce CloudBase's database security rules on client requests (`/web` and watches; the administrator
-   * bypasses them): `{ database: { todos: 'READONLY', posts: { read: true, write: 'doc._openid == auth.openid' } } }`.
-   * A collection without an entry is PRIVATE, CloudBase's default for a collection created by code. Without
-   * this option no rule is enforced. An invalid rule fails the start, naming the collection and where.
+   * Enforce CloudBase's security rules on client requests (`/web` and watches; the administrator bypasses
+   * them): `{ database: { todos: 'READONLY', posts: { read: true, write: 'doc._openid == auth.openid' } },
+   * storage: { read: true, write: 'resource.openid == auth.openid' }, functions: { '*': { invoke: 'auth != null' } } }`.
+   * What is left out gets CloudBase's default: a collection is PRIVATE (its default for a collection created
+   * by code), storage denies clients, functions need a sign-in. Without this option no rule is enforced. An
+   * invalid rule fails the start, naming it and where.
    */
   rules?: RulesSource
 }
@@ -139,7 +142,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     ...(options.maxFunctionWorkers !== undefined ? { maxFunctionWorkers: options.maxFunctionWorkers } : {}),
     ...(options.maxQueuedFunctionCalls !== undefined ? { maxQueuedFunctionCalls: options.maxQueuedFunctionCalls } : {}),
   })
-  const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}) })
+  const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), ...(options.rules !== undefined ? { guard: storageGuard(compileStorageRule(options.rules)) } : {}) })
   let report = (message: string) => console.error(message)
   const store = new Store(file, (message) => report(message))
   for (const name of options.collections || []) store.createCollection(name)

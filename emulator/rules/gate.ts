@@ -19,6 +19,7 @@ import { compileCollectionRule, PRESET_RULES, ruleFor, type CollectionRule, type
 import { proveQuery } from './prove'
 import { RuleReads, type Doc, type DocumentReader } from './reads'
 import { authOf, type RequestScope, type RuleAuth } from './scope'
+import type { StorageRuleSource } from './storage-gate'
 import { idOf } from '../query/id-filter'
 
 type AnyObject = Record<string, unknown>
@@ -31,6 +32,8 @@ export interface RulesSource {
   readonly database?: Readonly<Record<string, PresetName | Readonly<Partial<Record<RuleKey, boolean | string>>>>>
   /** Cloud function rules (functions-rules.ts): `{ "*": { invoke }, "<name>": { invoke } }`; CloudBase's default without it. */
   readonly functions?: Readonly<Record<string, { readonly invoke: boolean | string }>>
+  /** The bucket's rule (storage-gate.ts): a preset's name or `{ read, write }`; CloudBase's default (deny clients) without it. */
+  readonly storage?: StorageRuleSource
 }
 
 /** The compiled `rules.database`: each named collection's rule. */
@@ -50,7 +53,7 @@ const isPreset = (json: unknown): json is PresetName => typeof json === 'string'
 
 /**
  * Compiles the emulator's `rules` option (RulesSource): `{ database: { <collection>: <preset name or
- * rule object> } }`. Other top-level keys (`functions`) have compilers of their own.
+ * rule object> } }`. Other top-level keys (`storage`, `functions`) have compilers of their own.
  *
  * @throws Error naming the collection (and, for an expression that does not parse, the key, line and
  *   column) for anything that is not a rule.

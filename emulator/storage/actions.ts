@@ -2,9 +2,12 @@
  * The storage actions (docs/protocol.md §7.2), the same on `/web` and `/admin`: upload metadata, temporary
  * download URLs, deletion. The bytes themselves go through the routes in `http.ts`.
  */
-import { invalidParam } from '../errors'
+import { EmulatorError, invalidParam } from '../errors'
+import { ownerOf, type Principal } from '../pipeline/principal'
 import type { Answer } from '../pipeline/service'
 import type { Blobs } from './blobs'
+import type { StorageGuard, StorageResource } from './guard'
+import type { Owners } from './owners'
 import { checkCloudPath, encodePath, fileIdOf, pathOfFileId } from './paths'
 import type { Signer } from './signing'
 
@@ -12,7 +15,11 @@ import type { Signer } from './signing'
 export interface StorageContext {
   env: string
   blobs: Blobs
+  /** Who uploaded each file (`resource.openid` in the rule). */
+  owners: Owners
   signer: Signer
+  /** The security rule's check of a request (rules.storage), none when the emulator enforces no rules or the principal bypasses them. */
+  guard?: StorageGuard
   /** The largest file an upload may carry, in bytes. */
   maxUploadBytes: number
 }
@@ -33,8 +40,11 @@ export const downloadPath = (path: string) => `/storage/download/${path}`
 
 type Body = Record<string, unknown>
 
-/** A storage action: the request body, and `http://<host>` as the caller reached the emulator (the base of the URLs handed back). */
-export type StorageAction = (request: Body, origin: string) => Answer
+/** A storage action: the request body, `http://<host>` as the caller reached the emulator (the base of the URLs handed back), and who asks. */
+export type StorageAction = (request: Body, origin: string, principal: Principal) => Answer
+
+/** CloudBase's code for a request the storage rule refuses (wx −503002). */
+const EXCEED_AUTHORITY = 'STORAGE_EXCEED_AUTHORITY'
 
 function fileList(request: Body, key: string): unknown[] {
   const list = request[key]
@@ -51,15 +61,21 @@ function maxAgeOf(value: unknown): number {
   return value
 }
 
+/** The storage actions over one env's storage. */
 export function storageActions(ctx: StorageContext): Record<string, StorageAction> {
   const downloadUrl = (origin: string, path: string, maxAge: number) => `${origin}${downloadPath(path)}?${ctx.signer.downloadQuery(path, maxAge)}`
+  const resourceOf = (path: string, openid: string | undefined): StorageResource => (openid === undefined ? { path } : { openid, path })
   return {
-    'storage.getUploadMetadata': (request, origin) => {
+    'storage.getUploadMetadata': (request, origin, principal) => {
       const path = checkCloudPath(request.path, 'path')
       if (request.method !== undefined && request.method !== 'put' && request.method !== 'post') {
         throw invalidParam(`method must be "put" or "post", got ${JSON.stringify(request.method)}`)
       }
-      const grant = ctx.signer.grantUpload(path)
+      const owner = ownerOf(principal)
+      // An overwrite is judged on the file there (its owner), a new file on the one the caller would own.
+      const why = ctx.guard?.(principal)?.('write', resourceOf(path, ctx.blobs.has(path) ? ctx.owners.get(path) : owner))
+      if (why !== undefined) throw new EmulatorError(EXCEED_AUTHORITY, why)
+      const grant = ctx.signer.grantUpload(path, owner)
       return {
         data: {
           url: origin + uploadPath(path),
@@ -72,34 +88,41 @@ export function storageActions(ctx: StorageContext): Record<string, StorageActio
       }
     },
 
-    'storage.batchGetDownloadUrl': (request, origin) => {
+    'storage.batchGetDownloadUrl': (request, origin, principal) => {
       const items = fileList(request, 'file_list').map((item) => {
         if (!item || typeof item !== 'object') throw invalidParam('each file_list entry must be an object { fileid, max_age? }')
         const { fileid, max_age } = item as Body
         return { fileid, maxAge: maxAgeOf(max_age), where: pathOfFileId(ctx.env, fileid) }
       })
+      const check = ctx.guard?.(principal)
       // Every spelling the official SDKs read (docs/protocol.md §7.2): js-sdk reads fileid/download_url, the server SDKs fileID/tempFileURL.
       const download_list = items.map(({ fileid, maxAge, where }) => {
         const found = 'path' in where && ctx.blobs.has(where.path)
-        const url = found ? downloadUrl(origin, where.path, maxAge) : ''
+        // The rule is asked about a file that exists (it reads the file's owner); each item is refused on its own.
+        const why = found ? check?.('read', resourceOf(where.path, ctx.owners.get(where.path))) : undefined
+        const url = found && why === undefined ? downloadUrl(origin, where.path, maxAge) : ''
         return {
           fileid,
           fileID: fileid,
           download_url: url,
           tempFileURL: url,
-          code: found ? 'SUCCESS' : 'STORAGE_FILE_NONEXIST',
+          code: !found ? 'STORAGE_FILE_NONEXIST' : why === undefined ? 'SUCCESS' : EXCEED_AUTHORITY,
           maxAge,
-          message: found ? 'ok' : 'problem' in where ? where.problem : 'file not exist',
+          message: !found ? ('problem' in where ? where.problem : 'file not exist') : (why ?? 'ok'),
         }
       })
       return { data: { download_list } }
     },
 
-    'storage.batchDeleteFile': (request) => {
+    'storage.batchDeleteFile': (request, _origin, principal) => {
       const list = fileList(request, 'fileid_list')
       const wheres = list.map((fileid) => ({ fileid, where: pathOfFileId(ctx.env, fileid) }))
+      const check = ctx.guard?.(principal)
       const delete_list = wheres.map(({ fileid, where }) => {
+        const why = 'path' in where && ctx.blobs.has(where.path) ? check?.('write', resourceOf(where.path, ctx.owners.get(where.path))) : undefined
+        if (why !== undefined) return { fileid, fileID: fileid, code: EXCEED_AUTHORITY, message: why }
         const deleted = 'path' in where && ctx.blobs.delete(where.path)
+        if (deleted) ctx.owners.delete(where.path)
         return {
           fileid,
           fileID: fileid,

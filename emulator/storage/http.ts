@@ -156,13 +156,15 @@ function download(ctx: StorageContext, req: IncomingMessage, res: ServerResponse
   return `200 ${data.length} bytes`
 }
 
-function store(ctx: StorageContext, path: string, data: Buffer): string {
+/** Stores the bytes and who uploaded them (`owner`, from the grant); answers the ETag. */
+function store(ctx: StorageContext, path: string, data: Buffer, owner: string | undefined): string {
   try {
     ctx.blobs.put(path, data)
   } catch (error) {
     if (error instanceof EmulatorError) throw new CosFailure(409, 'InvalidArgument', error.message)
     throw error
   }
+  ctx.owners.set(path, owner)
   return `"${createHash('md5').update(data).digest('hex')}"`
 }
 
@@ -171,15 +173,16 @@ const tooLarge = (ctx: StorageContext, close = false) =>
 
 async function putUpload(ctx: StorageContext, req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string>): Promise<string> {
   if (!path) throw new CosFailure(400, 'InvalidURI', 'a PUT upload goes to /storage/upload/<path>')
+  let owner: string | undefined
   try {
-    ctx.signer.checkUpload(path, header(req, 'authorization'), header(req, 'x-cos-security-token'), header(req, 'x-cos-meta-fileid'))
+    owner = ctx.signer.checkUpload(path, header(req, 'authorization'), header(req, 'x-cos-security-token'), header(req, 'x-cos-meta-fileid'))
   } catch (error) {
     if (error instanceof SignatureRefused) throw refused(error)
     throw error
   }
   const { data, cut } = await readBody(req, ctx.maxUploadBytes, true)
   if (!data) throw tooLarge(ctx, cut)
-  const etag = store(ctx, path, data)
+  const etag = store(ctx, path, data, owner)
   res.writeHead(200, Object.assign({ etag, 'content-length': '0' }, headers))
   res.end()
   return `200 stored ${data.length} bytes`
@@ -195,6 +198,7 @@ function postUpload(ctx: StorageContext, req: IncomingMessage, res: ServerRespon
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {}
     let file: Buffer | undefined
+    let owner: string | undefined
     let oversized = false
     let problem: CosFailure | undefined
     let total = 0
@@ -218,7 +222,7 @@ function postUpload(ctx: StorageContext, req: IncomingMessage, res: ServerRespon
       try {
         const key = checkCloudPath(fields.key, 'the form field key')
         if (urlPath && urlPath !== key) throw new CosFailure(400, 'InvalidArgument', `the form's key ${JSON.stringify(key)} is not the URL's path ${JSON.stringify(urlPath)}`)
-        ctx.signer.checkUpload(key, fields.signature, fields['x-cos-security-token'], fields['x-cos-meta-fileid'])
+        owner = ctx.signer.checkUpload(key, fields.signature, fields['x-cos-security-token'], fields['x-cos-meta-fileid'])
       } catch (error) {
         problem = error instanceof SignatureRefused ? refused(error) : error instanceof CosFailure ? error : new CosFailure(400, 'InvalidArgument', error instanceof Error ? error.message : String(error))
         return void stream.resume()
@@ -242,7 +246,7 @@ function postUpload(ctx: StorageContext, req: IncomingMessage, res: ServerRespon
         if (oversized) throw tooLarge(ctx)
         if (!file) throw new CosFailure(400, 'InvalidArgument', 'the form has no file field (it must come after key, signature and x-cos-security-token)')
         const key = fields.key!
-        const etag = store(ctx, key, file)
+        const etag = store(ctx, key, file, owner)
         const status = fields.success_action_status === '200' || fields.success_action_status === '201' ? Number(fields.success_action_status) : 204
         if (status === 201) {
           const xml =

@@ -4,9 +4,11 @@
  */
 import { join } from 'node:path'
 import type { Action, Service } from '../pipeline/service'
-import { storageActions } from './actions'
+import { storageActions, type StorageContext } from './actions'
 import { diskBlobs, memoryBlobs } from './blobs'
+import type { StorageGuard } from './guard'
 import { storageRoutes } from './http'
+import { diskOwners, memoryOwners } from './owners'
 import { createSigner } from './signing'
 
 /** Uploads may carry up to 50 MB unless told otherwise (JSON requests stay at 10 MB). */
@@ -19,21 +21,25 @@ export interface StorageOptions {
   /** The emulator's signing secret (upload grants and download URLs). */
   secret: Buffer
   maxUploadBytes?: number
+  /** The bucket's security rule, checked on each request; without it nothing is checked. */
+  guard?: StorageGuard
 }
 
 /** The storage actions, the same on `/web` (a signed-in user, or a guest where allowed) and `/admin`, and the byte routes. */
 export function storageService(options: StorageOptions): Service {
   const maxUploadBytes = options.maxUploadBytes === undefined ? DEFAULT_MAX_UPLOAD_BYTES : options.maxUploadBytes
   if (!Number.isInteger(maxUploadBytes) || maxUploadBytes <= 0) throw new Error(`maxUploadBytes must be a positive integer, got ${maxUploadBytes}`)
-  const ctx = {
+  const ctx: StorageContext = {
     env: options.env,
     blobs: options.dataDir ? diskBlobs(join(options.dataDir, 'storage', options.env)) : memoryBlobs(),
+    owners: options.dataDir ? diskOwners(join(options.dataDir, 'storage', `${options.env}.owners.json`)) : memoryOwners(),
     signer: createSigner(options.secret),
     maxUploadBytes,
+    ...(options.guard ? { guard: options.guard } : {}),
   }
   const actions: Record<string, Action> = {}
   for (const [name, handle] of Object.entries(storageActions(ctx))) {
-    actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: ({ body, origin }) => handle(body, origin) }
+    actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: ({ body, origin, principal }) => handle(body, origin, principal) }
   }
   return { name: 'storage', actions: { web: actions, admin: actions }, routes: storageRoutes(ctx) }
 }

@@ -13,7 +13,7 @@ export const UPLOAD_GRANT_SECONDS = 10 * 60
 export interface UploadGrant {
   /** COS-style `q-sign-algorithm=...&q-signature=...`: sent as `authorization` (PUT) or `signature` (POST). */
   authorization: string
-  /** Sent as `x-cos-security-token`: says which path, until when, under which file id. */
+  /** Sent as `x-cos-security-token`: says which path, until when, under which file id, for whom. */
   token: string
   /** Sent back as `x-cos-meta-fileid`. */
   cosFileId: string
@@ -30,9 +30,13 @@ export class SignatureRefused extends Error {
 }
 
 export interface Signer {
-  grantUpload(path: string): UploadGrant
-  /** Checks the headers (or form fields) of an upload to `path`. */
-  checkUpload(path: string, authorization: unknown, token: unknown, cosFileId: unknown): void
+  /**
+   * A grant to upload to `path`. `owner` is the openid of the user who asked (none for the administrator or
+   * a guest): the byte routes have no principal, so the signed token carries it to them.
+   */
+  grantUpload(path: string, owner?: string): UploadGrant
+  /** Checks the headers (or form fields) of an upload to `path`; returns the owner its grant was issued for. */
+  checkUpload(path: string, authorization: unknown, token: unknown, cosFileId: unknown): string | undefined
   /** `sign=...&t=...` for reading `path` during `maxAge` seconds. */
   downloadQuery(path: string, maxAge: number): string
   checkDownload(path: string, sign: unknown, t: unknown): void
@@ -44,11 +48,11 @@ export function createSigner(secret: Buffer, now: () => number = Date.now): Sign
   const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
   const seconds = () => Math.floor(now() / 1000)
   return {
-    grantUpload(path) {
+    grantUpload(path, owner) {
       const start = seconds()
       const end = start + UPLOAD_GRANT_SECONDS
       const cosFileId = randomBytes(12).toString('hex')
-      const body = Buffer.from(JSON.stringify({ p: path, e: end, f: cosFileId })).toString('base64url')
+      const body = Buffer.from(JSON.stringify(owner === undefined ? { p: path, e: end, f: cosFileId } : { p: path, e: end, f: cosFileId, o: owner })).toString('base64url')
       const token = `${body}.${mac('token', body)}`
       const times = `${start};${end}`
       const authorization = `q-sign-algorithm=sha256&q-ak=mpcloud-emulator&q-sign-time=${times}&q-key-time=${times}&q-header-list=&q-url-param-list=&q-signature=${mac('upload', path, String(end), cosFileId)}`
@@ -59,7 +63,7 @@ export function createSigner(secret: Buffer, now: () => number = Date.now): Sign
       if (typeof token !== 'string' || !token) throw new SignatureRefused('AccessDenied', 'the upload carries no x-cos-security-token: get one from storage.getUploadMetadata')
       const [body = '', tokenMac = ''] = token.split('.')
       if (!same(tokenMac, mac('token', body))) throw new SignatureRefused('SignatureDoesNotMatch', 'the x-cos-security-token is not one this emulator issued')
-      const grant = JSON.parse(Buffer.from(body, 'base64url').toString()) as { p: string; e: number; f: string }
+      const grant = JSON.parse(Buffer.from(body, 'base64url').toString()) as { p: string; e: number; f: string; o?: string }
       if (grant.p !== path) throw new SignatureRefused('AccessDenied', `the upload grant is for ${JSON.stringify(grant.p)}, not ${JSON.stringify(path)}`)
       const signature = /(?:^|&)q-signature=([0-9a-f]+)(?:&|$)/.exec(authorization)
       if (!signature || !same(signature[1]!, mac('upload', path, String(grant.e), grant.f))) {
@@ -67,6 +71,7 @@ export function createSigner(secret: Buffer, now: () => number = Date.now): Sign
       }
       if (cosFileId !== undefined && cosFileId !== grant.f) throw new SignatureRefused('AccessDenied', 'x-cos-meta-fileid is not the cosFileId of this upload grant')
       if (grant.e <= seconds()) throw new SignatureRefused('AccessDenied', `Request has expired: the upload grant ended at ${new Date(grant.e * 1000).toISOString()}`)
+      return grant.o
     },
     downloadQuery(path, maxAge) {
       const t = String(seconds() + maxAge)

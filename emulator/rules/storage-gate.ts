@@ -1,0 +1,93 @@
+/**
+ * Storage's security rule, enforced on client requests (the administrator and the system are never
+ * checked: docs/protocol.md §13). CloudBase gives the whole bucket one rule with two keys: `read` (a
+ * temporary URL) and `write` (an upload, an overwrite, a delete), each `true`, `false` or an expression over
+ * `auth` and `resource` (`resource.openid`, the uploader; `resource.path`, the path in the bucket).
+ *
+ * The rule decides the API, not the signed URLs: a temporary URL handed out before still downloads until it
+ * expires, as on CloudBase.
+ */
+import { EmulatorError, invalidParam, shown } from '../errors'
+import type { Principal } from '../pipeline/principal'
+import { evaluateRule } from './evaluate'
+import { compileCollectionRule, type CompiledRule, type PresetName } from './presets'
+import { authOf } from './scope'
+
+/** What a storage rule decides. */
+export type StorageOperation = 'read' | 'write'
+
+/** The bucket's rule, its expressions parsed once. */
+export type StorageRule = Readonly<Partial<Record<StorageOperation, CompiledRule>>>
+
+/** The file a rule is asked about: `resource` in the rule. */
+export interface StorageResource {
+  /** The uploader's openid; none for a file of the administrator's or a guest's. */
+  readonly openid?: string
+  /** The cloud path, e.g. `photos/a.jpg`. */
+  readonly path: string
+}
+
+/** The `storage` entry of the `rules` option, as JSON: a preset's name or `{ read?, write? }`. */
+export type StorageRuleSource = PresetName | Readonly<Partial<Record<StorageOperation, boolean | string>>>
+
+const OWNER = 'resource.openid == auth.openid'
+
+/** The database's preset names, as storage rules (the owner is the uploader). */
+const STORAGE_PRESETS: Record<PresetName, Record<StorageOperation, boolean | string>> = {
+  READONLY: { read: true, write: OWNER },
+  PRIVATE: { read: OWNER, write: OWNER },
+  ADMINWRITE: { read: true, write: false },
+  ADMINONLY: { read: false, write: false },
+}
+
+/**
+ * With `rules` but no `storage` entry, CloudBase's default for the rule system: no client access at all
+ * ("默认规则下不允许任何非管理端的资源访问").
+ */
+const DEFAULT_RULE: StorageRule = { read: false, write: false }
+
+const isPreset = (json: unknown): json is PresetName => typeof json === 'string' && Object.prototype.hasOwnProperty.call(STORAGE_PRESETS, json)
+
+/**
+ * Compiles `rules.storage` of the emulator's `rules` option (the other keys are the database's).
+ *
+ * @throws Error saying what is wrong (for an expression that does not parse, the key, line and column).
+ */
+export function compileStorageRule(rules: unknown): StorageRule {
+  const json = rules && typeof rules === 'object' ? (rules as Record<string, unknown>).storage : undefined
+  if (json === undefined) return DEFAULT_RULE
+  try {
+    if (isPreset(json)) return compileCollectionRule(STORAGE_PRESETS[json])
+    if (typeof json === 'string') throw invalidParam(`unknown rule preset ${shown(json)}: the presets are ${Object.keys(STORAGE_PRESETS).join(', ')}`)
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw invalidParam(`it is a preset's name or an object { read, write }, not ${shown(json)}`)
+    const unknown = Object.keys(json).find((key) => key !== 'read' && key !== 'write')
+    if (unknown !== undefined) throw invalidParam(`unknown key ${shown(unknown)}: the keys are read, write`)
+    return compileCollectionRule(json)
+  } catch (error) {
+    // A RuleSyntaxError is an EmulatorError too; its message carries the key, line and column.
+    if (error instanceof EmulatorError) throw new Error(`the storage rule: ${error.message}`, { cause: error })
+    throw error
+  }
+}
+
+/** Why the rule refuses `operation` on `resource`, or `undefined` when it allows it. */
+export type StorageCheck = (operation: StorageOperation, resource: StorageResource) => string | undefined
+
+/**
+ * The check of one request: for a client (a user or a guest), none for the administrator and the system.
+ * `get()` reads nothing in a storage rule: there is no database behind it here.
+ */
+export function storageGuard(rule: StorageRule): (principal: Principal) => StorageCheck | undefined {
+  return (principal) => {
+    if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
+    const auth = authOf(principal)
+    return (operation, resource) => {
+      const compiled = rule[operation] ?? false
+      const doing = `a client's ${operation} of ${resource.path}`
+      if (compiled === true) return undefined
+      if (compiled === false) return `the storage rule's \`${operation}\` is ${rule[operation] === undefined ? 'absent' : 'false'}: ${doing} is denied`
+      const allowed = evaluateRule(compiled, { auth, now: Date.now(), resource, doc: undefined }, () => undefined)
+      return allowed ? undefined : `the storage rule's \`${operation}\`, ${JSON.stringify(compiled.source)}, denies ${doing}`
+    }
+  }
+}
