@@ -23,7 +23,7 @@ export function databaseService(store: Store, guard?: Guard): Service {
   const db: DatabaseContext = Object.assign({ store, transactions: new Transactions(store) }, guard ? { guard } : {})
   // The client dialect answers `{ data }`; its reads and writes are the caller's, on the committed store.
   const onStore = (handle: (ws: Workspace, body: Record<string, unknown>) => unknown) =>
-    action((request) => ({ data: handle(storeWorkspace(store, request.principal, guard), request.body) }))
+    action((request) => ({ data: handle(storeWorkspace(store, request.principal, guard, request.decide), request.body) }))
   const onCatalog = (handle: (store: Store, body: Record<string, unknown>) => unknown) => action((request) => ({ data: handle(store, request.body) }))
   // Index management is not a client operation in CloudBase: the administrator's on either endpoint.
   const indexes: Record<string, Action> = {

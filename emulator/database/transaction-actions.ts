@@ -24,7 +24,7 @@ export interface DatabaseContext {
 }
 
 const workspace = (db: DatabaseContext, request: Request): Workspace =>
-  transactionWorkspace(db.store, db.transactions, request.body.transactionId, request.principal, db.guard)
+  transactionWorkspace(db.store, db.transactions, request.body.transactionId, request.principal, db.guard, request.decide)
 
 /** Start, commit and abort: the same on `/web` and `/admin`. */
 export const TRANSACTION_CONTROL: Record<string, (db: DatabaseContext, request: Request) => Answer> = {

@@ -8,6 +8,16 @@ import { describePrincipal, type Principal } from './principal'
 /** The surface a request came in on. */
 export type Dialect = 'web' | 'admin' | 'oauth' | 'ws' | 'storage' | 'http'
 
+/** One security-rule decision a request met: which rule, what it decided, and why. */
+export interface RuleDecision {
+  /** The rule: `<collection>.<operation>` for the database, `functions.<name>` for an invoke. */
+  rule: string
+  /** `allow`: the rule holds; `filter`: a preset narrowed the request to what the caller may see; `deny`. */
+  decision: 'allow' | 'filter' | 'deny'
+  /** What the rule said, for a denial. */
+  reason?: string
+}
+
 export interface EmulatorEvent {
   /** ISO time the event ended. */
   time: string
@@ -31,6 +41,8 @@ export interface EmulatorEvent {
   ms: number
   /** Free text: the error message, the output line, the notice. */
   message?: string
+  /** The security-rule decisions the request met, in order (only when rules are enforced). */
+  rules?: RuleDecision[]
 }
 
 /** How many events the ring keeps. */
@@ -76,6 +88,7 @@ export function formatEvent(event: EmulatorEvent): string {
   const parts = [event.time.slice(11, 23), event.dialect, event.kind === 'request' ? event.action : `${event.kind} ${event.action}`, describePrincipal(event.principal)]
   if (event.target !== undefined) parts.push(event.target)
   if (event.kind !== 'output') parts.push(event.outcome === 'ok' ? 'ok' : event.code || 'error', `${event.ms.toFixed(1)}ms`)
+  if (event.rules) parts.push(`[${event.rules.map((rule) => `${rule.rule} ${rule.decision}`).join(', ')}]`)
   if (event.message !== undefined) parts.push(event.kind === 'output' ? event.message : `- ${event.message}`)
   return parts.join(' ')
 }

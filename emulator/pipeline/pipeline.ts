@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { EmulatorError } from '../errors'
-import type { Dialect, EventLog } from './events'
+import type { Dialect, EventLog, RuleDecision } from './events'
 import { EMULATOR, GUEST, type Principal } from './principal'
 import type { Action, Authenticator, Authorize, Incoming, Pipeline, Request, Service, Trace } from './service'
 
@@ -59,13 +59,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       ...(error ? { code: error.code } : {}),
       ms: Number(process.hrtime.bigint() - trace.started) / 1e6,
       ...(message !== undefined ? { message } : {}),
+      ...(trace.decisions.length ? { rules: trace.decisions } : {}),
     })
 
   return {
     env,
     events,
     principalOf,
-    begin: (dialect, action = '-') => ({ requestId: randomBytes(8).toString('hex'), dialect, action, principal: GUEST, started: process.hrtime.bigint() }),
+    begin: (dialect, action = '-') => ({ requestId: randomBytes(8).toString('hex'), dialect, action, principal: GUEST, decisions: [], started: process.hrtime.bigint() }),
 
     async dispatch(trace, incoming) {
       trace.action = incoming.action
@@ -79,7 +80,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (action.access === 'admin' && principal.kind !== 'admin') {
         throw new EmulatorError('PERMISSION_DENIED', `${incoming.action} is for the administrator only (the server SDKs, the console)`)
       }
-      const request: Request = Object.assign({}, incoming, { requestId: trace.requestId, principal })
+      const request: Request = Object.assign({}, incoming, { requestId: trace.requestId, principal, decide: (decision: RuleDecision) => void trace.decisions.push(decision) })
       authorize(principal, incoming.action, request)
       return action.handle(request)
     },

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { EmulatorError } from '../errors'
-import type { Dialect, EventLog } from './events'
+import type { Dialect, EventLog, RuleDecision } from './events'
 import type { Principal } from './principal'
 
 /** A request as a transport hands it over, before anyone knows who sent it. */
@@ -29,6 +29,8 @@ export interface Incoming<Channel = unknown> {
 export interface Request<Channel = unknown> extends Incoming<Channel> {
   requestId: string
   principal: Principal
+  /** Records a security-rule decision in the request's event. */
+  decide(decision: RuleDecision): void
 }
 
 /** One request on its way through the pipeline; `end` turns it into an event. */
@@ -40,6 +42,8 @@ export interface Trace {
   target?: string
   /** Not logged (heartbeats). */
   quiet?: boolean
+  /** The security-rule decisions met so far. */
+  readonly decisions: RuleDecision[]
   readonly started: bigint
 }
 

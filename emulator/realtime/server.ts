@@ -177,7 +177,7 @@ export function realtimeService(store: Store, guard?: Guard): Service {
         const data = record(request.body.msgData)
         const collection = text(data.collName)
         if (collection === undefined) throw new EmulatorError('INVALID_PARAM', 'collName must be a string')
-        const ws = storeWorkspace(store, request.principal, guard)
+        const ws = storeWorkspace(store, request.principal, guard, request.decide)
         ws.require(collection)
         const orderBy = record(data.orderBy)
         const order = Object.keys(orderBy).map((field) => ({ field, direction: orderBy[field] === 'desc' ? ('desc' as const) : ('asc' as const) }))

@@ -46,14 +46,19 @@ export function compileFunctionRules(json: unknown = DEFAULT_FUNCTION_RULES): Fu
 }
 
 /** The pipeline's authorize hook for function calls: throws PERMISSION_DENIED when a client may not invoke. */
-export function functionsAuthorizer(rules: FunctionRules): (principal: Principal, action: string, request: { body: Record<string, unknown> }) => void {
-  return (principal, action, { body }) => {
+export function functionsAuthorizer(
+  rules: FunctionRules,
+): (principal: Principal, action: string, request: { body: Record<string, unknown>; decide(decision: { rule: string; decision: 'allow' | 'deny'; reason?: string }): void }) => void {
+  return (principal, action, { body, decide }) => {
     if (action !== 'functions.invokeFunction' || (principal.kind !== 'user' && principal.kind !== 'guest')) return
     const name = typeof body.function_name === 'string' ? body.function_name : ''
     const key = rules.has(name) ? name : '*'
     const rule = rules.get(key)!
-    if (rule.allows(authOf(principal))) return
+    const label = `functions.${key === '*' ? '*' : name}.invoke`
+    if (rule.allows(authOf(principal))) return decide({ rule: label, decision: 'allow' })
     const who = principal.kind === 'guest' ? 'a caller who is not signed in' : `a user signed in as ${principal.loginType}`
-    throw new EmulatorError('PERMISSION_DENIED', `the invoke rule of ${key === '*' ? `"*" (function ${JSON.stringify(name)} has none of its own)` : `function ${JSON.stringify(name)}`}, ${rule.text}, denies ${who}`)
+    const reason = `the invoke rule of ${key === '*' ? `"*" (function ${JSON.stringify(name)} has none of its own)` : `function ${JSON.stringify(name)}`}, ${rule.text}, denies ${who}`
+    decide({ rule: label, decision: 'deny', reason })
+    throw new EmulatorError('PERMISSION_DENIED', reason)
   }
 }

@@ -147,77 +147,107 @@ export interface RulesGate {
  * @param get reads one document through the request's workspace: the document a `doc(id)` request names,
  *   and what the rule's `get()` reads.
  */
-export function rulesGuard(rules: DatabaseRules): (principal: Principal, get: DocumentReader) => RulesGate | undefined {
-  return (principal, get) => {
-    if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
-    const auth = authOf(principal)
-    // One request's `get()` calls share CloudBase's 10-document limit.
-    const reads = new RuleReads(get)
-    const ruleOf = (collection: string) => rules.get(collection) ?? DEFAULT_RULE
+export function rulesGuard(rules: DatabaseRules): (principal: Principal, get: DocumentReader, decide: Decide) => RulesGate | undefined {
+  return (principal, get, decide) => {
+    const gate = clientGate(rules, principal, get)
+    return gate && recorded(gate, decide)
+  }
+}
 
-    /** A custom rule on a query: evaluated on the one document a `doc(id)` filter names, else proven. */
-    const check = (collection: string, rule: CollectionRule, operation: RuleOperation, filter: AnyObject, scope: RequestScope): void => {
-      const decision = deciding(collection, rule, operation)
-      if (decision === true) return
-      const id = idOf(filter)
-      if (id !== undefined) {
-        const stored = get(collection, id)
-        // A missing document is simply not found.
-        if (stored && !evaluateRule(decision.expression, { ...scope, doc: stored }, reads)) throw denied(`${decision.where} denies the document ${id}`)
+/** Where a decision goes: the request's event (`RuleDecision` of emulator/pipeline/events.ts, by shape). */
+type Decide = (decision: { rule: string; decision: 'allow' | 'filter' | 'deny'; reason?: string }) => void
+
+/** `gate`, with every check it makes recorded: allowed, narrowed to the caller's documents (a preset), or denied and why. */
+function recorded(gate: RulesGate, decide: Decide): RulesGate {
+  const decided = <T>(rule: string, check: () => T, narrows: (result: T) => boolean = () => false): T => {
+    try {
+      const result = check()
+      decide({ rule, decision: narrows(result) ? 'filter' : 'allow' })
+      return result
+    } catch (error) {
+      decide({ rule, decision: 'deny', reason: error instanceof Error ? error.message : String(error) })
+      throw error
+    }
+  }
+  return {
+    resolve: (filter) => gate.resolve(filter),
+    read: (collection, filter) => decided(`${collection}.read`, () => gate.read(collection, filter), (result) => result !== filter),
+    write: (collection, filter, operation, data) => decided(`${collection}.${operation}`, () => gate.write(collection, filter, operation, data), (result) => result !== filter),
+    create: (collection, doc) => decided(`${collection}.create`, () => gate.create(collection, doc)),
+    join: (collection) => decided(`${collection}.read ($lookup)`, () => gate.join(collection), (result) => Object.keys(result).length > 0),
+  }
+}
+
+/** The unrecorded gate of a client's request, or undefined for the administrator and the system. */
+function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentReader): RulesGate | undefined {
+  if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
+  const auth = authOf(principal)
+  // One request's `get()` calls share CloudBase's 10-document limit.
+  const reads = new RuleReads(get)
+  const ruleOf = (collection: string) => rules.get(collection) ?? DEFAULT_RULE
+
+  /** A custom rule on a query: evaluated on the one document a `doc(id)` filter names, else proven. */
+  const check = (collection: string, rule: CollectionRule, operation: RuleOperation, filter: AnyObject, scope: RequestScope): void => {
+    const decision = deciding(collection, rule, operation)
+    if (decision === true) return
+    const id = idOf(filter)
+    if (id !== undefined) {
+      const stored = get(collection, id)
+      // A missing document is simply not found.
+      if (stored && !evaluateRule(decision.expression, { ...scope, doc: stored }, reads)) throw denied(`${decision.where} denies the document ${id}`)
+      return
+    }
+    const proof = proveQuery(decision.expression, filter, scope, reads)
+    if (!proof.allowed) throw denied(`${decision.where} denies the query: ${proof.missing}`)
+  }
+
+  return {
+    resolve: (filter) => (auth ? withPlaceholders(filter, auth.openid) : filter),
+
+    read(collection, filter) {
+      const rule = ruleOf(collection)
+      if ('custom' in rule) {
+        check(collection, rule.custom, 'read', filter, { auth, now: Date.now() })
+        return filter
+      }
+      const access = PRESET_ACCESS[rule.preset].read
+      if (access === 'none') throw presetDenial(collection, rule.preset, 'read')
+      return access === 'own' ? narrowed(filter, ownedBy(auth)) : filter
+    },
+
+    write(collection, filter, operation, data) {
+      const rule = ruleOf(collection)
+      if ('custom' in rule) {
+        const scope: RequestScope = operation === 'update' ? { auth, now: Date.now(), request: { data } } : { auth, now: Date.now() }
+        check(collection, rule.custom, operation, filter, scope)
+        return filter
+      }
+      if (PRESET_ACCESS[rule.preset].write === 'none') throw presetDenial(collection, rule.preset, operation)
+      return narrowed(filter, ownedBy(auth))
+    },
+
+    create(collection, doc) {
+      const rule = ruleOf(collection)
+      if ('preset' in rule) {
+        // The server stamps `_openid`, so the creator owns what it creates.
+        if (PRESET_ACCESS[rule.preset].write === 'none') throw presetDenial(collection, rule.preset, 'create')
         return
       }
-      const proof = proveQuery(decision.expression, filter, scope, reads)
-      if (!proof.allowed) throw denied(`${decision.where} denies the query: ${proof.missing}`)
-    }
+      const decision = deciding(collection, rule.custom, 'create')
+      if (decision !== true && !evaluateRule(decision.expression, { auth, now: Date.now(), request: { data: doc }, doc }, reads)) {
+        throw denied(`${decision.where} denies the new document`)
+      }
+    },
 
-    return {
-      resolve: (filter) => (auth ? withPlaceholders(filter, auth.openid) : filter),
-
-      read(collection, filter) {
-        const rule = ruleOf(collection)
-        if ('custom' in rule) {
-          check(collection, rule.custom, 'read', filter, { auth, now: Date.now() })
-          return filter
-        }
-        const access = PRESET_ACCESS[rule.preset].read
-        if (access === 'none') throw presetDenial(collection, rule.preset, 'read')
-        return access === 'own' ? narrowed(filter, ownedBy(auth)) : filter
-      },
-
-      write(collection, filter, operation, data) {
-        const rule = ruleOf(collection)
-        if ('custom' in rule) {
-          const scope: RequestScope = operation === 'update' ? { auth, now: Date.now(), request: { data } } : { auth, now: Date.now() }
-          check(collection, rule.custom, operation, filter, scope)
-          return filter
-        }
-        if (PRESET_ACCESS[rule.preset].write === 'none') throw presetDenial(collection, rule.preset, operation)
-        return narrowed(filter, ownedBy(auth))
-      },
-
-      create(collection, doc) {
-        const rule = ruleOf(collection)
-        if ('preset' in rule) {
-          // The server stamps `_openid`, so the creator owns what it creates.
-          if (PRESET_ACCESS[rule.preset].write === 'none') throw presetDenial(collection, rule.preset, 'create')
-          return
-        }
-        const decision = deciding(collection, rule.custom, 'create')
-        if (decision !== true && !evaluateRule(decision.expression, { auth, now: Date.now(), request: { data: doc }, doc }, reads)) {
-          throw denied(`${decision.where} denies the new document`)
-        }
-      },
-
-      join(collection) {
-        const rule = ruleOf(collection)
-        if ('custom' in rule) {
-          if (ruleFor(rule.custom, 'read') === true) return {}
-          throw denied(`a $lookup of ${collection} is denied: its \`read\` rule is not \`true\`, and the emulator cannot prove a join against a rule`)
-        }
-        const access = PRESET_ACCESS[rule.preset].read
-        if (access === 'none') throw presetDenial(collection, rule.preset, 'read')
-        return access === 'own' ? ownedBy(auth) : {}
-      },
-    }
+    join(collection) {
+      const rule = ruleOf(collection)
+      if ('custom' in rule) {
+        if (ruleFor(rule.custom, 'read') === true) return {}
+        throw denied(`a $lookup of ${collection} is denied: its \`read\` rule is not \`true\`, and the emulator cannot prove a join against a rule`)
+      }
+      const access = PRESET_ACCESS[rule.preset].read
+      if (access === 'none') throw presetDenial(collection, rule.preset, 'read')
+      return access === 'own' ? ownedBy(auth) : {}
+    },
   }
 }

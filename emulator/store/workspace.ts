@@ -32,7 +32,12 @@ export interface WorkspaceGate {
  * Makes the gate of one request's workspace: none for a principal the rules do not apply to. `get` reads
  * one document through that workspace (undefined when it or its collection does not exist).
  */
-export type Guard = (principal: Principal, get: (collection: string, id: string) => Doc | undefined) => WorkspaceGate | undefined
+export type Guard = (principal: Principal, get: (collection: string, id: string) => Doc | undefined, decide: Decide) => WorkspaceGate | undefined
+
+/** Where a gate records each decision it makes (the request's event): `{ rule, decision, reason? }`. */
+export type Decide = (decision: { rule: string; decision: 'allow' | 'filter' | 'deny'; reason?: string }) => void
+
+const ignore: Decide = () => {}
 
 export interface Workspace {
   /** Who the reads and writes are for. */
@@ -56,12 +61,12 @@ function requireIn(store: Store): (collection: string) => void {
 }
 
 /** Adds the gate `guard` makes for the workspace's principal, reading through the workspace itself. */
-function guarded(workspace: Workspace, guard: Guard | undefined): Workspace {
-  const gate = guard && guard(workspace.principal, (collection, id) => (workspace.has(collection) ? workspace.get(collection, id) : undefined))
+function guarded(workspace: Workspace, guard: Guard | undefined, decide: Decide): Workspace {
+  const gate = guard && guard(workspace.principal, (collection, id) => (workspace.has(collection) ? workspace.get(collection, id) : undefined), decide)
   return gate ? { ...workspace, gate } : workspace
 }
 
-export function storeWorkspace(store: Store, principal: Principal, guard?: Guard): Workspace {
+export function storeWorkspace(store: Store, principal: Principal, guard?: Guard, decide: Decide = ignore): Workspace {
   return guarded(
     {
       principal,
@@ -72,10 +77,11 @@ export function storeWorkspace(store: Store, principal: Principal, guard?: Guard
       write: (ops) => store.write(ops, { principal, source: sourceOf(principal) }),
     },
     guard,
+    decide,
   )
 }
 
-export function transactionWorkspace(store: Store, transactions: Transactions, transactionId: unknown, principal: Principal, guard?: Guard): Workspace {
+export function transactionWorkspace(store: Store, transactions: Transactions, transactionId: unknown, principal: Principal, guard?: Guard, decide: Decide = ignore): Workspace {
   return guarded(
     {
       principal,
@@ -86,5 +92,6 @@ export function transactionWorkspace(store: Store, transactions: Transactions, t
       write: (ops) => ops.forEach((op) => transactions.write(transactionId, op)),
     },
     guard,
+    decide,
   )
 }

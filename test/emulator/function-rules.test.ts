@@ -66,6 +66,17 @@ describe('invoke rules', () => {
     expect(await invoke(guest(emulator), 'echo')).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/"\*" \(function "echo" has none of its own\), auth != null, denies a caller who is not signed in/) })
   })
 
+  it('each invoke’s event records the rule it met', async () => {
+    const anonymous = await webCaller(emulator)
+    await invoke(anonymous, 'echo')
+    await invoke(anonymous, 'payroll')
+    const events = emulator.events.recent().filter((event) => event.kind === 'request' && event.action === 'functions.invokeFunction')
+    expect(events.slice(-2).map((event) => event.rules)).toEqual([
+      [{ rule: 'functions.*.invoke', decision: 'allow' }],
+      [{ rule: 'functions.payroll.invoke', decision: 'deny', reason: 'the invoke rule of function "payroll", false, denies a user signed in as ANONYMOUS' }],
+    ])
+  })
+
   it('the administrator invokes every function, rules or not', async () => {
     expect(await adminCall(emulator, 'functions.invokeFunction', { function_name: 'payroll', request_data: '' })).toMatchObject(ran('payroll'))
   })

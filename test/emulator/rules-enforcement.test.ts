@@ -226,6 +226,29 @@ describe('who is checked', () => {
   })
 })
 
+describe('decisions in the log', () => {
+  /** The rule decisions of the last event of `action` on `collection`. */
+  const lastRules = (action: string, collection: string) =>
+    emulator.events
+      .recent()
+      .filter((event) => event.kind === 'request' && event.action === action && event.target === collection)
+      .pop()!.rules
+
+  it('each request’s event lists the rules it met: allowed, filtered by a preset, or denied and why', async () => {
+    await alice.collection('todos').where({ _openid: '{openid}' }).get()
+    expect(lastRules('database.queryDocument', 'todos')).toEqual([{ rule: 'todos.read', decision: 'allow' }])
+    await alice.collection('private').get()
+    expect(lastRules('database.queryDocument', 'private')).toEqual([{ rule: 'private.read', decision: 'filter' }])
+    await failure(bob.collection('todos').where({}).get())
+    expect(lastRules('database.queryDocument', 'todos')).toEqual([{ rule: 'todos.read', decision: 'deny', reason: expect.stringMatching(/^the rule of todos\.read, "doc\._openid == auth\.openid", denies the query/) }])
+    await alice.collection('todos').add({ data: { title: 'logged' } })
+    expect(lastRules('database.addDocument', 'todos')).toEqual([{ rule: 'todos.create', decision: 'allow' }])
+    // The administrator meets no rule at all.
+    await adminCall(emulator, 'database.calculateDocument', { collectionName: 'todos', query: '{}' })
+    expect(lastRules('database.calculateDocument', 'todos')).toBeUndefined()
+  })
+})
+
 describe('starting', () => {
   it('an invalid rule fails the start, naming the collection and the position', async () => {
     await expect(startEmulator({ port: 0, rules: { database: { todos: { read: 'doc.a = 1' } } } })).rejects.toThrow(/collection todos: in `read`: .*line 1, column 7/)
