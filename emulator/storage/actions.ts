@@ -6,7 +6,7 @@ import { EmulatorError, invalidParam } from '../errors'
 import { ownerOf, type Principal } from '../pipeline/principal'
 import type { Answer } from '../pipeline/service'
 import type { Blobs } from './blobs'
-import type { StorageGuard, StorageResource } from './guard'
+import type { StorageCheck, StorageResource } from './guard'
 import type { Owners } from './owners'
 import { checkCloudPath, encodePath, fileIdOf, pathOfFileId } from './paths'
 import type { Signer } from './signing'
@@ -18,8 +18,6 @@ export interface StorageContext {
   /** Who uploaded each file (`resource.openid` in the rule). */
   owners: Owners
   signer: Signer
-  /** The security rule's check of a request (rules.storage), none when the emulator enforces no rules or the principal bypasses them. */
-  guard?: StorageGuard
   /** The largest file an upload may carry, in bytes. */
   maxUploadBytes: number
 }
@@ -40,8 +38,12 @@ export const downloadPath = (path: string) => `/storage/download/${path}`
 
 type Body = Record<string, unknown>
 
-/** A storage action: the request body, `http://<host>` as the caller reached the emulator (the base of the URLs handed back), and who asks. */
-export type StorageAction = (request: Body, origin: string, principal: Principal) => Answer
+/**
+ * A storage action: the request body, `http://<host>` as the caller reached the emulator (the base of the
+ * URLs handed back), who asks, and the security rule's check of this request (none when the emulator
+ * enforces no rules or the principal bypasses them).
+ */
+export type StorageAction = (request: Body, origin: string, principal: Principal, check: StorageCheck | undefined) => Answer
 
 /** CloudBase's code for a request the storage rule refuses (wx −503002). */
 const EXCEED_AUTHORITY = 'STORAGE_EXCEED_AUTHORITY'
@@ -66,14 +68,14 @@ export function storageActions(ctx: StorageContext): Record<string, StorageActio
   const downloadUrl = (origin: string, path: string, maxAge: number) => `${origin}${downloadPath(path)}?${ctx.signer.downloadQuery(path, maxAge)}`
   const resourceOf = (path: string, openid: string | undefined): StorageResource => (openid === undefined ? { path } : { openid, path })
   return {
-    'storage.getUploadMetadata': (request, origin, principal) => {
+    'storage.getUploadMetadata': (request, origin, principal, check) => {
       const path = checkCloudPath(request.path, 'path')
       if (request.method !== undefined && request.method !== 'put' && request.method !== 'post') {
         throw invalidParam(`method must be "put" or "post", got ${JSON.stringify(request.method)}`)
       }
       const owner = ownerOf(principal)
       // An overwrite is judged on the file there (its owner), a new file on the one the caller would own.
-      const why = ctx.guard?.(principal)?.('write', resourceOf(path, ctx.blobs.has(path) ? ctx.owners.get(path) : owner))
+      const why = check?.('write', resourceOf(path, ctx.blobs.has(path) ? ctx.owners.get(path) : owner))
       if (why !== undefined) throw new EmulatorError(EXCEED_AUTHORITY, why)
       const grant = ctx.signer.grantUpload(path, owner)
       return {
@@ -88,13 +90,12 @@ export function storageActions(ctx: StorageContext): Record<string, StorageActio
       }
     },
 
-    'storage.batchGetDownloadUrl': (request, origin, principal) => {
+    'storage.batchGetDownloadUrl': (request, origin, principal, check) => {
       const items = fileList(request, 'file_list').map((item) => {
         if (!item || typeof item !== 'object') throw invalidParam('each file_list entry must be an object { fileid, max_age? }')
         const { fileid, max_age } = item as Body
         return { fileid, maxAge: maxAgeOf(max_age), where: pathOfFileId(ctx.env, fileid) }
       })
-      const check = ctx.guard?.(principal)
       // Every spelling the official SDKs read (docs/protocol.md §7.2): js-sdk reads fileid/download_url, the server SDKs fileID/tempFileURL.
       const download_list = items.map(({ fileid, maxAge, where }) => {
         const found = 'path' in where && ctx.blobs.has(where.path)
@@ -114,10 +115,9 @@ export function storageActions(ctx: StorageContext): Record<string, StorageActio
       return { data: { download_list } }
     },
 
-    'storage.batchDeleteFile': (request, _origin, principal) => {
+    'storage.batchDeleteFile': (request, _origin, principal, check) => {
       const list = fileList(request, 'fileid_list')
       const wheres = list.map((fileid) => ({ fileid, where: pathOfFileId(ctx.env, fileid) }))
-      const check = ctx.guard?.(principal)
       const delete_list = wheres.map(({ fileid, where }) => {
         const why = 'path' in where && ctx.blobs.has(where.path) ? check?.('write', resourceOf(where.path, ctx.owners.get(where.path))) : undefined
         if (why !== undefined) return { fileid, fileID: fileid, code: EXCEED_AUTHORITY, message: why }

@@ -3,10 +3,10 @@
  * `<dataDir>/storage/<env>/` or in memory.
  */
 import { join } from 'node:path'
-import type { Action, Service } from '../pipeline/service'
+import type { Action, Request, Service } from '../pipeline/service'
 import { storageActions, type StorageContext } from './actions'
 import { diskBlobs, memoryBlobs } from './blobs'
-import type { StorageGuard } from './guard'
+import type { StorageCheck, StorageGuard } from './guard'
 import { storageRoutes } from './http'
 import { diskOwners, memoryOwners } from './owners'
 import { createSigner } from './signing'
@@ -35,11 +35,21 @@ export function storageService(options: StorageOptions): Service {
     owners: options.dataDir ? diskOwners(join(options.dataDir, 'storage', `${options.env}.owners.json`)) : memoryOwners(),
     signer: createSigner(options.secret),
     maxUploadBytes,
-    ...(options.guard ? { guard: options.guard } : {}),
+  }
+  const { guard } = options
+  /** The rule's check of one request, each decision recorded in its event. */
+  const checkOf = (request: Request): StorageCheck | undefined => {
+    const check = guard && guard(request.principal)
+    if (!check) return undefined
+    return (operation, resource) => {
+      const why = check(operation, resource)
+      request.decide({ rule: `storage.${operation}`, decision: why === undefined ? 'allow' : 'deny', ...(why === undefined ? {} : { reason: `${resource.path}: ${why}` }) })
+      return why
+    }
   }
   const actions: Record<string, Action> = {}
   for (const [name, handle] of Object.entries(storageActions(ctx))) {
-    actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: ({ body, origin, principal }) => handle(body, origin, principal) }
+    actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: (request) => handle(request.body, request.origin, request.principal, checkOf(request)) }
   }
   return { name: 'storage', actions: { web: actions, admin: actions }, routes: storageRoutes(ctx) }
 }

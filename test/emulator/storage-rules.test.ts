@@ -124,6 +124,10 @@ describe('READONLY: everyone reads, the uploader writes', () => {
     expect(deleted).toMatchObject({ code: DENIED, message: expect.stringContaining('`write`') })
     expect(await contentOf(alice, meta.fileId)).toBe('alice wrote this')
 
+    // Each check is in the request's event: the refused delete names the file and the rule.
+    const deleteEvent = emulator.events.recent().filter((event) => event.action === 'storage.batchDeleteFile').pop()!
+    expect(deleteEvent.rules).toEqual([{ rule: 'storage.write', decision: 'deny', reason: expect.stringMatching(/^photos\/a\.txt: .*resource\.openid == auth\.openid/) }])
+
     // Her own file: she overwrites and deletes it.
     await upload(alice, 'photos/a.txt', 'alice again')
     expect(await contentOf(bob, meta.fileId)).toBe('alice again')
