@@ -4,16 +4,16 @@
  * (cli/options.ts), from which parsing and the help texts are made. `mpcloud emulator` runs the local
  * cloud until interrupted, printing its addresses and then one line per event.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseAdminKey } from './auth/admin-key'
 import { banner } from './cli/banner'
 import { commandHelp, mainHelp } from './cli/help'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
-import { formatEvent, startEmulator, type EmulatorOptions } from './index'
-import { compileFunctionRules } from './rules/functions-rules'
-import { compileDatabaseRules, type RulesSource } from './rules/gate'
+import { formatEvent, startEmulator, type EmulatorOptions, type RunningEmulator } from './index'
+import { createEnforcement } from './rules/enforcement'
+import type { RulesSource } from './rules/gate'
 
 /** This package's version: package.json sits one folder up from both emulator/ and dist/. */
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
@@ -22,12 +22,10 @@ const OPEN_RULES_WARNING =
   'mpcloud: WARNING --rules open: no security rule is enforced; every signed-in client reads and writes every document of every collection, which CloudBase never allows'
 
 /**
- * `--rules FILE`: the JSON of `startEmulator`'s `rules`, compiled here first so that a mistake names the
- * file; `open` asks for no enforcement, and is warned about.
+ * The rules of `--rules FILE`: its JSON, compiled in full here so that a mistake names the file (and,
+ * inside a rule, the line and column).
  */
-function rulesOption(file: string | undefined): RulesSource | undefined {
-  if (file === undefined) return undefined
-  if (file === 'open') return void console.warn(OPEN_RULES_WARNING)
+function readRules(file: string): RulesSource {
   const failed = (what: string, error: unknown) => new UsageError(`--rules ${file}: ${what}${error instanceof Error ? error.message : String(error)}`)
   let json: unknown
   try {
@@ -36,12 +34,32 @@ function rulesOption(file: string | undefined): RulesSource | undefined {
     throw failed(error instanceof SyntaxError ? 'not JSON: ' : '', error)
   }
   try {
-    compileDatabaseRules(json)
-    compileFunctionRules((json as RulesSource).functions)
+    createEnforcement(json as RulesSource)
   } catch (error) {
     throw failed('', error)
   }
   return json as RulesSource
+}
+
+/** How often the rules file is looked at: a changed file is in force within this. */
+const RULES_POLL_MS = 250
+
+/**
+ * Puts each new version of the rules file in force (polled: editors replace files, which a watcher loses);
+ * one that does not compile is reported and the rules in force stay. Returns the function that stops it.
+ */
+function followRules(file: string, running: RunningEmulator): () => void {
+  const reload = (now: Stats, before: Stats) => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size) return
+    try {
+      running.setRules(readRules(file))
+      console.log(`mpcloud: the rules of ${file} are in force`)
+    } catch (error) {
+      console.error(`mpcloud: ${error instanceof Error ? error.message : String(error)}; the rules in force stay`)
+    }
+  }
+  watchFile(file, { interval: RULES_POLL_MS }, reload)
+  return () => unwatchFile(file, reload)
 }
 
 async function emulator(values: Values): Promise<void> {
@@ -55,7 +73,9 @@ async function emulator(values: Values): Promise<void> {
     throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
   }
   const json = values.log === 'json'
-  const rules = rulesOption(text('rules'))
+  const rulesFile = text('rules') === 'open' ? undefined : text('rules')
+  if (text('rules') === 'open') console.warn(OPEN_RULES_WARNING)
+  const rules = rulesFile === undefined ? undefined : readRules(rulesFile)
   const options: EmulatorOptions = {
     port,
     host,
@@ -83,7 +103,9 @@ async function emulator(values: Values): Promise<void> {
     throw error
   }
   console.log(banner({ emulator: running, host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.functions ? { functions: options.functions } : {}) }))
+  const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running)
   const stop = () => {
+    unfollow()
     running.stop().then(() => process.exit(0))
   }
   process.once('SIGINT', stop)

@@ -23,9 +23,8 @@ import { createPipeline } from './pipeline/pipeline'
 import type { Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
-import { compileFunctionRules, functionsAuthorizer } from './rules/functions-rules'
-import { compileDatabaseRules, rulesGuard, type RulesSource } from './rules/gate'
-import { compileStorageRule, storageGuard } from './rules/storage-gate'
+import { createEnforcement } from './rules/enforcement'
+import type { RulesSource } from './rules/gate'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
@@ -101,6 +100,11 @@ export interface RunningEmulator {
    * `auth.loginType`).
    */
   createTicket(openid: string, options?: { loginType?: 'CUSTOM' | 'WECHAT' }): string
+  /**
+   * Puts other security rules in force at once (`undefined`: none), as a changed rules file does. Throws,
+   * naming the mistake and its position, when they do not compile; the rules in force then stay.
+   */
+  setRules(rules: RulesSource | undefined): void
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -130,7 +134,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const adminKey = loadAdminKey(options.dataDir, options.adminKey)
   const tokens = createTokens(secret, { dataDir: options.dataDir })
   let url = ''
-  const guard = options.rules === undefined ? undefined : rulesGuard(compileDatabaseRules(options.rules))
+  // The rules in force, replaceable while running (setRules); none without the option.
+  const enforcement = createEnforcement(options.rules)
   // Services check their options first: a bad one fails the start before the store opens.
   const functions = functionsService({
     env,
@@ -142,22 +147,21 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     ...(options.maxFunctionWorkers !== undefined ? { maxFunctionWorkers: options.maxFunctionWorkers } : {}),
     ...(options.maxQueuedFunctionCalls !== undefined ? { maxQueuedFunctionCalls: options.maxQueuedFunctionCalls } : {}),
   })
-  const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), ...(options.rules !== undefined ? { guard: storageGuard(compileStorageRule(options.rules)) } : {}) })
+  const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), guard: enforcement.storage })
   let report = (message: string) => console.error(message)
   const store = new Store(file, (message) => report(message))
   for (const name of options.collections || []) store.createCollection(name)
 
   const services: Service[] = [
     authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }),
-    databaseService(store, guard),
-    realtimeService(store, guard),
+    databaseService(store, enforcement.database),
+    realtimeService(store, enforcement.database),
     storage,
     functions,
     openapiService(),
   ]
   // Function rules are the pipeline's authorize hook: an invoke is allowed or refused before it runs.
-  const authorize = options.rules === undefined ? undefined : functionsAuthorizer(compileFunctionRules(options.rules.functions))
-  const pipeline = createPipeline({ env, services, events, ...(authorize ? { authorize } : {}) })
+  const pipeline = createPipeline({ env, services, events, authorize: enforcement.authorize })
   report = (message) => pipeline.notice(message, 'SYS_ERR')
   const server = createEmulatorServer(
     pipeline,
@@ -184,6 +188,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     url,
     env,
     adminCredentials: { secretId: adminKey.secretId, secretKey: adminKey.secretKey },
+    setRules: (rules) => enforcement.set(rules),
     events: { recent: () => events.recent(), subscribe: (listener) => events.subscribe(listener) },
     createTicket(openid, { loginType = 'CUSTOM' } = {}) {
       if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)

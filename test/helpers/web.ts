@@ -3,13 +3,13 @@ import type { RunningEmulator } from '../../emulator/index'
 
 export type WebCall = (action: string, params?: Record<string, unknown>) => Promise<Record<string, unknown>>
 
-async function post(emulator: RunningEmulator, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function post(emulator: Pick<RunningEmulator, 'url'>, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const response = await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify(body) })
   return (await response.json()) as Record<string, unknown>
 }
 
 /** An access token of a new anonymous user, from the v1 sign-in actions. */
-export async function anonymousToken(emulator: RunningEmulator): Promise<string> {
+export async function anonymousToken(emulator: Pick<RunningEmulator, 'url'>): Promise<string> {
   const signIn = await post(emulator, { action: 'auth.signInAnonymously' })
   const refresh_token = (signIn.data as { refresh_token: string }).refresh_token
   const fetched = await post(emulator, { action: 'auth.fetchAccessTokenWithRefreshToken', refresh_token })

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { anonymousToken } from '../helpers/web'
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -99,6 +100,30 @@ describe('mistakes', () => {
       expect(open.output()).toMatch(/WARNING --rules open: no security rule is enforced/)
     } finally {
       await open.stop()
+    }
+  })
+
+  it('--rules FILE follows the file: a changed one is in force at once, a broken one is reported and the old rules stay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpcloud-cli-reload-'))
+    const file = join(dir, 'rules.json')
+    writeFileSync(file, JSON.stringify({ database: { todos: 'ADMINONLY' } }))
+    const emulator = await serve('--port', '0', '--collection', 'todos', '--rules', file)
+    try {
+      const token = await anonymousToken(emulator)
+      const count = async () => {
+        const response = await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify({ action: 'database.countDocument', env: 'demo-env', access_token: token, collectionName: 'todos' }) })
+        return ((await response.json()) as { code?: string }).code
+      }
+      expect(await count()).toBe('DATABASE_PERMISSION_DENIED')
+      writeFileSync(file, JSON.stringify({ database: { todos: 'READONLY' } }))
+      await vi.waitFor(() => expect(emulator.output()).toContain(`the rules of ${file} are in force`), { timeout: 5000 })
+      expect(await count()).toBeUndefined()
+      writeFileSync(file, JSON.stringify({ database: { todos: { read: 'doc.a = 1' } } }))
+      await vi.waitFor(() => expect(emulator.output()).toMatch(/column 7.*; the rules in force stay/), { timeout: 5000 })
+      expect(await count()).toBeUndefined()
+    } finally {
+      await emulator.stop()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

@@ -1,0 +1,55 @@
+/**
+ * The security rules an emulator enforces, all at once (database, storage, functions), behind one holder
+ * that can be given new rules while it runs: a changed rules file takes effect at once, and rules that do
+ * not compile are refused whole, keeping the ones in force. The services get the holder's three checks,
+ * which always read the rules in force now.
+ */
+import type { Principal } from '../pipeline/principal'
+import { compileFunctionRules, functionsAuthorizer } from './functions-rules'
+import { compileDatabaseRules, rulesGuard, type RulesSource } from './gate'
+import { compileStorageRule, storageGuard } from './storage-gate'
+
+type DatabaseGuard = ReturnType<typeof rulesGuard>
+type StorageGuardOf = ReturnType<typeof storageGuard>
+type Authorize = ReturnType<typeof functionsAuthorizer>
+
+interface Compiled {
+  database: DatabaseGuard
+  storage: StorageGuardOf
+  functions: Authorize
+}
+
+/** Compiles every part first, so that one bad part changes nothing. */
+function compile(rules: RulesSource): Compiled {
+  return {
+    database: rulesGuard(compileDatabaseRules(rules)),
+    storage: storageGuard(compileStorageRule(rules)),
+    functions: functionsAuthorizer(compileFunctionRules(rules.functions)),
+  }
+}
+
+export interface Enforcement {
+  /** The database's and the watches' guard (`Guard` of emulator/store/workspace.ts). */
+  database: DatabaseGuard
+  /** Storage's guard (`StorageGuard` of emulator/storage/guard.ts). */
+  storage: StorageGuardOf
+  /** The pipeline's authorize hook (function invoke rules). */
+  authorize: Authorize
+  /**
+   * Puts `rules` in force (`undefined`: none). Throws, with the position of the mistake, when they do not
+   * compile; the rules in force then stay.
+   */
+  set(rules: RulesSource | undefined): void
+}
+
+export function createEnforcement(rules: RulesSource | undefined): Enforcement {
+  let active: Compiled | undefined = rules === undefined ? undefined : compile(rules)
+  return {
+    database: (principal: Principal, get, decide) => (active ? active.database(principal, get, decide) : undefined),
+    storage: (principal: Principal) => (active ? active.storage(principal) : undefined),
+    authorize: (principal, action, request) => (active ? active.functions(principal, action, request) : undefined),
+    set(next) {
+      active = next === undefined ? undefined : compile(next)
+    },
+  }
+}
