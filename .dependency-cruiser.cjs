@@ -68,14 +68,14 @@ module.exports = {
       severity: 'error',
       comment: 'docs/architecture.md: emulator/query and emulator/store know no service, no transport',
       from: { path: '^emulator/(query|store)/' },
-      to: { path: '^emulator/', pathNot: ['^emulator/(query|store)/', '^emulator/pipeline/principal\\.ts$', '^emulator/errors\\.ts$'] },
+      to: { path: '^emulator/', pathNot: ['^emulator/(query|store)/', '^emulator/pipeline/(principal|rule-checks)\\.ts$', '^emulator/errors\\.ts$'] },
     },
     {
       name: 'emulator-rules-are-pure',
       severity: 'error',
       comment: 'docs/architecture.md: emulator/rules (the security rule language) knows no service, no store, no transport; it may use query/',
       from: { path: '^emulator/rules/' },
-      to: { path: '^emulator/', pathNot: ['^emulator/(rules|query)/', '^emulator/pipeline/principal\\.ts$', '^emulator/errors\\.ts$'] },
+      to: { path: '^emulator/', pathNot: ['^emulator/(rules|query)/', '^emulator/pipeline/(principal|rule-checks)\\.ts$', '^emulator/errors\\.ts$'] },
     },
     {
       name: 'emulator-transport-knows-no-service',

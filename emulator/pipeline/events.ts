@@ -4,19 +4,10 @@
  * subscribers (the CLI prints each as one line, or as JSON with `--log json`).
  */
 import { describePrincipal, type Principal } from './principal'
+import type { RuleDecision } from './rule-checks'
 
 /** The surface a request came in on. */
 export type Dialect = 'web' | 'admin' | 'oauth' | 'ws' | 'storage' | 'http'
-
-/** One security-rule decision a request met: which rule, what it decided, and why. */
-export interface RuleDecision {
-  /** The rule: `<collection>.<operation>` for the database, `functions.<name>` for an invoke. */
-  rule: string
-  /** `allow`: the rule holds; `filter`: a preset narrowed the request to what the caller may see; `deny`. */
-  decision: 'allow' | 'filter' | 'deny'
-  /** What the rule said, for a denial. */
-  reason?: string
-}
 
 export interface EmulatorEvent {
   /** ISO time the event ended. */

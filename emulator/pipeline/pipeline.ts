@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { EmulatorError } from '../errors'
-import type { Dialect, EventLog, RuleDecision } from './events'
+import type { Dialect, EventLog } from './events'
+import type { RuleDecision } from './rule-checks'
 import { EMULATOR, GUEST, type Principal } from './principal'
 import type { Action, Authenticator, Authorize, Incoming, Pipeline, Request, Service, Trace } from './service'
 

@@ -5,7 +5,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { EmulatorError } from '../errors'
-import type { Dialect, EventLog, RuleDecision } from './events'
+import type { Dialect, EventLog } from './events'
+import type { RuleDecision } from './rule-checks'
 import type { Principal } from './principal'
 
 /** A request as a transport hands it over, before anyone knows who sent it. */

@@ -13,7 +13,8 @@ import type { Action, Pipeline, Request, Service } from '../pipeline/service'
 import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
 import type { Change, Doc, Store } from '../store/store'
-import { storeWorkspace, type Guard } from '../store/workspace'
+import type { Guard } from '../pipeline/rule-checks'
+import { storeWorkspace } from '../store/workspace'
 import { MAX_WATCHED, Watch } from './watch'
 
 interface Frame {

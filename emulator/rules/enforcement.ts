@@ -5,17 +5,16 @@
  * which always read the rules in force now.
  */
 import type { Principal } from '../pipeline/principal'
+import type { Guard, StorageGuard } from '../pipeline/rule-checks'
 import { compileFunctionRules, functionsAuthorizer } from './functions-rules'
 import { compileDatabaseRules, rulesGuard, type RulesSource } from './gate'
 import { compileStorageRule, storageGuard } from './storage-gate'
 
-type DatabaseGuard = ReturnType<typeof rulesGuard>
-type StorageGuardOf = ReturnType<typeof storageGuard>
 type Authorize = ReturnType<typeof functionsAuthorizer>
 
 interface Compiled {
-  database: DatabaseGuard
-  storage: StorageGuardOf
+  database: Guard
+  storage: StorageGuard
   functions: Authorize
 }
 
@@ -29,10 +28,10 @@ function compile(rules: RulesSource): Compiled {
 }
 
 export interface Enforcement {
-  /** The database's and the watches' guard (`Guard` of emulator/store/workspace.ts). */
-  database: DatabaseGuard
-  /** Storage's guard (`StorageGuard` of emulator/storage/guard.ts). */
-  storage: StorageGuardOf
+  /** The database's and the watches' guard (`Guard` of emulator/pipeline/rule-checks.ts). */
+  database: Guard
+  /** Storage's guard (`StorageGuard` of emulator/pipeline/rule-checks.ts). */
+  storage: StorageGuard
   /** The pipeline's authorize hook (function invoke rules). */
   authorize: Authorize
   /**

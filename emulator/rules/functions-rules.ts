@@ -7,6 +7,7 @@
  */
 import { EmulatorError, shown } from '../errors'
 import type { Principal } from '../pipeline/principal'
+import type { Decide } from '../pipeline/rule-checks'
 import { authOf, type RuleAuth } from './scope'
 
 type InvokeRule = { readonly text: string; allows(auth: RuleAuth | null): boolean }
@@ -48,7 +49,7 @@ export function compileFunctionRules(json: unknown = DEFAULT_FUNCTION_RULES): Fu
 /** The pipeline's authorize hook for function calls: throws PERMISSION_DENIED when a client may not invoke. */
 export function functionsAuthorizer(
   rules: FunctionRules,
-): (principal: Principal, action: string, request: { body: Record<string, unknown>; decide(decision: { rule: string; decision: 'allow' | 'deny'; reason?: string }): void }) => void {
+): (principal: Principal, action: string, request: { body: Record<string, unknown>; decide: Decide }) => void {
   return (principal, action, { body, decide }) => {
     if (action !== 'functions.invokeFunction' || (principal.kind !== 'user' && principal.kind !== 'guest')) return
     const name = typeof body.function_name === 'string' ? body.function_name : ''

@@ -13,11 +13,12 @@
  */
 import { EmulatorError } from '../errors'
 import type { Principal } from '../pipeline/principal'
+import type { Decide, Guard, WorkspaceGate } from '../pipeline/rule-checks'
 import { evaluateRule } from './evaluate'
 import type { RuleExpression } from './ast'
 import { compileCollectionRule, PRESET_RULES, ruleFor, type CollectionRule, type PresetName, type RuleKey, type RuleOperation } from './presets'
 import { proveQuery } from './prove'
-import { RuleReads, type Doc, type DocumentReader } from './reads'
+import { RuleReads, type DocumentReader } from './reads'
 import { authOf, type RequestScope, type RuleAuth } from './scope'
 import type { StorageRuleSource } from './storage-gate'
 import { idOf } from '../query/id-filter'
@@ -131,15 +132,6 @@ function deciding(collection: string, rule: CollectionRule, operation: RuleOpera
   return { expression: compiled, where: `${where}, ${JSON.stringify(compiled.source)},` }
 }
 
-/** The gate of one request's workspace: `WorkspaceGate` of `emulator/store/workspace.ts`, whose comments say what each method does. */
-export interface RulesGate {
-  resolve(filter: AnyObject): AnyObject
-  read(collection: string, filter: AnyObject): AnyObject
-  write(collection: string, filter: AnyObject, operation: 'update' | 'delete', data?: AnyObject): AnyObject
-  create(collection: string, doc: Doc): void
-  join(collection: string): AnyObject
-}
-
 /**
  * The guard the workspaces of a rules-enforcing emulator are made with: a gate for each client request
  * (a user or a guest), none for the administrator and the system.
@@ -147,18 +139,15 @@ export interface RulesGate {
  * @param get reads one document through the request's workspace: the document a `doc(id)` request names,
  *   and what the rule's `get()` reads.
  */
-export function rulesGuard(rules: DatabaseRules): (principal: Principal, get: DocumentReader, decide: Decide) => RulesGate | undefined {
+export function rulesGuard(rules: DatabaseRules): Guard {
   return (principal, get, decide) => {
     const gate = clientGate(rules, principal, get)
     return gate && recorded(gate, decide)
   }
 }
 
-/** Where a decision goes: the request's event (`RuleDecision` of emulator/pipeline/events.ts, by shape). */
-type Decide = (decision: { rule: string; decision: 'allow' | 'filter' | 'deny'; reason?: string }) => void
-
 /** `gate`, with every check it makes recorded: allowed, narrowed to the caller's documents (a preset), or denied and why. */
-function recorded(gate: RulesGate, decide: Decide): RulesGate {
+function recorded(gate: WorkspaceGate, decide: Decide): WorkspaceGate {
   const decided = <T>(rule: string, check: () => T, narrows: (result: T) => boolean = () => false): T => {
     try {
       const result = check()
@@ -179,7 +168,7 @@ function recorded(gate: RulesGate, decide: Decide): RulesGate {
 }
 
 /** The unrecorded gate of a client's request, or undefined for the administrator and the system. */
-function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentReader): RulesGate | undefined {
+function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentReader): WorkspaceGate | undefined {
   if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
   const auth = authOf(principal)
   // One request's `get()` calls share CloudBase's 10-document limit.

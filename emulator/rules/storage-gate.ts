@@ -8,24 +8,13 @@
  * expires, as on CloudBase.
  */
 import { EmulatorError, invalidParam, shown } from '../errors'
-import type { Principal } from '../pipeline/principal'
+import type { StorageGuard, StorageOperation } from '../pipeline/rule-checks'
 import { evaluateRule } from './evaluate'
 import { compileCollectionRule, type CompiledRule, type PresetName } from './presets'
 import { authOf } from './scope'
 
-/** What a storage rule decides. */
-export type StorageOperation = 'read' | 'write'
-
 /** The bucket's rule, its expressions parsed once. */
 export type StorageRule = Readonly<Partial<Record<StorageOperation, CompiledRule>>>
-
-/** The file a rule is asked about: `resource` in the rule. */
-export interface StorageResource {
-  /** The uploader's openid; none for a file of the administrator's or a guest's. */
-  readonly openid?: string
-  /** The cloud path, e.g. `photos/a.jpg`. */
-  readonly path: string
-}
 
 /** The `storage` entry of the `rules` option, as JSON: a preset's name or `{ read?, write? }`. */
 export type StorageRuleSource = PresetName | Readonly<Partial<Record<StorageOperation, boolean | string>>>
@@ -70,14 +59,11 @@ export function compileStorageRule(rules: unknown): StorageRule {
   }
 }
 
-/** Why the rule refuses `operation` on `resource`, or `undefined` when it allows it. */
-export type StorageCheck = (operation: StorageOperation, resource: StorageResource) => string | undefined
-
 /**
  * The check of one request: for a client (a user or a guest), none for the administrator and the system.
  * `get()` reads nothing in a storage rule: there is no database behind it here.
  */
-export function storageGuard(rule: StorageRule): (principal: Principal) => StorageCheck | undefined {
+export function storageGuard(rule: StorageRule): StorageGuard {
   return (principal) => {
     if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
     const auth = authOf(principal)

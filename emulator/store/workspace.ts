@@ -6,36 +6,9 @@
  */
 import { collectionMissing } from '../errors'
 import { sourceOf, type Principal } from '../pipeline/principal'
+import type { Decide, Guard, WorkspaceGate } from '../pipeline/rule-checks'
 import type { Doc, Store, WriteOp } from './store'
 import type { Transactions } from './transactions'
-
-type AnyObject = Record<string, unknown>
-
-/**
- * The security rules as one request's workspace applies them (implemented in `emulator/rules/gate.ts`,
- * which the store may not import). Each method either answers what to run or throws the denial.
- */
-export interface WorkspaceGate {
-  /** The caller's filter with its placeholders (`'{openid}'`, `'{uid}'`) replaced by the caller's openid. */
-  resolve(filter: AnyObject): AnyObject
-  /** A read of `collection` by a resolved filter: the filter to run (a preset narrows it to the caller's). */
-  read(collection: string, filter: AnyObject): AnyObject
-  /** An update (with its data) or a delete by a resolved filter: the filter to run. */
-  write(collection: string, filter: AnyObject, operation: 'update' | 'delete', data?: AnyObject): AnyObject
-  /** A new document, as it will be stored: allowed, or throws. */
-  create(collection: string, doc: Doc): void
-  /** A `$lookup` (or other join) of `collection`: the filter its documents are joined through. */
-  join(collection: string): AnyObject
-}
-
-/**
- * Makes the gate of one request's workspace: none for a principal the rules do not apply to. `get` reads
- * one document through that workspace (undefined when it or its collection does not exist).
- */
-export type Guard = (principal: Principal, get: (collection: string, id: string) => Doc | undefined, decide: Decide) => WorkspaceGate | undefined
-
-/** Where a gate records each decision it makes (the request's event): `{ rule, decision, reason? }`. */
-export type Decide = (decision: { rule: string; decision: 'allow' | 'filter' | 'deny'; reason?: string }) => void
 
 const ignore: Decide = () => {}
 
