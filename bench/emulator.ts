@@ -6,7 +6,6 @@
  * 4. loopback HTTP throughput with 50 concurrent clients, the client and the emulator each against a bare
  *    server (bench/http.ts).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +16,7 @@ import { connectHttp, createCloud, createCommand } from '../src/index'
 import { nodePlatform } from '../adapters/node/platform'
 import { seededRandom as random } from '../test/helpers/random'
 import { httpFigures } from './http'
+import { startChild } from './child-process'
 
 const CATS = ['book', 'toy', 'food', 'tool', 'game']
 const CITIES = ['sh', 'bj', 'gz', 'sz', 'hz']
@@ -104,11 +104,7 @@ function engine(): void {
 /** The emulator in its own process (its own core), as `npx mpcloud emulator` runs it. */
 async function emulatorProcess(dataDir: string): Promise<{ url: string; stop(): void }> {
   const script = new URL('../test/helpers/emulator-process.ts', import.meta.url).pathname
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, 'todos', 'writes'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', () => reject(new Error('the emulator exited')))
-    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-  })
+  const { process: child, url } = await startChild(['--import', 'tsx', script, dataDir, 'todos', 'writes'])
   return { url, stop: () => child.kill() }
 }
 
