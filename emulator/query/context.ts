@@ -1,7 +1,10 @@
 /**
  * The mingo that every evaluation in the emulator runs on: mingo's operators, with those that can build
- * large values bounded (bounded-operators.ts) and those that run regular expressions made linear
- * (regex-operators.ts). Its classes (`mingo/query`, `mingo/aggregator`, `mingo/updater`) take these
+ * large values bounded (bounded-operators.ts), those that run regular expressions made linear
+ * (regex-operators.ts), and the emulator's own where mingo's answer differs from MongoDB's or cannot run
+ * here (docs/mingo-deviations.md): `$sort` and `$bucket` (stage-operators.ts), `$first` / `$last`
+ * (array-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
+ * (geo.ts), `$jsonSchema` (json-schema.ts), and `$out` / `$merge` refused. Its classes (`mingo/query`, `mingo/aggregator`, `mingo/updater`) take these
  * options as they are; the functions of the package root (`find`, `aggregate`, `update` from 'mingo')
  * would merge them under mingo's own operators, which win, so the engine never uses those.
  */
@@ -13,20 +16,26 @@ import * as projection from 'mingo/operators/projection'
 import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import type { Options } from 'mingo/types'
-import { boundedExpressionOperators, boundedPipelineOperators } from './bounded-operators'
+import { arrayExpressionOperators } from './array-operators'
+import { boundedExpressionOperators, boundedPipelineOperators, type PipelineOperator } from './bounded-operators'
+import { fill } from './fill'
+import { geoQueryOperators } from './geo'
+import { jsonSchemaQueryOperators } from './json-schema'
 import type { Budget } from './limits'
 import { regexExpressionOperators, regexQueryOperators } from './regex-operators'
+import { stageOperators } from './stage-operators'
+import { setWindowFields } from './window-fields'
 
 type Operators = NonNullable<Parameters<typeof Context.init>[0]>
 
 /** The operators no request changes, as plain objects, once (copying module namespaces costs every request). */
-const FIXED = {
+const FIXED: Record<keyof Operators, Record<string, unknown>> = {
   accumulator: { ...accumulator },
   projection: { ...projection },
   window: { ...window },
-  expression: { ...expression },
-  pipeline: { ...pipeline },
-  query: { ...query, ...regexQueryOperators },
+  expression: { ...expression, ...arrayExpressionOperators },
+  pipeline: { ...pipeline, ...stageOperators, $setWindowFields: setWindowFields as PipelineOperator, $fill: fill as PipelineOperator },
+  query: { ...query, ...regexQueryOperators, ...geoQueryOperators, ...jsonSchemaQueryOperators },
 }
 
 /**
@@ -38,6 +47,6 @@ export function engineOptions(budget: Budget, extra: Partial<Options> = {}): Par
     ...FIXED,
     expression: { ...FIXED.expression, ...boundedExpressionOperators(budget), ...regexExpressionOperators(budget) },
     pipeline: { ...FIXED.pipeline, ...boundedPipelineOperators(budget) },
-  } as Operators
+  } as unknown as Operators
   return { scriptEnabled: false, idKey: '_id', ...extra, context: Context.init(operators) }
 }

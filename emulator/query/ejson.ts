@@ -58,7 +58,26 @@ export function parseEJSONObject(text: unknown, name: string, now: number): Reco
   return value as Record<string, unknown>
 }
 
-/** Canonical EJSON text of an engine value. */
+/**
+ * `value` as MongoDB answers it: a member whose value is missing (`undefined`: `$$REMOVE`, `$arrayElemAt`
+ * past the end) is left out, and a missing array element is null. bson's EJSON would print both as null.
+ */
+function omitMissing(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : omitMissing(item)))
+  if (!value || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value
+  const prototype = Object.getPrototypeOf(value)
+  // Only the engine's plain documents: BSON values (ObjectId, Decimal128) print as they are.
+  if (prototype !== Object.prototype && prototype !== null) return value
+  // Null-prototype, so that a `__proto__` key an operator built stays a key.
+  const out: Record<string, unknown> = Object.create(null)
+  for (const key of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[key]
+    if (member !== undefined) out[key] = omitMissing(member)
+  }
+  return out
+}
+
+/** Canonical EJSON text of an engine value, without its missing members. */
 export function toEJSON(value: unknown): string {
-  return EJSON.stringify(value, { relaxed: false })
+  return EJSON.stringify(omitMissing(value), { relaxed: false })
 }

@@ -5,7 +5,6 @@
  */
 import { Aggregator } from 'mingo/aggregator'
 import { ProcessingMode } from 'mingo/core'
-import type { Cursor } from 'mingo/cursor'
 import { Query } from 'mingo/query'
 import { update } from 'mingo/updater'
 import { EmulatorError, invalidParam } from '../errors'
@@ -13,6 +12,7 @@ import type { Doc } from '../store/store'
 import { compileFilter } from './compile'
 import { engineOptions } from './context'
 import { sortScalars } from './sort'
+import { sortDocs, type SortSpec } from './sort-order'
 import { byDistance, geoNearStage, splitGeo } from './geo'
 import { Budget, formatBytes, limitExceeded, MAX_RESULT_BYTES } from './limits'
 import { measure } from './sizes'
@@ -66,7 +66,7 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
     if (geo.near && !(options.order && options.order.length)) near = byDistance(near, geo.near)
     docs = near
   }
-  // Common filters run compiled; mingo then only orders, pages and projects the matches.
+  // Common filters run compiled; mingo then only projects the page.
   const predicate = compileFilter(filter)
   let pool: Doc[]
   if (predicate) {
@@ -75,25 +75,25 @@ export function findDocs(docs: Iterable<Doc>, filter: AnyObject, options: FindOp
   } else pool = [...docs]
   const projection = options.projection && Object.keys(options.projection).length ? options.projection : undefined
   const sorted = predicate ? (options.order && options.order.length ? sortScalars(pool, options.order) : pool) : undefined
-  // A projection can compute values (`{ a: ['$big', '$big'] }`): its results are measured as they come.
-  const results = (cursor: Cursor<AnyObject>) => (projection ? bounded(cursor[Symbol.iterator](), 'query') : (cursor.all() as AnyObject[]))
   return evaluate(() => {
-    if (sorted) {
-      // Filter and order done natively: page, then let mingo project the page only.
-      const start = options.offset || 0
-      const page = sorted.slice(start, options.limit === undefined ? undefined : start + options.limit)
-      return projection ? results(new Query({}, engineOptions(new Budget())).find<AnyObject>(page, projection)) : page
+    let ordered: AnyObject[] | undefined = sorted
+    if (!ordered) {
+      // Filtered by mingo (or compiled, with an array in a sort field), ordered by MongoDB's rules (sort-order.ts).
+      const matched = predicate ? pool : new Query(filter, engineOptions(new Budget())).find<AnyObject>(pool).all()
+      ordered = options.order && options.order.length ? sortDocs(matched, orderSpec(options.order)) : matched
     }
-    let cursor = new Query(predicate ? {} : filter, engineOptions(new Budget())).find<AnyObject>(pool, projection)
-    if (options.order && options.order.length) {
-      const sort: Record<string, 1 | -1> = {}
-      for (const { field, direction } of options.order) sort[field] = direction === 'desc' ? -1 : 1
-      cursor = cursor.sort(sort)
-    }
-    if (options.offset) cursor = cursor.skip(options.offset)
-    if (options.limit !== undefined) cursor = cursor.limit(options.limit)
-    return results(cursor)
+    // Page, then let mingo project the page only.
+    const start = options.offset || 0
+    const page = ordered.slice(start, options.limit === undefined ? undefined : start + options.limit)
+    if (!projection) return page
+    // A projection can compute values (`{ a: ['$big', '$big'] }`): its results are measured as they come.
+    return bounded(new Query({}, engineOptions(new Budget())).find<AnyObject>(page, projection)[Symbol.iterator](), 'query')
   })
+}
+
+/** CloudBase's `order` as a sort specification. */
+function orderSpec(order: { field: string; direction: 'asc' | 'desc' }[]): SortSpec {
+  return order.map(({ field, direction }) => ({ path: field.split('.'), descending: direction === 'desc' }))
 }
 
 /**

@@ -2,7 +2,9 @@
  * Geo queries, which mingo does not have (peer-sdks.md §5.1), on @turf modules: `$nearSphere` (distance
  * bounds in metres, results nearest first), `$geoWithin` (`$geometry` polygon or multipolygon, or
  * `$centerSphere` `[[lng, lat], radians]`), `$geoIntersects`, and the `$geoNear` aggregation stage.
- * Geo conditions are taken out of a filter and checked here; the rest of the filter goes to the engine.
+ * Top-level geo conditions are taken out of a filter and checked here (so `$nearSphere` can order); the
+ * same tests are the emulator's geo query operators (`geoQueryOperators`), so a geo condition inside `$or`, `$and`
+ * or `$nor` works too.
  */
 import booleanIntersects from '@turf/boolean-intersects'
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon'
@@ -14,7 +16,8 @@ type AnyObject = Record<string, unknown>
 type Geometry = { type: string; coordinates: unknown }
 type Position = [number, number]
 
-const GEO_OPERATORS = ['$nearSphere', '$near', '$geoWithin', '$geoIntersects']
+/** The geo query operators. */
+export const GEO_OPERATORS = ['$nearSphere', '$near', '$geoWithin', '$geoIntersects']
 
 function isGeometry(value: unknown): value is Geometry {
   return !!value && typeof value === 'object' && typeof (value as Geometry).type === 'string' && Array.isArray((value as Geometry).coordinates)
@@ -76,6 +79,32 @@ function shapeTest(op: string, operand: unknown): (geometry: Geometry) => boolea
     geometry.type === 'Point' ? booleanPointInPolygon(geometry.coordinates as Position, shape as never) : booleanWithin(geometry as never, shape as never)
 }
 
+function nearOf(path: string[], op: string, operand: unknown): Near {
+  const spec = (operand || {}) as AnyObject
+  return { path, point: pointOf(operand, op), min: bound(spec.$minDistance, '$minDistance', 0), max: bound(spec.$maxDistance, '$maxDistance', Infinity) }
+}
+
+/**
+ * The test of one geo condition `{ <path>: { <op>: operand } }` on a document: `$nearSphere` / `$near` as
+ * a filter (within their distance bounds; ordering is the caller's), `$geoWithin`, `$geoIntersects`.
+ * The operand is checked now, so a bad one is refused before any document.
+ */
+export function geoTest(op: string, operand: unknown, path: string[]): (doc: AnyObject) => boolean {
+  if (op === '$nearSphere' || op === '$near') {
+    const near = nearOf(path, op, operand)
+    return (doc) => {
+      const geometry = geometryAt(doc, path)
+      const d = geometry ? metres(near.point, geometry) : Infinity
+      return d >= near.min && d <= near.max
+    }
+  }
+  const test = shapeTest(op, operand)
+  return (doc) => {
+    const geometry = geometryAt(doc, path)
+    return !!geometry && test(geometry)
+  }
+}
+
 /** A filter split in two: what the engine evaluates, and the geo part checked here. */
 export interface GeoSplit {
   rest: AnyObject
@@ -99,21 +128,9 @@ export function splitGeo(filter: AnyObject): GeoSplit | undefined {
     const path = key.split('.')
     if (op === '$nearSphere' || op === '$near') {
       if (split.near) throw invalidParam('only one $nearSphere per query')
-      const spec = (operand || {}) as AnyObject
-      const near: Near = { path, point: pointOf(operand, op), min: bound(spec.$minDistance, '$minDistance', 0), max: bound(spec.$maxDistance, '$maxDistance', Infinity) }
-      split.near = near
-      split.tests.push((doc) => {
-        const geometry = geometryAt(doc, path)
-        const d = geometry ? metres(near.point, geometry) : Infinity
-        return d >= near.min && d <= near.max
-      })
-    } else {
-      const test = shapeTest(op, operand)
-      split.tests.push((doc) => {
-        const geometry = geometryAt(doc, path)
-        return !!geometry && test(geometry)
-      })
+      split.near = nearOf(path, op, operand)
     }
+    split.tests.push(geoTest(op, operand, path))
   }
   return split
 }
@@ -156,3 +173,11 @@ function firstGeometry(doc: AnyObject): Geometry | undefined {
   }
   return undefined
 }
+
+/** A query operator as mingo calls it: the field, the operand, and it answers a predicate. */
+type QueryOperator = (selector: string, operand: unknown, options: unknown) => (doc: AnyObject) => boolean
+
+/** The geo operators as query operators of the engine's context: geo conditions at any depth of a filter. */
+export const geoQueryOperators: Record<string, QueryOperator> = Object.fromEntries(
+  GEO_OPERATORS.map((op): [string, QueryOperator] => [op, (selector, operand) => geoTest(op, operand, selector.split('.'))]),
+)

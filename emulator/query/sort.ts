@@ -1,7 +1,7 @@
 /**
  * A fast path for `orderBy`: when every sort field holds a scalar (number, string, boolean, Date) or
  * nothing, documents sort with a plain comparator in MongoDB's type order instead of through mingo
- * (about 4x faster on a few thousand matches). Anything else returns undefined and mingo sorts.
+ * (about 4x faster on a few thousand matches). Anything else returns undefined and sort-order.ts sorts.
  */
 type AnyObject = Record<string, unknown>
 
