@@ -89,7 +89,11 @@ export function exchange(agents: Agents, outgoing: Outgoing, timeout: number): P
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
         response.on('error', fail)
         // Without an error, a connection that drops mid-body only closes the response: still a failure.
-        response.on('close', () => fail(new Error(`the connection closed before the answer from ${current.url} was complete`)))
+        // Every response closes, after its end too: the Error (and its stack trace, some microseconds)
+        // is made only when the close really is a failure.
+        response.on('close', () => {
+          if (!settled) fail(new Error(`the connection closed before the answer from ${current.url} was complete`))
+        })
         response.on('end', () => {
           if (settled) return
           settled = true
