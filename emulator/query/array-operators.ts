@@ -3,7 +3,8 @@
  * first or last element of an array, that element whatever it is (`[[]]` gives `[]`; mingo flattens the
  * array first and answers nothing), nothing for an empty array (mingo's `$last` fails the whole pipeline
  * there), null for null or missing. Inside `$group` and windows the same names are accumulators: called
- * with the group's documents, they hand over to the context's accumulator.
+ * with the group's documents, they hand over to the context's accumulator. And `$size`, which MongoDB
+ * refuses anything but an array (null and missing included), where mingo answers null.
  */
 import { evalExpr, OpType } from 'mingo/core'
 import type { AnyObject, Options } from 'mingo/types'
@@ -22,8 +23,15 @@ function element(name: '$first' | '$last', pick: (array: unknown[]) => unknown):
   }
 }
 
+const $size: ExpressionOperator = (obj, expr, options) => {
+  const value = evalExpr(obj, Array.isArray(expr) && expr.length === 1 ? expr[0] : expr, options)
+  if (!Array.isArray(value)) throw new Error('The argument to $size must be an array')
+  return value.length
+}
+
 /** The array expressions above, by name. */
 export const arrayExpressionOperators: Record<string, ExpressionOperator> = {
+  $size,
   $first: element('$first', (array) => array[0]),
   $last: element('$last', (array) => array[array.length - 1]),
 }

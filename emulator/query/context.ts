@@ -2,8 +2,9 @@
  * The mingo that every evaluation in the emulator runs on: mingo's operators, with those that can build
  * large values bounded (bounded-operators.ts), those that run regular expressions made linear
  * (regex-operators.ts), and the emulator's own where mingo's answer differs from MongoDB's or cannot run
- * here (docs/mingo-deviations.md): `$sort` and `$bucket` (stage-operators.ts), `$first` / `$last`
- * (array-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
+ * here (docs/mingo-deviations.md): `$sort` and `$bucket` (stage-operators.ts), `$first` / `$last` / `$size`
+ * (array-operators.ts), the comparisons, `$switch`, the date parts and `$dateAdd` / `$dateSubtract`,
+ * `$toLower` / `$toUpper` (comparison-, conditional-, date-, string-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
  * (geo.ts), `$jsonSchema` (json-schema.ts), and `$out` / `$merge` refused. Its classes (`mingo/query`, `mingo/aggregator`, `mingo/updater`) take these
  * options as they are; the functions of the package root (`find`, `aggregate`, `update` from 'mingo')
  * would merge them under mingo's own operators, which win, so the engine never uses those.
@@ -17,6 +18,9 @@ import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import type { Options } from 'mingo/types'
 import { arrayExpressionOperators } from './array-operators'
+import { comparisonExpressionOperators } from './comparison-operators'
+import { conditionalExpressionOperators } from './conditional-operators'
+import { dateExpressionOperators } from './date-operators'
 import { boundedExpressionOperators, boundedPipelineOperators, type PipelineOperator } from './bounded-operators'
 import { fill } from './fill'
 import { geoQueryOperators } from './geo'
@@ -24,6 +28,7 @@ import { jsonSchemaQueryOperators } from './json-schema'
 import type { Budget } from './limits'
 import { regexExpressionOperators, regexQueryOperators } from './regex-operators'
 import { stageOperators } from './stage-operators'
+import { stringExpressionOperators } from './string-operators'
 import { setWindowFields } from './window-fields'
 
 type Operators = NonNullable<Parameters<typeof Context.init>[0]>
@@ -33,7 +38,14 @@ const FIXED: Record<keyof Operators, Record<string, unknown>> = {
   accumulator: { ...accumulator },
   projection: { ...projection },
   window: { ...window },
-  expression: { ...expression, ...arrayExpressionOperators },
+  expression: {
+    ...expression,
+    ...arrayExpressionOperators,
+    ...comparisonExpressionOperators,
+    ...conditionalExpressionOperators,
+    ...dateExpressionOperators,
+    ...stringExpressionOperators,
+  },
   pipeline: { ...pipeline, ...stageOperators, $setWindowFields: setWindowFields as PipelineOperator, $fill: fill as PipelineOperator },
   query: { ...query, ...regexQueryOperators, ...geoQueryOperators, ...jsonSchemaQueryOperators },
 }
@@ -49,4 +61,16 @@ export function engineOptions(budget: Budget, extra: Partial<Options> = {}): Par
     pipeline: { ...FIXED.pipeline, ...boundedPipelineOperators(budget) },
   } as unknown as Operators
   return { scriptEnabled: false, idKey: '_id', ...extra, context: Context.init(operators) }
+}
+
+/**
+ * The names of the operators every evaluation accepts, by kind (what docs/operators.md lists): mingo's
+ * and the emulator's own, without those that run code on the server (always refused, engine.ts).
+ */
+export function operatorNames(): Record<keyof Operators, string[]> {
+  const names = {} as Record<keyof Operators, string[]>
+  for (const kind of Object.keys(FIXED) as (keyof Operators)[]) {
+    names[kind] = Object.keys(FIXED[kind]).filter((name) => name[0] === '$' && ['$where', '$function', '$accumulator'].indexOf(name) < 0).sort()
+  }
+  return names
 }

@@ -116,7 +116,8 @@ export function createMatcher(filter: AnyObject): (doc: AnyObject) => boolean {
   return geo ? (doc) => geo.tests.every((check) => check(doc)) && test(doc) : test
 }
 
-const UPDATE_OPERATORS = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$bit', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$currentDate']
+/** The update operators an update may use (and `$setOnInsert`, applied on insert only). */
+export const UPDATE_OPERATORS = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$bit', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$currentDate']
 
 /**
  * Checks an update: operators only, each known, nesting no document deeper than the store can load.

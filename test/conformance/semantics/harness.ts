@@ -23,7 +23,7 @@ export type Outcome = { docs: AnyObject[] } | { error: { code: string; message: 
 /** One way of reaching the emulator. */
 export interface Client {
   name: 'server' | 'ours'
-  find(collection: string, query: AnyObject, order?: [string, 'asc' | 'desc'][]): Promise<Outcome>
+  find(collection: string, query: AnyObject, order?: [string, 'asc' | 'desc'][], projection?: AnyObject): Promise<Outcome>
   aggregate(collection: string, pipeline: AnyObject[]): Promise<Outcome>
   /** Updates the documents `query` matches with raw update operators; answers them afterwards. */
   update(collection: string, query: AnyObject, update: AnyObject): Promise<Outcome>
@@ -73,10 +73,11 @@ function serverClient(db: any): Client {
   const raw = (collection: string) => db.collection(collection).options({ raw: true })
   return {
     name: 'server',
-    find: (collection, query, order = []) =>
+    find: (collection, query, order = [], projection) =>
       settle(async () => {
         let q = raw(collection).where(query)
         for (const [field, direction] of order) q = q.orderBy(field, direction)
+        if (projection) q = q.field(projection)
         return checked(await q.limit(1000).get()).data
       }),
     aggregate: (collection, pipeline) => settle(async () => checked(await raw(collection).aggregate(pipeline).end()).data),
@@ -92,10 +93,11 @@ function ourClient(db: Database): Client {
   const collection = (name: string) => db.collection(name) as any
   return {
     name: 'ours',
-    find: (name, query, order = []) =>
+    find: (name, query, order = [], projection) =>
       settle(async () => {
         let q = collection(name).where(query)
         for (const [field, direction] of order) q = q.orderBy(field, direction)
+        if (projection) q = q.field(projection)
         return (await q.limit(1000).get()).data
       }),
     aggregate: (name, pipeline) =>
@@ -144,3 +146,26 @@ export function docsOf(outcome: Outcome): AnyObject[] {
   return outcome.docs
 }
 
+
+/**
+ * Starts every task, at most `concurrency` at a time, and answers each one's promise at once: a suite sends
+ * its requests together (node-sdk takes tens of ms per request) and each test awaits its own answer.
+ */
+export function inParallel<T>(tasks: (() => Promise<T>)[], concurrency = 8): Promise<T>[] {
+  const results = tasks.map(() => {
+    let settle!: (value: Promise<T>) => void
+    const promise = new Promise<T>((resolve) => (settle = resolve))
+    return { promise, settle }
+  })
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++
+      const running = tasks[i]!()
+      results[i]!.settle(running)
+      await running.catch(() => undefined)
+    }
+  }
+  for (let k = 0; k < Math.min(concurrency, tasks.length); k++) void worker()
+  return results.map((r) => r.promise)
+}
