@@ -75,7 +75,8 @@ async function emulator(values: Values): Promise<void> {
   const json = values.log === 'json'
   const rulesFile = text('rules') === 'open' ? undefined : text('rules')
   if (text('rules') === 'open') console.warn(OPEN_RULES_WARNING)
-  const rules = rulesFile === undefined ? undefined : readRules(rulesFile)
+  // No --rules: CloudBase's defaults (the emulator's own default).
+  const rules: EmulatorOptions['rules'] = text('rules') === 'open' ? 'open' : rulesFile === undefined ? undefined : readRules(rulesFile)
   const options: EmulatorOptions = {
     port,
     host,
@@ -89,7 +90,7 @@ async function emulator(values: Values): Promise<void> {
     ...(text('data') !== undefined ? { dataDir: text('data')! } : {}),
     ...(text('functions') !== undefined ? { functions: text('functions')! } : {}),
     ...(adminKey ? { adminKey } : {}),
-    ...(rules ? { rules } : {}),
+    ...(rules !== undefined ? { rules } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
   }
   let running
@@ -102,7 +103,15 @@ async function emulator(values: Values): Promise<void> {
     }
     throw error
   }
-  console.log(banner({ emulator: running, host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.functions ? { functions: options.functions } : {}) }))
+  console.log(
+    banner({
+      emulator: running,
+      host,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.functions ? { functions: options.functions } : {}),
+      ...(text('rules') !== undefined ? { rules: text('rules')! } : {}),
+    }),
+  )
   const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running)
   const stop = () => {
     unfollow()

@@ -24,7 +24,7 @@ import type { Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
 import { createEnforcement } from './rules/enforcement'
-import type { RulesSource } from './rules/gate'
+import type { RulesInForce } from './rules/enforcement'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
@@ -34,6 +34,7 @@ export type { EmulatorEvent } from './pipeline/events'
 export { formatEvent } from './pipeline/events'
 export type { Principal } from './pipeline/principal'
 export type { RulesSource } from './rules/gate'
+export type { RulesInForce } from './rules/enforcement'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -72,14 +73,15 @@ export interface EmulatorOptions {
    */
   allowUnauthenticated?: boolean
   /**
-   * Enforce CloudBase's security rules on client requests (`/web` and watches; the administrator bypasses
-   * them): `{ database: { todos: 'READONLY', posts: { read: true, write: 'doc._openid == auth.openid' } },
+   * The security rules client requests are checked against (`/web` and watches; the administrator and the
+   * system bypass them): `{ database: { todos: 'READONLY', posts: { read: true, write: 'doc._openid == auth.openid' } },
    * storage: { read: true, write: 'resource.openid == auth.openid' }, functions: { '*': { invoke: 'auth != null' } } }`.
-   * What is left out gets CloudBase's default: a collection is PRIVATE (its default for a collection created
-   * by code), storage denies clients, functions need a sign-in. Without this option no rule is enforced. An
-   * invalid rule fails the start, naming it and where.
+   * What is left out gets CloudBase's default for a new environment: a collection is PRIVATE (only its
+   * creator reads and writes a document), storage is read by all and written by the uploader, functions
+   * need a sign-in; so the default, `{}`, is CloudBase's behaviour. `'open'` enforces nothing (prototyping
+   * only: no CloudBase environment behaves so). An invalid rule fails the start, naming it and where.
    */
-  rules?: RulesSource
+  rules?: RulesInForce
 }
 
 export interface RunningEmulator {
@@ -97,17 +99,26 @@ export interface RunningEmulator {
    * A sign-in ticket for the user `openid` (valid ten minutes): tests and the demo act as a named user by
    * signing in with it, as CloudBase's custom login does (`cloud.init({ ..., ticket })`). The user signs in
    * as `CUSTOM`, or as a mini program's WeChat user with `{ loginType: 'WECHAT' }` (what rules see as
-   * `auth.loginType`).
+   * `auth.loginType`); `uid` is its CloudBase user id when that is not the openid (`auth.uid`).
    */
-  createTicket(openid: string, options?: { loginType?: 'CUSTOM' | 'WECHAT' }): string
+  createTicket(openid: string, options?: { loginType?: 'CUSTOM' | 'WECHAT'; uid?: string }): string
   /**
-   * Puts other security rules in force at once (`undefined`: none), as a changed rules file does. Throws,
+   * A sign-in ticket whose session acts as the administrator over the client protocol: no rule applies and
+   * `_openid` is written as given, as the server SDKs write. For seeding tests (`mpcloud/testing`'s
+   * `withRulesDisabled`); only who holds this emulator object can make one.
+   */
+  createAdminTicket(): string
+  /**
+   * Puts other security rules in force at once (`'open'`: none), as a changed rules file does. Throws,
    * naming the mistake and its position, when they do not compile; the rules in force then stay.
    */
-  setRules(rules: RulesSource | undefined): void
+  setRules(rules: RulesInForce): void
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
+
+/** An openid or uid a ticket can name. */
+const USER_ID = /^[\w-]{1,64}$/
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const env = options.env || 'demo-env'
@@ -134,8 +145,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const adminKey = loadAdminKey(options.dataDir, options.adminKey)
   const tokens = createTokens(secret, { dataDir: options.dataDir })
   let url = ''
-  // The rules in force, replaceable while running (setRules); none without the option.
-  const enforcement = createEnforcement(options.rules)
+  // The rules in force, replaceable while running (setRules); CloudBase's defaults without the option.
+  const enforcement = createEnforcement(options.rules ?? {})
   // Services check their options first: a bad one fails the start before the store opens.
   const functions = functionsService({
     env,
@@ -190,11 +201,13 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     adminCredentials: { secretId: adminKey.secretId, secretKey: adminKey.secretKey },
     setRules: (rules) => enforcement.set(rules),
     events: { recent: () => events.recent(), subscribe: (listener) => events.subscribe(listener) },
-    createTicket(openid, { loginType = 'CUSTOM' } = {}) {
-      if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) throw new Error(`invalid openid "${openid}"`)
+    createTicket(openid, { loginType = 'CUSTOM', uid } = {}) {
+      if (typeof openid !== 'string' || !USER_ID.test(openid)) throw new Error(`invalid openid ${JSON.stringify(openid)}: 1 to 64 letters, digits, _ or -`)
+      if (uid !== undefined && (typeof uid !== 'string' || !USER_ID.test(uid))) throw new Error(`invalid uid ${JSON.stringify(uid)}: 1 to 64 letters, digits, _ or -`)
       if (loginType !== 'CUSTOM' && loginType !== 'WECHAT') throw new Error(`loginType must be 'CUSTOM' or 'WECHAT', got ${JSON.stringify(loginType)}`)
-      return tokens.issue(openid, 'ticket', loginType === 'WECHAT' ? 'wechat' : 'custom')
+      return tokens.issue({ sub: openid, scope: loginType === 'WECHAT' ? 'wechat' : 'custom', ...(uid !== undefined ? { uid } : {}) }, 'ticket')
     },
+    createAdminTicket: () => tokens.issue({ sub: 'administrator', scope: 'admin' }, 'ticket'),
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
       for (const service of services) {

@@ -3,7 +3,7 @@
  * the database walkthrough through `mpcloud/node` over real HTTP (each call, the protocol request it
  * becomes, and the result), then leaves the emulator running for you to point a mini program or script at.
  */
-import cloud, { type ProtocolRequest } from 'mpcloud/node'
+import cloud, { connectHttp, createCloud, nodePlatform, type ProtocolRequest } from 'mpcloud/node'
 import { startEmulator } from 'mpcloud/emulator'
 
 const port = Number(process.env.PORT || 9000)
@@ -43,6 +43,10 @@ await step("where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'des
   db.collection('todos').where({ done: false, priority: _.gte(2) }).orderBy('createdAt', 'desc').limit(10).get(),
 )
 await step("where({ tags: 'sdk' }).count()", () => db.collection('todos').where({ tags: 'sdk' }).count())
+// Another user sees none of them: a collection's rule, unless you give one, is CloudBase's default PRIVATE.
+const stranger = createCloud({ platform: nodePlatform, connect: connectHttp })
+stranger.init({ env: emulator.env, endpoint: emulator.url, ticket: emulator.createTicket('o-someone-else') })
+await step("as another user: db.collection('todos').count()  (PRIVATE: only the creator reads)", () => stranger.database().collection('todos').count())
 // A watch stays open while the next writes run: each write it concerns arrives as one snapshot.
 console.log("\nwhere({ done: false }).watch({ onChange, onError })")
 let watching: () => void
@@ -68,7 +72,7 @@ await watcher.close()
 await step("db.collection('nocoll').get()  (collections must exist, as in CloudBase)", () => db.collection('nocoll').get())
 
 const sample: ProtocolRequest = { action: 'database.queryDocument', env: emulator.env, collectionName: 'todos', queryType: 'WHERE', limit: 100 }
-console.log(`\nThe emulator keeps running at ${emulator.url} (env ${emulator.env}); Ctrl+C stops it. Try:`)
+console.log(`\nThe emulator keeps running at ${emulator.url} (env ${emulator.env}); Ctrl+C stops it. Try (a new anonymous user: its own todos only, none yet):`)
 console.log(`  TOKEN=$(curl -s ${emulator.url}/auth/v1/signin/anonymously -d '{}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`)
 console.log(`  curl -s ${emulator.url}/web -d '${JSON.stringify(sample).replace(/}$/, ',"access_token":"\'$TOKEN\'"}')}'`)
 const { secretId, secretKey } = emulator.adminCredentials

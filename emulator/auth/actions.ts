@@ -5,7 +5,7 @@
  */
 import { EmulatorError, invalidParam } from '../errors'
 import type { Action } from '../pipeline/service'
-import { LIFETIME, newOpenid, type TokenPayload, type Tokens } from './tokens'
+import { LIFETIME, newOpenid, type TokenPayload, type Tokens, type TokenSubject } from './tokens'
 
 type Body = Record<string, unknown>
 
@@ -34,15 +34,14 @@ export function webAuthActions(tokens: Tokens, env: string): Record<string, Acti
       // an expired, revoked or foreign refresh token it is a new anonymous user, as CloudBase does.
       const previous = validToken(tokens, body.refresh_token, 'refresh')
       const sub = previous ? previous.sub : newOpenid()
-      return { uuid: sub, refresh_token: tokens.issue(sub, 'refresh', 'anonymous') }
+      return { uuid: sub, refresh_token: tokens.issue({ sub, scope: 'anonymous' }, 'refresh') }
     }),
     'auth.signInWithTicket': v1((body) => {
-      const { sub, scope } = tokens.verify(body.ticket, 'ticket')
-      return { refresh_token: tokens.issue(sub, 'refresh', scope) }
+      return { refresh_token: tokens.issue(tokens.verify(body.ticket, 'ticket'), 'refresh') }
     }),
     'auth.fetchAccessTokenWithRefreshToken': v1((body) => {
-      const { sub, scope, sid } = tokens.verify(body.refresh_token, 'refresh')
-      return { access_token: tokens.issue(sub, 'access', scope, sid), access_token_expire: LIFETIME.access }
+      const refresh = tokens.verify(body.refresh_token, 'refresh')
+      return { access_token: tokens.issue(refresh, 'access', refresh.sid), access_token_expire: LIFETIME.access }
     }),
     'auth.logout': v1((body) => {
       // js-sdk 1.x sends its refresh token (no access token): its session ends, access tokens included.
@@ -56,25 +55,25 @@ export function webAuthActions(tokens: Tokens, env: string): Record<string, Acti
       handle({ body, origin }) {
         // The sign is a fresh access token in the caller's session: LOGIN on the socket proves the same
         // identity, and a sign-out takes it back with the rest.
-        const { sub, scope, sid } = tokens.verify(body.access_token, 'access')
-        return { data: { signStr: tokens.issue(sub, 'access', scope, sid), wsUrl: `${origin.replace(/^http/, 'ws')}/ws`, secretVersion: 1, envId: env } }
+        const access = tokens.verify(body.access_token, 'access')
+        return { data: { signStr: tokens.issue(access, 'access', access.sid), wsUrl: `${origin.replace(/^http/, 'ws')}/ws`, secretVersion: 1, envId: env } }
       },
     },
   }
 }
 
 /** Credentials as js-sdk 3.x reads them, in session `sid`, or a new session (a sign-in) without it. */
-function credentials(tokens: Tokens, sub: string, scope: TokenPayload['scope'], sid?: string): Body {
-  const refresh_token = tokens.issue(sub, 'refresh', scope, sid)
+function credentials(tokens: Tokens, subject: TokenSubject, sid?: string): Body {
+  const refresh_token = tokens.issue(subject, 'refresh', sid)
   // A new session is started by the refresh token; the access token joins it.
   const session = sid || tokens.verify(refresh_token, 'refresh').sid
   return {
     token_type: 'Bearer',
-    access_token: tokens.issue(sub, 'access', scope, session),
+    access_token: tokens.issue(subject, 'access', session),
     refresh_token,
     expires_in: LIFETIME.access / 1000,
-    scope,
-    sub,
+    scope: subject.scope,
+    sub: subject.sub,
   }
 }
 
@@ -84,11 +83,10 @@ function credentials(tokens: Tokens, sub: string, scope: TokenPayload['scope'], 
  */
 export function oauthActions(tokens: Tokens): Record<string, Action> {
   return {
-    'POST /auth/v1/signin/anonymously': anyone(() => credentials(tokens, newOpenid(), 'anonymous')),
+    'POST /auth/v1/signin/anonymously': anyone(() => credentials(tokens, { sub: newOpenid(), scope: 'anonymous' })),
     'POST /auth/v1/signin/custom': anyone((body) => {
       if (body.provider_id !== undefined && body.provider_id !== 'custom') throw invalidParam('provider_id must be "custom"')
-      const { sub, scope } = tokens.verify(body.ticket, 'ticket')
-      return credentials(tokens, sub, scope)
+      return credentials(tokens, tokens.verify(body.ticket, 'ticket'))
     }),
     'POST /auth/v1/token': anyone((body) => {
       if (body.grant_type !== 'refresh_token') throw invalidParam('grant_type must be "refresh_token"')
@@ -96,7 +94,7 @@ export function oauthActions(tokens: Tokens): Record<string, Action> {
       // Rotation: the refresh token is used up, the new one carries the session on. Revoked first, so that
       // a refresh token that cannot be revoked (a disk failure) does not also hand out new ones.
       tokens.revokeToken(spent)
-      return credentials(tokens, spent.sub, spent.scope, spent.sid)
+      return credentials(tokens, spent, spent.sid)
     }),
     'GET /auth/v1/user/me': {
       access: 'principal',

@@ -17,12 +17,12 @@ export interface AuthOptions {
   allowUnauthenticated: boolean
 }
 
-const LOGIN_TYPES: Record<TokenPayload['scope'], LoginType> = { anonymous: 'ANONYMOUS', custom: 'CUSTOM', wechat: 'WECHAT' }
+const LOGIN_TYPES: Record<Exclude<TokenPayload['scope'], 'admin'>, LoginType> = { anonymous: 'ANONYMOUS', custom: 'CUSTOM', wechat: 'WECHAT' }
 
-/** The user a valid access token names. */
+/** Who a valid access token names: a user, or (a session the emulator's owner made) the administrator. */
 function principalOfToken(tokens: Tokens, token: unknown) {
-  const { sub, scope } = tokens.verify(token, 'access')
-  return userPrincipal(sub, LOGIN_TYPES[scope])
+  const { sub, scope, uid } = tokens.verify(token, 'access')
+  return scope === 'admin' ? ADMIN : userPrincipal(sub, LOGIN_TYPES[scope], uid)
 }
 
 const bearerOf = (authorization: string | undefined) => (authorization && /^Bearer /i.test(authorization) ? authorization.slice(7) : undefined)

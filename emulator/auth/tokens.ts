@@ -11,13 +11,23 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path'
 import { EmulatorError } from '../errors'
 
-/** What a token says: who, what for, until when (ms since epoch), which token of which session. */
-export interface TokenPayload {
+/** Who a token is for: what every token of one sign-in carries on. */
+export interface TokenSubject {
   /** The user's openid. */
   sub: string
+  /**
+   * How the user signed in: anonymously, with a custom ticket, or as a WeChat user (a ticket the emulator made
+   * for one); `admin`: a session that acts as the administrator over the client protocol (tickets only the
+   * emulator's owner can make, for `mpcloud/testing`'s `withRulesDisabled`).
+   */
+  scope: 'anonymous' | 'custom' | 'wechat' | 'admin'
+  /** CloudBase's user id when it is not the openid (a test's `{ uid }`); absent: the openid. */
+  uid?: string
+}
+
+/** What a token says: who, what for, until when (ms since epoch), which token of which session. */
+export interface TokenPayload extends TokenSubject {
   kind: 'access' | 'refresh' | 'ticket'
-  /** How the user signed in: anonymously, with a custom ticket, or as a WeChat user (a ticket the emulator made for one). */
-  scope: 'anonymous' | 'custom' | 'wechat'
   exp: number
   /** The token's own id: what `revokeToken` takes back. */
   jti: string
@@ -32,8 +42,8 @@ export const LIFETIME = { access: 2 * 3600_000, refresh: 30 * 86_400_000, ticket
 const LONGEST = Math.max(LIFETIME.access, LIFETIME.refresh, LIFETIME.ticket)
 
 export interface Tokens {
-  /** A signed token; `sid`: the session it belongs to, a new session when absent. */
-  issue(sub: string, kind: TokenPayload['kind'], scope: TokenPayload['scope'], sid?: string): string
+  /** A signed token for `subject` (a payload will do: its subject is carried on); `sid`: its session, a new one when absent. */
+  issue(subject: TokenSubject, kind: TokenPayload['kind'], sid?: string): string
   /** The payload of a valid, unrevoked token of `kind`, or a CloudBase error saying why not. Never throws anything but EmulatorError. */
   verify(token: unknown, kind: TokenPayload['kind']): TokenPayload
   /** Revokes one token (by its jti) until it would have expired anyway. */
@@ -61,10 +71,11 @@ export function createTokens(secret: Buffer, options: { dataDir?: string | undef
   const revoked = createRevocations(now, options.dataDir ? join(options.dataDir, 'revoked-tokens') : undefined)
   const sign = (body: string) => createHmac('sha256', secret).update(body).digest('base64url')
   return {
-    issue(sub, kind, scope, sid = newId()) {
+    issue({ sub, scope, uid }, kind, sid = newId()) {
       // A session id that `verify` would refuse is a bug in the caller, not a token to hand out.
       if (!ID.test(sid)) throw new Error(`invalid session id "${sid}"`)
-      const payload: TokenPayload = { sub, kind, scope, exp: now() + LIFETIME[kind], jti: newId(), sid }
+      if (uid !== undefined && !ID.test(uid)) throw new Error(`invalid uid "${uid}"`)
+      const payload: TokenPayload = { sub, kind, scope, ...(uid !== undefined ? { uid } : {}), exp: now() + LIFETIME[kind], jti: newId(), sid }
       // A token issued into a revoked session is revoked too: its session's record must outlive it.
       if (revoked.has('sid', sid)) revoked.add('sid', sid, payload.exp)
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
@@ -104,7 +115,7 @@ function newId(): string {
 /** Ids as `newId` makes them; also what keeps a revocation record one line of three words. */
 const ID = /^[\w-]{1,64}$/
 const KINDS = new Set<unknown>(['access', 'refresh', 'ticket'])
-const SCOPES = new Set<unknown>(['anonymous', 'custom', 'wechat'])
+const SCOPES = new Set<unknown>(['anonymous', 'custom', 'wechat', 'admin'])
 
 /** The payload of a token signed with this secret, or undefined for anything else; never throws. */
 function decode(token: string, sign: (body: string) => string): TokenPayload | undefined {
@@ -125,10 +136,11 @@ function decode(token: string, sign: (body: string) => string): TokenPayload | u
   // Signed is not enough: a token from before sessions, or signed by hand with the secret, is refused
   // unless every field has its type.
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
-  const { sub, kind, scope, exp, jti, sid } = value as Record<string, unknown>
+  const { sub, kind, scope, uid, exp, jti, sid } = value as Record<string, unknown>
   if (typeof sub !== 'string' || !sub || !KINDS.has(kind) || !SCOPES.has(scope) || typeof exp !== 'number' || !Number.isFinite(exp)) return undefined
   if (typeof jti !== 'string' || !ID.test(jti) || typeof sid !== 'string' || !ID.test(sid)) return undefined
-  return { sub, kind: kind as TokenPayload['kind'], scope: scope as TokenPayload['scope'], exp, jti, sid }
+  if (uid !== undefined && (typeof uid !== 'string' || !ID.test(uid))) return undefined
+  return { sub, kind: kind as TokenPayload['kind'], scope: scope as TokenPayload['scope'], ...(uid !== undefined ? { uid } : {}), exp, jti, sid }
 }
 
 type RevokedKind = 'jti' | 'sid'

@@ -7,6 +7,8 @@ export interface BannerFacts {
   host: string
   dataDir?: string
   functions?: string
+  /** `--rules`: a file, `open`, or absent (CloudBase's defaults). */
+  rules?: string
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/
@@ -21,7 +23,14 @@ function lanAddresses(host: string): string[] {
   return found
 }
 
-export function banner({ emulator, host, dataDir, functions }: BannerFacts): string {
+/** Which security rules are checked, in one line. */
+function rulesLine(rules: string | undefined): string {
+  if (rules === 'open') return 'OPEN: nothing is checked (--rules open)'
+  const defaults = "CloudBase's defaults: collections PRIVATE, storage read by all and written by the uploader, functions for signed-in users"
+  return rules === undefined ? `${defaults} (--rules FILE sets yours)` : `from ${rules}, followed while it changes; what it leaves out: ${defaults}`
+}
+
+export function banner({ emulator, host, dataDir, functions, rules }: BannerFacts): string {
   const { url, env, adminCredentials } = emulator
   const port = new URL(url).port
   const lines = [
@@ -30,6 +39,7 @@ export function banner({ emulator, host, dataDir, functions }: BannerFacts): str
     `  realtime   ${url.replace(/^http/, 'ws')}/ws`,
     `  storage    ${url}/storage/`,
     `  functions  ${functions ? `from ${functions}` : 'none (--functions DIR serves a folder of them)'}`,
+    `  rules      ${rulesLine(rules)}`,
     `  admin      ${url}/admin    server SDKs: serviceUrl '${url}/admin', secretId '${adminCredentials.secretId}', secretKey '${adminCredentials.secretKey}'`,
   ]
   for (const address of lanAddresses(host)) lines.push(`  LAN        http://${address}:${port}    for a phone on the same network`)

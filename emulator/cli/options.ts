@@ -56,7 +56,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       rules: {
         type: 'string',
         value: 'FILE',
-        description: "enforce the database security rules in FILE (JSON: { \"database\": { <collection>: <preset or rule> } }; a collection without one is PRIVATE); `open` enforces none, loudly",
+        description: "enforce the security rules in FILE (JSON: { \"database\": { <collection>: <preset or rule> }, \"storage\": <rule>, \"functions\": { \"*\": { \"invoke\": ... } } }; what it leaves out, and everything without --rules, gets CloudBase's defaults: collections PRIVATE, storage read by all and written by the uploader, functions for signed-in users); `open` enforces none, loudly",
         example: '--rules rules.json',
       },
       log: { type: 'string', value: 'FORMAT', default: 'text', choices: ['text', 'json'], description: 'one readable line per event, or one JSON object per event', example: '--log json' },

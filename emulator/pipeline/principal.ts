@@ -7,7 +7,7 @@
 export type LoginType = 'WECHAT' | 'ANONYMOUS' | 'CUSTOM'
 
 export type Principal =
-  /** A signed-in user of the app. `uid` is CloudBase's user id; the emulator uses the openid for it. */
+  /** A signed-in user of the app. `uid` is CloudBase's user id: the openid unless a test's ticket names another. */
   | { kind: 'user'; openid: string; uid: string; loginType: LoginType }
   /** No sign-in: refused unless the env allows unauthenticated access (CloudBase's "允许未登录访问"). */
   | { kind: 'guest' }
@@ -21,8 +21,8 @@ export const ADMIN: Principal = Object.freeze({ kind: 'admin' })
 /** The emulator itself (its notices and housekeeping). */
 export const EMULATOR: Principal = Object.freeze({ kind: 'system', reason: 'emulator' })
 
-export function userPrincipal(openid: string, loginType: LoginType): Principal {
-  return { kind: 'user', openid, uid: openid, loginType }
+export function userPrincipal(openid: string, loginType: LoginType, uid: string = openid): Principal {
+  return { kind: 'user', openid, uid, loginType }
 }
 
 /** Why a committed change happened, as its listeners (watch, triggers, console) see it. */

@@ -27,6 +27,12 @@ function compile(rules: RulesSource): Compiled {
   }
 }
 
+/**
+ * What an emulator enforces: rules (what they leave out gets CloudBase's defaults, so `{}` is CloudBase's
+ * behaviour for a new environment), or `'open'`: nothing at all, for prototyping.
+ */
+export type RulesInForce = RulesSource | 'open'
+
 export interface Enforcement {
   /** The database's and the watches' guard (`Guard` of emulator/pipeline/rule-checks.ts). */
   database: Guard
@@ -35,20 +41,22 @@ export interface Enforcement {
   /** The pipeline's authorize hook (function invoke rules). */
   authorize: Authorize
   /**
-   * Puts `rules` in force (`undefined`: none). Throws, with the position of the mistake, when they do not
+   * Puts `rules` in force (`'open'`: none). Throws, with the position of the mistake, when they do not
    * compile; the rules in force then stay.
    */
-  set(rules: RulesSource | undefined): void
+  set(rules: RulesInForce): void
 }
 
-export function createEnforcement(rules: RulesSource | undefined): Enforcement {
-  let active: Compiled | undefined = rules === undefined ? undefined : compile(rules)
+const compileInForce = (rules: RulesInForce): Compiled | undefined => (rules === 'open' ? undefined : compile(rules))
+
+export function createEnforcement(rules: RulesInForce): Enforcement {
+  let active = compileInForce(rules)
   return {
     database: (principal: Principal, get, decide) => (active ? active.database(principal, get, decide) : undefined),
     storage: (principal: Principal) => (active ? active.storage(principal) : undefined),
     authorize: (principal, action, request) => (active ? active.functions(principal, action, request) : undefined),
     set(next) {
-      active = next === undefined ? undefined : compile(next)
+      active = compileInForce(next)
     },
   }
 }

@@ -33,7 +33,7 @@ export interface RulesSource {
   readonly database?: Readonly<Record<string, PresetName | Readonly<Partial<Record<RuleKey, boolean | string>>>>>
   /** Cloud function rules (functions-rules.ts): `{ "*": { invoke }, "<name>": { invoke } }`; CloudBase's default without it. */
   readonly functions?: Readonly<Record<string, { readonly invoke: boolean | string }>>
-  /** The bucket's rule (storage-gate.ts): a preset's name or `{ read, write }`; CloudBase's default (deny clients) without it. */
+  /** The bucket's rule (storage-gate.ts): a preset's name or `{ read, write }`; WeChat's default (all read, the uploader writes) without it. */
   readonly storage?: StorageRuleSource
 }
 

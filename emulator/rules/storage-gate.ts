@@ -30,10 +30,12 @@ const STORAGE_PRESETS: Record<PresetName, Record<StorageOperation, boolean | str
 }
 
 /**
- * With `rules` but no `storage` entry, CloudBase's default for the rule system: no client access at all
- * ("默认规则下不允许任何非管理端的资源访问").
+ * Without a `storage` entry, the default of a new WeChat cloud environment's storage: "所有用户可读，仅创建者
+ * 可读写" (every user reads, the uploader writes). CloudBase's newer rule system starts a bucket closed to
+ * clients instead ("默认规则下不允许任何非管理端的资源访问"); mpcloud models wx.cloud, where mini programs
+ * show uploaded images to other users out of the box, so it takes WeChat's. `"ADMINONLY"` closes it.
  */
-const DEFAULT_RULE: StorageRule = { read: false, write: false }
+const DEFAULT_RULE: StorageRule = compileCollectionRule(STORAGE_PRESETS.READONLY)
 
 const isPreset = (json: unknown): json is PresetName => typeof json === 'string' && Object.prototype.hasOwnProperty.call(STORAGE_PRESETS, json)
 

@@ -56,13 +56,15 @@ describe('identity through the SDK', () => {
     const { _id: a } = await alice.collection('notes').add({ data: { text: 'from alice' } })
     const { _id: b } = await anonymous.collection('notes').add({ data: { text: 'from nobody' } })
     expect((await alice.collection('notes').doc(a).get()).data._openid).toBe('o-alice')
-    const other = (await alice.collection('notes').doc(b).get()).data._openid
+    const other = (await anonymous.collection('notes').doc(b).get()).data._openid
     expect(other).toMatch(/^o[\w-]{27}$/)
     expect(other).not.toBe('o-alice')
+    // CloudBase's default (PRIVATE): the other user's document is not alice's to see.
+    await expect(alice.collection('notes').doc(b).get()).rejects.toMatchObject({ errMsg: expect.stringMatching(/does not exist/) })
   })
 
   it('a ticket this emulator did not sign fails the sign-in, and the call, with CHECK_LOGIN_FAILED', async () => {
-    const foreign = createTokens(Buffer.alloc(32)).issue('o-x', 'ticket', 'custom')
+    const foreign = createTokens(Buffer.alloc(32)).issue({ sub: 'o-x', scope: 'custom' }, 'ticket')
     const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
     cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: foreign })
     await expect(cloud.database().collection('notes').count()).rejects.toMatchObject({ code: 'CHECK_LOGIN_FAILED' })
@@ -73,8 +75,8 @@ describe('tokens', () => {
   it('expire: an old access token is ACCESS_TOKEN_EXPIRED, an old refresh token REFRESH_TOKEN_EXPIRED', () => {
     let now = 1_000_000
     const tokens = createTokens(Buffer.alloc(32, 1), { now: () => now })
-    const access = tokens.issue('o-a', 'access', 'anonymous')
-    const refresh = tokens.issue('o-a', 'refresh', 'anonymous')
+    const access = tokens.issue({ sub: 'o-a', scope: 'anonymous' }, 'access')
+    const refresh = tokens.issue({ sub: 'o-a', scope: 'anonymous' }, 'refresh')
     expect(tokens.verify(access, 'access').sub).toBe('o-a')
     now += LIFETIME.access
     expect(() => tokens.verify(access, 'access')).toThrow(expect.objectContaining({ code: 'ACCESS_TOKEN_EXPIRED' }))
@@ -85,6 +87,6 @@ describe('tokens', () => {
   it('are bound to their secret', () => {
     const mine = createTokens(Buffer.alloc(32, 1))
     const theirs = createTokens(Buffer.alloc(32, 2))
-    expect(() => theirs.verify(mine.issue('o-a', 'access', 'custom'), 'access')).toThrow(/not one this emulator issued/)
+    expect(() => theirs.verify(mine.issue({ sub: 'o-a', scope: 'custom' }, 'access'), 'access')).toThrow(/not one this emulator issued/)
   })
 })

@@ -5,10 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { loadAdminKey } from '../../emulator/auth/admin-key'
 import { connectHttp, createCloud, nodePlatform, type Database } from '../helpers/sdk'
+
+const tcb = createRequire(import.meta.url)('@cloudbase/node-sdk') as any
 
 const CHILD = new URL('../helpers/emulator-process.ts', import.meta.url).pathname
 const children: ChildProcess[] = []
@@ -21,7 +25,10 @@ afterEach(() => {
 
 interface Child {
   child: ChildProcess
+  /** A client signed in anonymously: the writer. */
   db: Database
+  /** The official server SDK with the data dir's admin key: it reads every document, whoever wrote it. */
+  admin: any
   /** Settles when the process is gone (listening from the spawn on, so the event cannot be missed). */
   exited: Promise<void>
 }
@@ -33,9 +40,11 @@ function start(dataDir: string): Promise<Child> {
   return new Promise((resolve, reject) => {
     exited.then(() => reject(new Error('the emulator exited before it served')))
     child.stdout!.once('data', (chunk: Buffer) => {
+      const url = chunk.toString().trim()
       const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
-      cloud.init({ env: 'demo-env', endpoint: chunk.toString().trim(), timeout: 5000 }) // signs in anonymously
-      resolve({ child, db: cloud.database(), exited })
+      cloud.init({ env: 'demo-env', endpoint: url, timeout: 5000 }) // signs in anonymously
+      const admin = tcb.init({ env: 'demo-env', serviceUrl: `${url}/admin`, ...loadAdminKey(dataDir) }).database()
+      resolve({ child, db: cloud.database(), admin, exited })
     })
   })
 }
@@ -85,10 +94,10 @@ describe('durability across SIGKILL', () => {
       await first.exited
 
       const second = await start(dataDir)
-      const { total } = await second.db.collection('log').count()
+      const { total } = await second.admin.collection('log').count()
       const docs: Record<string, unknown>[] = []
       for (let skip = 0; skip < total; skip += 1000) {
-        docs.push(...(await second.db.collection('log').orderBy('check', 'asc').skip(skip).limit(1000).get()).data)
+        docs.push(...(await second.admin.collection('log').orderBy('check', 'asc').skip(skip).limit(1000).get()).data)
       }
       expect(docs).toHaveLength(total)
       const byBatch = new Map<number, Record<string, unknown>[]>()

@@ -18,16 +18,6 @@ let emulator: RunningEmulator
 const invoke = (call: (action: string, params?: Record<string, unknown>) => Promise<Record<string, unknown>>, name: string) =>
   call('functions.invokeFunction', { function_name: name, request_data: '{}' })
 
-/** A `/web` caller signed in with a custom ticket (loginType CUSTOM). */
-async function customCaller(target: RunningEmulator, openid: string) {
-  const signIn = await fetch(`${target.url}/auth/v1/signin/custom`, { method: 'POST', body: JSON.stringify({ ticket: target.createTicket(openid) }) })
-  const { access_token } = (await signIn.json()) as { access_token: string }
-  return async (action: string, params: Record<string, unknown> = {}) => {
-    const response = await fetch(`${target.url}/web`, { method: 'POST', body: JSON.stringify({ action, env: target.env, access_token, ...params }) })
-    return (await response.json()) as Record<string, unknown>
-  }
-}
-
 /** A `/web` caller with no sign-in at all. */
 const guest = (target: RunningEmulator) => async (action: string, params: Record<string, unknown> = {}) => {
   const response = await fetch(`${target.url}/web`, { method: 'POST', body: JSON.stringify({ action, env: target.env, ...params }) })
@@ -61,7 +51,7 @@ describe('invoke rules', () => {
   })
 
   it('a signed-in (custom) user passes the loginType rule; a guest passes neither', async () => {
-    const carol = await customCaller(emulator, 'o-carol')
+    const carol = await webCaller(emulator, 'o-carol')
     expect(await invoke(carol, 'members')).toMatchObject(ran('members'))
     expect(await invoke(guest(emulator), 'echo')).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/"\*" \(function "echo" has none of its own\), auth != null, denies a caller who is not signed in/) })
   })
@@ -93,11 +83,15 @@ describe('defaults and mistakes', () => {
     }
   })
 
-  it('without rules nothing is checked', async () => {
-    const open = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, allowUnauthenticated: true })
+  it('without rules, CloudBase\'s default: a guest is refused, a signed-in user runs; rules "open" check nothing', async () => {
+    const defaults = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, allowUnauthenticated: true })
+    const open = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, allowUnauthenticated: true, rules: 'open' })
     try {
+      expect(await invoke(guest(defaults), 'payroll')).toMatchObject({ code: 'PERMISSION_DENIED' })
+      expect(await invoke(await webCaller(defaults, 'o-clerk'), 'payroll')).toMatchObject(ran('payroll'))
       expect(await invoke(guest(open), 'payroll')).toMatchObject(ran('payroll'))
     } finally {
+      await defaults.stop()
       await open.stop()
     }
   })

@@ -176,7 +176,8 @@ describe('what the store accepts, it can always open again', () => {
   it('the emulator: a data dir written up to each limit (nested, dotted $set, just under 16 MB) restarts with its data', async () => {
     const dir = dataDir()
     let emulator = await startEmulator({ port: 0, dataDir: dir, collections: ['c'] })
-    let call = await webCaller(emulator)
+    // One named user across the restart: its documents are its own to read back.
+    let call = await webCaller(emulator, 'o-writer')
     const id = async (answer: Promise<Record<string, unknown>>) => ((await answer).data as { _id: string })._id
     const update = (docId: string, data: unknown) => call('database.updateDocument', { collectionName: 'c', queryType: 'DOC', query: { _id: docId }, data })
 
@@ -195,7 +196,7 @@ describe('what the store accepts, it can always open again', () => {
     await emulator.stop()
 
     emulator = await startEmulator({ port: 0, dataDir: dir })
-    call = await webCaller(emulator)
+    call = await webCaller(emulator, 'o-writer')
     const deep = (value: unknown, depth: number): unknown => (depth ? deep((value as { a: unknown }).a, depth - 1) : value)
     expect(deep(await get(nestedId), MAX_DEPTH)).toBe(1)
     expect(deep(await get(dottedId), MAX_DEPTH)).toBe('deepest')

@@ -255,8 +255,21 @@ describe('starting', () => {
     await expect(startEmulator({ port: 0, rules: { database: { todos: 'PUBLIC' as 'READONLY' } } })).rejects.toThrow(/collection todos: unknown rule preset/)
   })
 
-  it('without rules, nothing is checked', async () => {
-    const open = await startEmulator({ port: 0, collections: ['todos'] })
+  it("without rules, CloudBase's default: every collection is PRIVATE", async () => {
+    const defaults = await startEmulator({ port: 0, collections: ['todos'] })
+    try {
+      await adminCall(defaults, 'database.insertDocument', { collectionName: 'todos', data: [JSON.stringify({ _id: 'b1', _openid: 'o-bob' }), JSON.stringify({ _id: 'a1', _openid: 'o-alice' })] })
+      const alice = signedIn(defaults, 'o-alice')
+      expect((await alice.collection('todos').get()).data.map((doc) => doc._id)).toEqual(['a1'])
+      expect((await alice.collection('todos').doc('b1').update({ data: { n: 1 } })).stats.updated).toBe(0)
+      expect((await signedIn(defaults, 'o-bob').collection('todos').doc('b1').get()).data).toEqual({ _id: 'b1', _openid: 'o-bob' })
+    } finally {
+      await defaults.stop()
+    }
+  })
+
+  it("with rules 'open', nothing is checked", async () => {
+    const open = await startEmulator({ port: 0, collections: ['todos'], rules: 'open' })
     try {
       await adminCall(open, 'database.insertDocument', { collectionName: 'todos', data: [JSON.stringify({ _id: 'b1', _openid: 'o-bob' })] })
       const db = signedIn(open, 'o-alice')

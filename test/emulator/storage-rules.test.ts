@@ -2,7 +2,8 @@
  * Storage security rules, enforced (`startEmulator({ rules: { storage } })`): one rule for the bucket,
  * `read` deciding temporary URLs and `write` uploads, overwrites and deletes, over `auth` and `resource`
  * (the uploader's openid, the path). Refusals are STORAGE_EXCEED_AUTHORITY, per item for the batch
- * actions; the administrator bypasses; the owners survive a restart; without `rules` nothing changes.
+ * actions; the administrator bypasses; the owners survive a restart; without a storage rule, WeChat's
+ * default (everyone reads, the uploader writes); with rules `'open'` nothing is checked.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
-import type { WebCall } from '../helpers/web'
+import { webCaller as signIn, type WebCall } from '../helpers/web'
 
 const DENIED = 'STORAGE_EXCEED_AUTHORITY'
 
@@ -25,16 +26,6 @@ interface Item {
   code: string
   message: string
   download_url: string
-}
-
-/** A `/web` caller signed in as `openid` with a custom ticket, as CloudBase's custom login does. */
-async function signIn(target: RunningEmulator, openid: string): Promise<WebCall> {
-  const response = await fetch(`${target.url}/auth/v1/signin/custom`, { method: 'POST', body: JSON.stringify({ ticket: target.createTicket(openid) }) })
-  const { access_token } = (await response.json()) as { access_token: string }
-  return async (action, params = {}) => {
-    const answer = await fetch(`${target.url}/web`, { method: 'POST', body: JSON.stringify({ action, env: target.env, access_token, ...params }) })
-    return (await answer.json()) as Record<string, unknown>
-  }
 }
 
 /** A `/web` caller with no sign-in (served as a guest where the emulator allows it). */
@@ -220,8 +211,26 @@ describe('custom rules and defaults', () => {
     }
   })
 
-  it('rules without a storage entry: CloudBase\'s default, no client access; the administrator still works', async () => {
-    const { emulator, alice } = await started({ rules: { database: {} } })
+  for (const [name, options] of [
+    ['no rules at all', {}],
+    ['rules without a storage entry', { rules: { database: {} } }],
+  ] as const) {
+    it(`${name}: WeChat's default, everyone reads and only the uploader writes`, async () => {
+      const { emulator, alice, bob } = await started(options)
+      try {
+        const meta = await upload(alice, 'default/a.txt', 'hers')
+        expect(await contentOf(bob, meta.fileId)).toBe('hers')
+        expect(await bob('storage.getUploadMetadata', { path: 'default/a.txt', method: 'put' })).toMatchObject({ code: DENIED })
+        expect(await remove(bob, [meta.fileId])).toMatchObject([{ code: DENIED }])
+        expect(await contentOf(adminOf(emulator), meta.fileId)).toBe('hers')
+      } finally {
+        await emulator.stop()
+      }
+    })
+  }
+
+  it('"ADMINONLY": no client access; the administrator still works', async () => {
+    const { emulator, alice } = await started({ rules: { storage: 'ADMINONLY' } })
     try {
       expect(await alice('storage.getUploadMetadata', { path: 'any.txt', method: 'put' })).toMatchObject({ code: DENIED })
       const meta = await upload(adminOf(emulator), 'any.txt', 'admin only')
@@ -238,8 +247,8 @@ describe('custom rules and defaults', () => {
     await expect(startEmulator({ port: 0, rules: { storage: 'PUBLIC' as never } })).rejects.toThrow(/unknown rule preset "PUBLIC"/)
   })
 
-  it('without rules nothing is checked: bob deletes alice\'s file, as before', async () => {
-    const { emulator, alice, bob } = await started({})
+  it('with rules "open" nothing is checked: bob deletes alice\'s file', async () => {
+    const { emulator, alice, bob } = await started({ rules: 'open' })
     try {
       const meta = await upload(alice, 'open/a.txt', 'anyone')
       await upload(bob, 'open/a.txt', 'overwritten by bob')

@@ -362,7 +362,7 @@ describe('in a data dir', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-storage-'))
     try {
       let first = await startEmulator({ port: 0, dataDir, env: 'files-env' })
-      let webCall = await webCaller(first)
+      let webCall = await webCaller(first, 'o-uploader')
       const meta = await upload('docs/report.txt', 'kept on disk', webCall)
       expect(meta.fileId).toBe(fileIdOf('files-env', 'docs/report.txt'))
       expect(readFileSync(join(dataDir, 'storage', 'files-env', 'docs', 'report.txt'), 'utf8')).toBe('kept on disk')
@@ -370,7 +370,7 @@ describe('in a data dir', () => {
       await first.stop()
 
       first = await startEmulator({ port: 0, dataDir, env: 'files-env' })
-      webCall = await webCaller(first)
+      webCall = await webCaller(first, 'o-uploader')
       // The URL was signed before the restart and points at the old port: only its path and query still count.
       const old = new URL(item!.download_url)
       expect((await get(first.url + old.pathname + old.search)).body.toString()).toBe('kept on disk')

@@ -1,5 +1,5 @@
 /** Starts an in-memory emulator on a free port and a cloud of the Node adapter pointed at it. */
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index'
+import { startEmulator, type EmulatorOptions, type RulesSource, type RunningEmulator } from '../../emulator/index'
 import { Aggregate, connectHttp, createCloud, createCommand, createRealtime, nodePlatform, type Database, type Platform, type RealtimeTimings } from './sdk'
 
 export interface TestCloud {
@@ -27,4 +27,13 @@ export function signedIn(emulator: RunningEmulator, openid: string | undefined, 
 export async function emulatorWithDb(options: EmulatorOptions = {}, openid = 'o-test-user'): Promise<TestCloud> {
   const emulator = await startEmulator(Object.assign({ port: 0 }, options))
   return { emulator, db: signedIn(emulator, openid), openid }
+}
+
+/**
+ * Rules under which every user reads and writes every document of `collections` (a custom rule; CloudBase
+ * has no preset for it): for tests of several users on one dataset, which CloudBase's default (PRIVATE)
+ * would keep apart.
+ */
+export function sharedCollections(...collections: string[]): RulesSource {
+  return { database: Object.fromEntries(collections.map((name) => [name, { read: true, write: true }])) }
 }

@@ -1,4 +1,7 @@
-/** Raw `/web` calls to an emulator, signed in for real (v1 anonymous sign-in): for actions the SDK has no call for. */
+/**
+ * Raw `/web` calls to an emulator, signed in for real (v1 anonymous sign-in, or a custom ticket's for a
+ * named user): for actions the SDK has no call for.
+ */
 import type { RunningEmulator } from '../../emulator/index'
 
 export type WebCall = (action: string, params?: Record<string, unknown>) => Promise<Record<string, unknown>>
@@ -16,7 +19,14 @@ export async function anonymousToken(emulator: Pick<RunningEmulator, 'url'>): Pr
   return (fetched.data as { access_token: string }).access_token
 }
 
-export async function webCaller(emulator: RunningEmulator): Promise<WebCall> {
-  const access_token = await anonymousToken(emulator)
+/** An access token of the user `openid`, from a custom-ticket sign-in (loginType CUSTOM). */
+export async function customToken(emulator: Pick<RunningEmulator, 'url' | 'createTicket'>, openid: string): Promise<string> {
+  const signIn = await fetch(`${emulator.url}/auth/v1/signin/custom`, { method: 'POST', body: JSON.stringify({ ticket: emulator.createTicket(openid) }) })
+  return ((await signIn.json()) as { access_token: string }).access_token
+}
+
+/** Calls as a new anonymous user, or as the user `openid` (the same user across restarts on one data dir). */
+export async function webCaller(emulator: RunningEmulator, openid?: string): Promise<WebCall> {
+  const access_token = openid === undefined ? await anonymousToken(emulator) : await customToken(emulator, openid)
   return (action, params = {}) => post(emulator, { action, env: emulator.env, access_token, ...params })
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
-import { signedIn } from '../helpers/emulator'
+import { signedIn, sharedCollections } from '../helpers/emulator'
 import type { Snapshot } from '../helpers/sdk'
 import { unreliableNetwork } from '../helpers/unreliable-network'
 import { seededRandom as random } from '../helpers/random'
@@ -13,7 +13,8 @@ import { seededRandom as random } from '../helpers/random'
 let emulator: RunningEmulator
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 })
+  // One user writes what another watches: the collections are shared.
+  emulator = await startEmulator({ port: 0, rules: sharedCollections('faults1', 'faults2', 'faults3') })
 })
 afterAll(async () => {
   await emulator.stop()

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { todos } from '../fixtures/todos'
-import { signedIn } from '../helpers/emulator'
+import { signedIn, sharedCollections } from '../helpers/emulator'
 import type { Database, Snapshot } from '../helpers/sdk'
 import { unreliableNetwork } from '../helpers/unreliable-network'
 
@@ -14,7 +14,8 @@ let emulator: RunningEmulator
 let db: Database
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, collections: ['todos', 'notes'] })
+  // Several users write what one watches: the collections are shared.
+  emulator = await startEmulator({ port: 0, collections: ['todos', 'notes'], rules: sharedCollections('todos', 'notes') })
   db = signedIn(emulator, 'o-ann')
   await db.collection('todos').add({ data: todos })
 })

@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { todos } from '../fixtures/todos'
 import { adminCall } from '../helpers/admin'
-import { signedIn } from '../helpers/emulator'
+import { signedIn, sharedCollections } from '../helpers/emulator'
 import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
 
 let emulator: RunningEmulator
 let db: any
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, collections: ['todos'] })
+  // Other users and the administrator write what one watches: the collection is shared.
+  emulator = await startEmulator({ port: 0, collections: ['todos'], rules: sharedCollections('todos') })
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(emulatorAdapter(emulator.url))
   const app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })

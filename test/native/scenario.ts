@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { Aggregate, createCloud, createCommand, type Database, type Platform } from '../../src/index'
 import { createNativeTransport, createNativeWatch, type HostDatabase, type HostDifferences } from '../../src/native/index'
 import { todos, type Todo } from '../fixtures/todos'
-import { signedIn } from '../helpers/emulator'
+import { sharedCollections, signedIn } from '../helpers/emulator'
 import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
 
 /** Shops around People's Square, Shanghai: [name, longitude, latitude] (as in test/emulator/geo.test.ts). */
@@ -43,7 +43,8 @@ export interface NativeWorld {
 
 /** An emulator, the official client signed in to it, and mpcloud over it through `dress` and `host`. */
 export async function nativeWorld(env: string, dress: (db: any) => HostDatabase, host: HostDifferences): Promise<NativeWorld> {
-  const emulator = await startEmulator({ port: 0, env, collections: ['todos', 'shops', 'cats'] })
+  // The host's client seeds what a second user (the direct queries) reads: the collections are shared.
+  const emulator = await startEmulator({ port: 0, env, collections: ['todos', 'shops', 'cats'], rules: sharedCollections('todos', 'shops', 'cats') })
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(emulatorAdapter(emulator.url))
   const app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })

@@ -98,6 +98,7 @@ describe('mistakes', () => {
     const open = await serve('--port', '0', '--rules', 'open')
     try {
       expect(open.output()).toMatch(/WARNING --rules open: no security rule is enforced/)
+      expect(open.output()).toMatch(/rules {6}OPEN: nothing is checked/)
     } finally {
       await open.stop()
     }
@@ -152,6 +153,7 @@ describe('the running emulator', () => {
       expect(out).toContain(`realtime   ${emulator.url.replace('http', 'ws')}/ws`)
       expect(out).toMatch(new RegExp(`admin {6}${emulator.url}/admin .*secretId 'AKID\\w+', secretKey '\\S+'`))
       expect(out).toMatch(/DevTools {3}turn off domain checking/)
+      expect(out).toMatch(/rules {6}CloudBase's defaults: collections PRIVATE/)
       expect(out).not.toMatch(/LAN|warning/)
       await fetch(`${emulator.url}/web`, { method: 'POST', body: JSON.stringify({ action: 'database.countDocument', collectionName: 'todos' }) })
       await new Promise((resolve) => setTimeout(resolve, 200))

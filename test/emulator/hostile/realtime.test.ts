@@ -20,7 +20,8 @@ interface Frame {
 let emulator: RunningEmulator
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, collections: ['items'] })
+  // The administrator publishes what clients watch: a READONLY collection.
+  emulator = await startEmulator({ port: 0, collections: ['items'], rules: { database: { items: 'READONLY' } } })
 })
 afterAll(async () => {
   await emulator.stop()
