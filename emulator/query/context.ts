@@ -4,7 +4,8 @@
  * (regex-operators.ts), and the emulator's own where mingo's answer differs from MongoDB's or cannot run
  * here (docs/mingo-deviations.md): `$sort` and `$bucket` (stage-operators.ts), `$first` / `$last` / `$size`
  * (array-operators.ts), the comparisons, `$switch`, the date parts and `$dateAdd` / `$dateSubtract`,
- * `$toLower` / `$toUpper` (comparison-, conditional-, date-, string-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
+ * `$toLower` / `$toUpper` (comparison-, conditional-, date-, string-operators.ts), the bitwise query
+ * operators (bit-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
  * (geo.ts), `$jsonSchema` (json-schema.ts), and `$out` / `$merge` refused. Its classes (`mingo/query`, `mingo/aggregator`, `mingo/updater`) take these
  * options as they are; the functions of the package root (`find`, `aggregate`, `update` from 'mingo')
  * would merge them under mingo's own operators, which win, so the engine never uses those.
@@ -18,6 +19,7 @@ import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import type { Options } from 'mingo/types'
 import { arrayExpressionOperators } from './array-operators'
+import { bitQueryOperators } from './bit-operators'
 import { comparisonExpressionOperators } from './comparison-operators'
 import { conditionalExpressionOperators } from './conditional-operators'
 import { dateExpressionOperators } from './date-operators'
@@ -47,7 +49,7 @@ const FIXED: Record<keyof Operators, Record<string, unknown>> = {
     ...stringExpressionOperators,
   },
   pipeline: { ...pipeline, ...stageOperators, $setWindowFields: setWindowFields as PipelineOperator, $fill: fill as PipelineOperator },
-  query: { ...query, ...regexQueryOperators, ...geoQueryOperators, ...jsonSchemaQueryOperators },
+  query: { ...query, ...regexQueryOperators, ...bitQueryOperators, ...geoQueryOperators, ...jsonSchemaQueryOperators },
 }
 
 /**

@@ -17,6 +17,7 @@ import { byDistance, geoNearStage, splitGeo } from './geo'
 import { Budget, formatBytes, limitExceeded, MAX_RESULT_BYTES } from './limits'
 import { measure } from './sizes'
 import { MAX_DOCUMENT_BYTES, refuseOversized } from './storable'
+import { checkUpdateTypes } from './update-checks'
 import { checkUpdateDepth } from './update-depth'
 import { MAX_DEPTH } from './values'
 
@@ -146,6 +147,7 @@ export function checkUpdate(data: AnyObject): void {
 export function applyUpdate(doc: Doc, data: AnyObject, inserting = false): Doc {
   const copy = structuredClone(doc)
   const { $setOnInsert, ...operators } = data
+  checkUpdateTypes(copy, operators)
   const options = { cloneMode: 'none' as const, queryOptions: engineOptions(new Budget()) }
   evaluate(() => {
     if (Object.keys(operators).length) update(copy, operators, undefined, undefined, options)
