@@ -77,6 +77,16 @@ describe('value codec, client dialect (docs/protocol.md §3.2, J15)', () => {
     expect(doc.list).toEqual([new Date(0)])
   })
 
+  it('decodes own keys only, and a __proto__ key as data', () => {
+    const inherited = Object.create({ inherited: { $date: 0 } }) as Record<string, unknown>
+    inherited.own = { $date: 0 }
+    expect(Object.keys(decodeValue(inherited) as object)).toEqual(['own'])
+    const out = decodeValue(JSON.parse('{"__proto__": {"at": {"$date": 0}}, "n": 1}')) as Record<string, unknown>
+    expect(Object.keys(out)).toEqual(['__proto__', 'n'])
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect((out.__proto__ as Record<string, unknown>).at).toEqual(new Date(0))
+  })
+
   it('round-trips every Geo type through GeoJSON', () => {
     const multi = new GeoMultiPolygon([square()])
     const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(multi, 't'))))
