@@ -99,6 +99,20 @@ module.exports = {
       to: { path: '^emulator/' },
     },
     {
+      name: 'testing-uses-the-public-entries',
+      severity: 'error',
+      comment: 'docs/architecture.md: mpcloud/testing is a user of mpcloud/node and mpcloud/emulator, through their entries only',
+      from: { path: '^testing/' },
+      to: { path: '^(src|adapters|emulator)/', pathNot: ['^adapters/node/index\\.ts$', '^emulator/index\\.ts$'] },
+    },
+    {
+      name: 'nobody-imports-testing',
+      severity: 'error',
+      comment: 'mpcloud/testing sits on top: nothing else imports it',
+      from: { path: '^(src|adapters|emulator)/' },
+      to: { path: '^testing/' },
+    },
+    {
       name: 'only-cloud-ts-wires-features',
       severity: 'error',
       comment: 'rule 3/5: only src/cloud.ts and src/index.ts import feature folders from outside them',

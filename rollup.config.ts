@@ -3,6 +3,7 @@
  * `require`). A circular import fails the build (docs/architecture.md, import rule 8); modules are declared
  * side-effect free so unused features drop out.
  */
+import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
 import esbuild, { minify } from 'rollup-plugin-esbuild'
@@ -18,8 +19,14 @@ const entries = {
 }
 /** ES2015 is what every mini program host runs (no optional chaining, no `??`). */
 const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
-/** Node-only entries: the emulator and its CLI, with their npm dependencies left external. */
-const nodeEntries = { emulator: 'emulator/index.ts' }
+/** Node-only entries: the emulator, `mpcloud/testing` and the CLI, with their npm dependencies left external. */
+const nodeEntries = { emulator: 'emulator/index.ts', testing: 'testing/index.ts' }
+/**
+ * `mpcloud/testing` builds clouds with `mpcloud/node`: it imports that entry's file rather than a copy of the
+ * SDK, so a `CloudError` from a test context is the same class as the user's.
+ */
+const NODE_ADAPTER = fileURLToPath(new URL('./adapters/node/index.ts', import.meta.url))
+const nodeAdapterAs = (file: string) => (id: string) => (id === NODE_ADAPTER ? file : id)
 const external = [/^node:/, 'better-sqlite3', 'mingo', /^mingo\//, 'bson', 'ws', 'busboy', 're2js', 'jsep', /^@turf\//, '@tarojs/taro']
 
 /** An extra file next to a bundle: `mpcloud/wx` in a mini program is the same drop-in as `mpcloud`. */
@@ -65,10 +72,10 @@ export default defineConfig([
   {
     input: nodeEntries,
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'node/[name]-[hash].cjs' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node/[name]-[hash].js', paths: nodeAdapterAs('./node.js') },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'node/[name]-[hash].cjs', paths: nodeAdapterAs('./node.cjs') },
     ],
-    external,
+    external: [...external, NODE_ADAPTER],
     plugins: [esbuild({ target: 'node20', tsconfig: 'tsconfig.json' })],
     treeshake: { moduleSideEffects: false },
     onwarn: failOnCircular,

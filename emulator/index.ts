@@ -20,11 +20,11 @@ import { functionsService } from './functions/service'
 import { createEmulatorServer } from './http/server'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
+import { EMULATOR, sourceOf } from './pipeline/principal'
 import type { Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
-import { createEnforcement } from './rules/enforcement'
-import type { RulesInForce } from './rules/enforcement'
+import { createEnforcement, type RulesInForce } from './rules/enforcement'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
@@ -113,6 +113,13 @@ export interface RunningEmulator {
    * naming the mistake and its position, when they do not compile; the rules in force then stay.
    */
   setRules(rules: RulesInForce): void
+  /**
+   * Removes every document of every collection (collections and indexes stay), as one commit by the
+   * emulator: watches see the removals. For tests (`mpcloud/testing`'s `clearDatabase`).
+   */
+  clearDatabase(): void
+  /** Deletes every stored file and who uploaded it (temporary URLs handed out stop working). For tests. */
+  clearStorage(): void
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -208,6 +215,11 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
       return tokens.issue({ sub: openid, scope: loginType === 'WECHAT' ? 'wechat' : 'custom', ...(uid !== undefined ? { uid } : {}) }, 'ticket')
     },
     createAdminTicket: () => tokens.issue({ sub: 'administrator', scope: 'admin' }, 'ticket'),
+    clearDatabase() {
+      const removals = store.collectionNames().flatMap((collection) => [...store.documents(collection)!.keys()].map((id) => ({ collection, id, doc: null })))
+      store.write(removals, { principal: EMULATOR, source: sourceOf(EMULATOR) })
+    },
+    clearStorage: () => storage.clear(),
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
       for (const service of services) {

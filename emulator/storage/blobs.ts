@@ -3,7 +3,7 @@
  * or in memory without a data dir.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { EmulatorError } from '../errors'
 
@@ -14,6 +14,8 @@ export interface Blobs {
   put(path: string, data: Buffer): void
   /** Whether something was there to delete. */
   delete(path: string): boolean
+  /** Deletes every file. */
+  clear(): void
 }
 
 export function memoryBlobs(): Blobs {
@@ -23,6 +25,7 @@ export function memoryBlobs(): Blobs {
     has: (path) => files.has(path),
     put: (path, data) => void files.set(path, data),
     delete: (path) => files.delete(path),
+    clear: () => files.clear(),
   }
 }
 
@@ -92,6 +95,10 @@ export function diskBlobs(root: string): Blobs {
         }
       }
       return true
+    },
+    clear() {
+      rmSync(base, { recursive: true, force: true })
+      mkdirSync(base, { recursive: true })
     },
   }
 }

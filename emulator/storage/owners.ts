@@ -15,6 +15,8 @@ export interface Owners {
   set(path: string, owner: string | undefined): void
   /** Forgets `path` (its file was deleted). */
   delete(path: string): void
+  /** Forgets every file. */
+  clear(): void
 }
 
 /** Owners over a map, calling `changed` after each change. */
@@ -29,6 +31,11 @@ function ownersOf(map: Map<string, string>, changed: () => void): Owners {
     },
     delete(path) {
       if (map.delete(path)) changed()
+    },
+    clear() {
+      if (!map.size) return
+      map.clear()
+      changed()
     },
   }
 }

@@ -25,8 +25,14 @@ export interface StorageOptions {
   guard?: StorageGuard
 }
 
+/** Storage as a service of the pipeline, and what the emulator's owner can do to it directly. */
+export interface StorageService extends Service {
+  /** Deletes every file and forgets every uploader (`emulator.clearStorage()`). */
+  clear(): void
+}
+
 /** The storage actions, the same on `/web` (a signed-in user, or a guest where allowed) and `/admin`, and the byte routes. */
-export function storageService(options: StorageOptions): Service {
+export function storageService(options: StorageOptions): StorageService {
   const maxUploadBytes = options.maxUploadBytes === undefined ? DEFAULT_MAX_UPLOAD_BYTES : options.maxUploadBytes
   if (!Number.isInteger(maxUploadBytes) || maxUploadBytes <= 0) throw new Error(`maxUploadBytes must be a positive integer, got ${maxUploadBytes}`)
   const ctx: StorageContext = {
@@ -51,5 +57,13 @@ export function storageService(options: StorageOptions): Service {
   for (const [name, handle] of Object.entries(storageActions(ctx))) {
     actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: (request) => handle(request.body, request.origin, request.principal, checkOf(request)) }
   }
-  return { name: 'storage', actions: { web: actions, admin: actions }, routes: storageRoutes(ctx) }
+  return {
+    name: 'storage',
+    actions: { web: actions, admin: actions },
+    routes: storageRoutes(ctx),
+    clear() {
+      ctx.blobs.clear()
+      ctx.owners.clear()
+    },
+  }
 }

@@ -110,6 +110,11 @@ export class Store {
     return this.cache.has(name)
   }
 
+  /** Every collection's name, in creation order. */
+  collectionNames(): string[] {
+    return [...this.cache.keys()]
+  }
+
   /** Creates a collection; false when it already exists. */
   createCollection(name: string): boolean {
     if (this.cache.has(name)) return false

@@ -18,10 +18,10 @@ export interface EndpointConfig {
   ticket?: string
 }
 
-/** A transport to the endpoint and the session whose tokens its requests carry. */
+/** A transport to the endpoint and the session whose tokens its requests carry (none: requests carry no token). */
 export interface Connection {
   transport: Transport
-  tokens: TokenSource
+  tokens?: TokenSource
 }
 
 /** Builds the connection one cloud uses for all its requests to `config.endpoint`. */

@@ -51,6 +51,18 @@ describe('built output', () => {
     }
   })
 
+  it('dist/testing.js (mpcloud/testing) uses dist/node.js: its errors are the same CloudError class', async () => {
+    const testing = (await import(new URL('testing.js', DIST).href)) as typeof import('../../testing/index')
+    const node = (await import(new URL('node.js', DIST).href)) as typeof import('../../adapters/node/index')
+    const env = await testing.createTestEnvironment({ collections: ['todos'], rules: { database: { todos: { read: 'doc._openid == auth.openid', write: true } } } })
+    try {
+      const denied = await testing.assertFails(env.authenticatedContext('o-a').database().collection('todos').get())
+      expect(denied).toBeInstanceOf(node.CloudError)
+    } finally {
+      await env.cleanup()
+    }
+  })
+
   it('bundled types: dist/index.d.ts declares the public API', () => {
     const dts = readFileSync(new URL('index.d.ts', DIST), 'utf8')
     for (const name of ['createCloud', 'CollectionTypes', 'CloudError', 'Database', 'Query', 'Aggregate']) {
@@ -59,10 +71,10 @@ describe('built output', () => {
   })
 
   it('every file that ships to mini programs parses as ES2015 and never names globalThis', () => {
-    // The emulator and its CLI (emulator.*, cli.js, node/) run on Node 20 only.
+    // The emulator, mpcloud/testing and the CLI (emulator.*, testing.*, cli.js, node/) run on Node 20 only.
     const files = readdirSync(DIST, { recursive: true })
       .map(String)
-      .filter((f) => /\.c?js$/.test(f) && !/^(emulator\.|cli\.|node\/)/.test(f))
+      .filter((f) => /\.c?js$/.test(f) && !/^(emulator\.|testing\.|cli\.|node\/)/.test(f))
       .map((f) => new URL(f, DIST))
       .concat(new URL('../../miniprogram_dist/index.js', import.meta.url))
     expect(files.length).toBeGreaterThan(8)

@@ -7,6 +7,7 @@ import uni from 'mpcloud/uni'
 import node from 'mpcloud/node'
 import { createCloud, isCloudError, type Cloud } from 'mpcloud'
 import { startEmulator, type RunningEmulator } from 'mpcloud/emulator'
+import { assertFails, assertSucceeds, createTestEnvironment } from 'mpcloud/testing'
 
 declare module 'mpcloud' {
   interface CollectionTypes {
@@ -33,3 +34,12 @@ export function failed(error: unknown): number | undefined {
 }
 
 export const emulator: Promise<RunningEmulator> = startEmulator({ port: 0, env: 'e', collections: ['todos'] })
+
+export async function rulesTest(): Promise<void> {
+  const env = await createTestEnvironment({ collections: ['todos'], rules: { database: { todos: 'PRIVATE' } } })
+  const alice = env.authenticatedContext('o-alice', { loginType: 'WECHAT' })
+  await assertSucceeds(alice.database().collection('todos').get())
+  await assertFails(env.unauthenticatedContext().database().collection('todos').get())
+  await env.withRulesDisabled((admin) => admin.database().collection('todos').add({ data: { _openid: 'o-alice', title: 'seeded', priority: 1 } }))
+  await env.cleanup()
+}
