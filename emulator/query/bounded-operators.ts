@@ -8,8 +8,9 @@
 import { evalExpr } from 'mingo/core'
 import type { Iterator } from 'mingo/lazy'
 import { $concat, $concatArrays, $map, $range, $reduce, $replaceAll, $replaceOne, $split, $zip } from 'mingo/operators/expression'
-import { $densify, $sample, $unwind } from 'mingo/operators/pipeline'
+import { $sample, $unwind } from 'mingo/operators/pipeline'
 import type { AnyObject, Options } from 'mingo/types'
+import { densify } from './densify'
 import { checkValue, MAX_VALUE_BYTES, type Budget } from './limits'
 import { arrayBytes, sizeOf, stringBytes } from './sizes'
 
@@ -130,7 +131,8 @@ export function boundedPipelineOperators(budget: Budget): Record<string, Pipelin
   }
   return {
     $unwind: charging('$unwind', $unwind),
-    $densify: charging('$densify', $densify),
+    // The emulator's own $densify (densify.ts), made lazily: charged per document it makes.
+    $densify: charging('$densify', densify as never),
     // mingo samples with replacement, so `size` is not bounded by the collection as in MongoDB.
     $sample: charging('$sample', $sample),
   }

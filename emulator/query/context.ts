@@ -5,7 +5,8 @@
  * here (docs/mingo-deviations.md): `$sort` and `$bucket` (stage-operators.ts), `$first` / `$last` / `$size`
  * (array-operators.ts), the comparisons, `$switch`, the date parts and `$dateAdd` / `$dateSubtract`,
  * `$toLower` / `$toUpper` (comparison-, conditional-, date-, string-operators.ts), the bitwise query
- * operators (bit-operators.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
+ * operators (bit-operators.ts), `$top` / `$bottom` (N) and `$mergeObjects` (accumulator-operators.ts),
+ * `$densify` (densify.ts), `$setWindowFields` and `$fill` (window-fields.ts, fill.ts), the geo query operators
  * (geo.ts), `$jsonSchema` (json-schema.ts), and `$out` / `$merge` refused. Its classes (`mingo/query`, `mingo/aggregator`, `mingo/updater`) take these
  * options as they are; the functions of the package root (`find`, `aggregate`, `update` from 'mingo')
  * would merge them under mingo's own operators, which win, so the engine never uses those.
@@ -18,6 +19,7 @@ import * as projection from 'mingo/operators/projection'
 import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import type { Options } from 'mingo/types'
+import { accumulatorOperators, mergeObjectsExpression } from './accumulator-operators'
 import { arrayExpressionOperators } from './array-operators'
 import { bitQueryOperators } from './bit-operators'
 import { comparisonExpressionOperators } from './comparison-operators'
@@ -37,7 +39,7 @@ type Operators = NonNullable<Parameters<typeof Context.init>[0]>
 
 /** The operators no request changes, as plain objects, once (copying module namespaces costs every request). */
 const FIXED: Record<keyof Operators, Record<string, unknown>> = {
-  accumulator: { ...accumulator },
+  accumulator: { ...accumulator, ...accumulatorOperators },
   projection: { ...projection },
   window: { ...window },
   expression: {
@@ -47,6 +49,7 @@ const FIXED: Record<keyof Operators, Record<string, unknown>> = {
     ...conditionalExpressionOperators,
     ...dateExpressionOperators,
     ...stringExpressionOperators,
+    ...mergeObjectsExpression,
   },
   pipeline: { ...pipeline, ...stageOperators, $setWindowFields: setWindowFields as PipelineOperator, $fill: fill as PipelineOperator },
   query: { ...query, ...regexQueryOperators, ...bitQueryOperators, ...geoQueryOperators, ...jsonSchemaQueryOperators },

@@ -16,6 +16,7 @@ import { Lazy, type Iterator } from 'mingo/lazy'
 import type { AnyObject, Options } from 'mingo/types'
 import { invalidParam } from '../errors'
 import { addUnits } from './date-units'
+import { valuesOn } from './evaluate-on'
 import { compareKeys, compareValues, parseSortSpec, sortDocs, sortKey, type SortSpec } from './sort-order'
 import { windowOperators, type WindowCall } from './window-operators'
 
@@ -105,7 +106,7 @@ function windowAt(values: unknown[], i: number, output: Output): number[] {
 }
 
 /** A copy of `doc` with `value` at the dot path `field` (a missing value leaves the field out). */
-function withField(doc: AnyObject, field: string, value: unknown): AnyObject {
+export function withField(doc: AnyObject, field: string, value: unknown): AnyObject {
   const path = field.split('.')
   const out = { ...doc }
   let target = out
@@ -172,9 +173,10 @@ export function setWindowFields(collection: Iterator, expr: unknown, options: Op
 }
 
 /** The documents grouped by the value of `partitionBy` (one group without it), in the order of those values. */
-function partitions(docs: AnyObject[], partitionBy: unknown, options: Options): AnyObject[][] {
+export function partitions(docs: AnyObject[], partitionBy: unknown, options: Options): AnyObject[][] {
   if (partitionBy === undefined) return [docs]
-  const keyed = docs.map((doc) => ({ doc, key: evalExpr(doc, partitionBy, options) }))
+  const keys = valuesOn(docs, partitionBy, options)
+  const keyed = docs.map((doc, i) => ({ doc, key: keys[i] }))
   // Stable: documents of one partition keep their order for sortBy to work on.
   const ordered = keyed.map((entry, index) => ({ ...entry, index })).sort((a, b) => compareValues(a.key, b.key) || a.index - b.index)
   const groups: AnyObject[][] = []

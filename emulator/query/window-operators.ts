@@ -5,6 +5,7 @@
 import { evalExpr } from 'mingo/core'
 import type { AnyObject, Options } from 'mingo/types'
 import { inUnits } from './date-units'
+import { valuesOn } from './evaluate-on'
 
 /** What a window operator is given: the sorted partition and how to reach each document's window. */
 export interface WindowCall {
@@ -29,7 +30,7 @@ const fail = (operator: string, message: string): never => {
 }
 
 /** Each document's value of `expr`. */
-const valuesOf = (call: WindowCall, expr: unknown) => call.docs.map((doc) => evalExpr(doc, expr, call.options))
+const valuesOf = (call: WindowCall, expr: unknown) => valuesOn(call.docs, expr, call.options)
 
 /** A sortBy value as a number on the axis of `$linearFill`, `$derivative` and `$integral` (dates in ms, or in `unit`). */
 function axis(operator: string, value: unknown, unit?: string): number {
@@ -69,11 +70,10 @@ export const windowOperators: Record<string, WindowOperator> = {
     const args = call.args
     if (!isObject(args) || args.output === undefined || !Number.isInteger(args.by)) return fail('$shift', 'takes { output, by: <integer>, default? }')
     const fallback = args.default === undefined ? null : evalExpr({}, args.default, call.options)
+    const values = valuesOf(call, args.output)
     return call.docs.map((_, i) => {
-      const other = call.docs[i + (args.by as number)]
-      if (!other) return fallback
-      const value = evalExpr(other, args.output, call.options)
-      return value === undefined ? null : value
+      const other = i + (args.by as number)
+      return other >= 0 && other < values.length ? values[other] : fallback
     })
   },
 
