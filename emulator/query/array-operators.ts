@@ -12,11 +12,17 @@ import type { ExpressionOperator } from './bounded-operators'
 
 type Accumulator = (collection: AnyObject[], expr: unknown, options: Options) => unknown
 
+/**
+ * The one argument of a one-argument operator: MongoDB reads `[x]` as the list of arguments, so
+ * `{ $first: [[1, 2]] }` is the first of `[1, 2]` (as `{ $isArray: [[1, 2]] }` is true).
+ */
+const argument = (expr: unknown) => (Array.isArray(expr) && expr.length === 1 ? expr[0] : expr)
+
 function element(name: '$first' | '$last', pick: (array: unknown[]) => unknown): ExpressionOperator {
   return (obj, expr, options) => {
     // mingo evaluates an accumulator through the expression of the same name, with the documents as `obj`.
     if (Array.isArray(obj)) return (options.context!.getOperator(OpType.ACCUMULATOR, name) as Accumulator)(obj, expr, options)
-    const value = evalExpr(obj, expr, options)
+    const value = evalExpr(obj, argument(expr), options)
     if (value === null || value === undefined) return null
     if (!Array.isArray(value)) throw new Error(`${name}'s argument must be an array`)
     return value.length ? pick(value) : undefined
@@ -24,7 +30,7 @@ function element(name: '$first' | '$last', pick: (array: unknown[]) => unknown):
 }
 
 const $size: ExpressionOperator = (obj, expr, options) => {
-  const value = evalExpr(obj, Array.isArray(expr) && expr.length === 1 ? expr[0] : expr, options)
+  const value = evalExpr(obj, argument(expr), options)
   if (!Array.isArray(value)) throw new Error('The argument to $size must be an array')
   return value.length
 }

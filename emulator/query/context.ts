@@ -34,6 +34,7 @@ import { regexExpressionOperators, regexQueryOperators } from './regex-operators
 import { stageOperators } from './stage-operators'
 import { stringExpressionOperators } from './string-operators'
 import { setWindowFields } from './window-fields'
+import { windowOperators } from './window-operators'
 
 type Operators = NonNullable<Parameters<typeof Context.init>[0]>
 
@@ -68,6 +69,9 @@ export function engineOptions(budget: Budget, extra: Partial<Options> = {}): Par
   return { scriptEnabled: false, idKey: '_id', ...extra, context: Context.init(operators) }
 }
 
+/** Registered, yet always refused: server-side code (engine.ts) and the stages that would write (stage-operators.ts). */
+const REFUSED = ['$where', '$function', '$accumulator', '$out', '$merge']
+
 /**
  * The names of the operators every evaluation accepts, by kind (what docs/operators.md lists): mingo's
  * and the emulator's own, without those that run code on the server (always refused, engine.ts).
@@ -75,7 +79,9 @@ export function engineOptions(budget: Budget, extra: Partial<Options> = {}): Par
 export function operatorNames(): Record<keyof Operators, string[]> {
   const names = {} as Record<keyof Operators, string[]>
   for (const kind of Object.keys(FIXED) as (keyof Operators)[]) {
-    names[kind] = Object.keys(FIXED[kind]).filter((name) => name[0] === '$' && ['$where', '$function', '$accumulator'].indexOf(name) < 0).sort()
+    names[kind] = Object.keys(FIXED[kind]).filter((name) => name[0] === '$' && REFUSED.indexOf(name) < 0).sort()
   }
+  // mingo's window table served only mingo's $setWindowFields; the emulator's has its own operators.
+  names.window = Object.keys(windowOperators).sort()
   return names
 }

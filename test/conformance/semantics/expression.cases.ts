@@ -136,10 +136,14 @@ export const expressionCases: ExpressionCase[] = [
   c('$first', { $first: '$x' }, null, { x: null }),
   c('$first', { $first: '$x' }, null),
   c('$first', { $first: '$x' }, FAILS, { x: 2 }),
+  c('$first', { $first: [[1, 2]] }, 1), // [x] is the list of arguments: the first of [1, 2]
+  c('$first', { $first: [[]] }, MISSING), // the first of [], as a literal
+  c('$first', { $first: { $literal: [[]] } }, []),
   c('$last', { $last: '$x' }, 3, { x: [1, 2, 3] }),
   c('$last', { $last: '$x' }, [], { x: [[]] }),
   c('$last', { $last: '$x' }, MISSING, { x: [] }),
   c('$last', { $last: '$x' }, null),
+  c('$last', { $last: [[1, 2]] }, 2),
   c('$firstN', { $firstN: { n: 2, input: [1, 2, 3] } }, [1, 2]),
   c('$firstN', { $firstN: { n: 5, input: [1] } }, [1]),
   c('$lastN', { $lastN: { n: 2, input: [1, 2, 3] } }, [2, 3]),
@@ -167,6 +171,7 @@ export const expressionCases: ExpressionCase[] = [
   c('$size', { $size: '$a' }, 3, { a: [1, 2, 3] }),
   c('$size', { $size: '$missing' }, FAILS),
   c('$size', { $size: null }, FAILS),
+  c('$size', { $size: [[1, 2]] }, 2),
   c('$slice', { $slice: [[1, 2, 3, 4], 2] }, [1, 2]),
   c('$slice', { $slice: [[1, 2, 3, 4], -2] }, [3, 4]),
   c('$slice', { $slice: [[1, 2, 3, 4], 1, 2] }, [2, 3]),
