@@ -13,6 +13,13 @@
 
 const DENIED_CODES = ['DATABASE_PERMISSION_DENIED', 'STORAGE_EXCEED_AUTHORITY', 'PERMISSION_DENIED', 'EXCEED_AUTHORITY', 'COLLECTION_PERMISSION_DENIED']
 const DENIED_ERRCODES = [-502003, -503002]
+/**
+ * Where a refusal is known only by its text: js-sdk's non-database errors (`Error.message` is
+ * `{"code":"OPERATION_FAIL","msg":"[STORAGE_EXCEED_AUTHORITY] ..."}`), js-sdk's watch errors
+ * (`Watch Error {"code":"DATABASE_PERMISSION_DENIED", ...}`) and a watch's failed start in wx.cloud and our SDK
+ * (`watch:fail -402002 ... DATABASE_PERMISSION_DENIED: ...`).
+ */
+const DENIED_TEXT = new RegExp(`(\\[|"|\\. )(${DENIED_CODES.join('|')})(\\]|"|:)`)
 
 type AnyObject = Record<string, unknown>
 
@@ -25,6 +32,9 @@ export function isPermissionDenied(value: unknown): boolean {
   if (typeof value.errCode === 'number' && DENIED_ERRCODES.includes(value.errCode)) return true
   // A batch item of our SDK or wx.cloud: `{ fileID, status, errMsg }`.
   if (typeof value.status === 'number' && DENIED_ERRCODES.includes(value.status)) return true
+  // js-sdk's realtime error payload: `{ msgType: 'ERROR', msgData: { code } }`.
+  if (isObject(value.msgData) && isPermissionDenied(value.msgData)) return true
+  for (const text of [value.errMsg, value.message]) if (typeof text === 'string' && DENIED_TEXT.test(text)) return true
   return false
 }
 
