@@ -99,6 +99,21 @@ describe('access tokens', () => {
     expect(Object.keys(t.sent[0]!).pop()).toBe('access_token')
   })
 
+  it('rejects, and does not hang, when the transport throws once the token arrived', async () => {
+    const throwing = { send: (): Promise<ProtocolResponse> => { throw new Error('no socket') } }
+    const tokens = { get: () => Promise.resolve('t') }
+    await expect(createRequester(throwing, { tokens })('collection.get', read)).rejects.toThrow('no socket')
+  })
+
+  it('renews an expired token only once', async () => {
+    const t = transport([{ code: 'ACCESS_TOKEN_EXPIRED', message: 'expired' }])
+    const issued: boolean[] = []
+    const tokens = { get: (renew: boolean) => (issued.push(renew), Promise.resolve(renew ? 'fresh' : 'stale')) }
+    await expect(createRequester(t, { tokens })('collection.get', read)).rejects.toMatchObject({ code: 'ACCESS_TOKEN_EXPIRED' })
+    expect(issued).toEqual([false, true])
+    expect(t.sent).toHaveLength(2)
+  })
+
   it('signs in without a token, then sends the token it got (connectHttp over a recording platform)', async () => {
     const bodies: Array<Record<string, unknown>> = []
     const answers: Record<string, unknown> = {
