@@ -203,6 +203,12 @@ class Converter {
     if (operator === 'in') return { type: 'in', left, right, ...span }
     if (operator === '+') return { type: 'concat', left, right, ...span }
     if (operator === '&&' || operator === '||') return { type: 'logical', operator, left, right, ...span }
+    if ((operator === '==' || operator === '!=') && (memberOfAuth(left) && isNull(right) ? true : memberOfAuth(right) && isNull(left))) {
+      // A signed-out caller's `auth` is null, so `auth.openid` is missing, and missing is not null: the rule
+      // would read "anyone, signed in or not" where its author meant the opposite.
+      const which = operator === '!=' ? 'holds for a caller who is not signed in' : 'never holds'
+      return this.fail(`\`${this.source.slice(span.start, span.end)}\` ${which}: when nobody is signed in \`auth\` itself is null and its members are missing, not null; test \`auth ${operator} null\` instead`, left.start)
+    }
     return { type: 'compare', operator: operator as ComparisonOperator, left, right, ...span }
   }
 
@@ -212,6 +218,14 @@ class Converter {
     )
     return { type: 'array', elements, start: node.start!, end: node.end! }
   }
+}
+
+const isNull = (node: RuleNode): boolean => node.type === 'literal' && node.value === null
+
+/** `auth.<member>` (or deeper): missing, not null, when nobody is signed in. */
+function memberOfAuth(node: RuleNode): boolean {
+  if (node.type !== 'member') return false
+  return (node.object.type === 'global' && node.object.name === 'auth') || memberOfAuth(node.object)
 }
 
 /** The rule tree for jsep's `tree` of `source`, or a RuleSyntaxError at the first construct refused. */

@@ -81,6 +81,9 @@ describe('parseRule refuses, at the place of the problem', () => {
   it.each([
     // [source, position, description fragment]
     ['doc.a * 2 > 1', 6, 'arithmetic'],
+    // Signed out, `auth` is null and `auth.openid` missing: never null (the seed's idiom would admit anyone).
+    ['auth.openid != null', 0, 'holds for a caller who is not signed in'],
+    ["doc.a == 1 && null == auth.user.id", 14, 'never holds'],
     ['doc.a - 1', 6, 'arithmetic'],
     ['doc.a == - doc.b', 9, 'arithmetic'],
     ['doc.a % 2 == 0', 6, 'arithmetic'],
