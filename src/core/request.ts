@@ -42,69 +42,60 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
   const retries = config.retries === undefined ? 2 : config.retries
   const { tokens } = config
 
-  /**
-   * Sends `request` with `token` (retrying transient failures of reads) and settles the caller's promise
-   * through `resolve`/`reject` itself: one promise per call, not a chain of them, each link of which would
-   * cost an allocation and a microtask. `renew`: an expired token may be replaced once.
-   */
-  function sendWith(api: string, request: ProtocolRequest, token: string | undefined, renew: boolean, resolve: (response: ProtocolResponse) => void, reject: (error: unknown) => void): void {
-    // Key order as the official client sends it: action, dataVersion, env, the parameters, access_token.
-    const envelope: ProtocolRequest = { action: request.action, dataVersion: DATA_VERSION }
-    if (config.env !== undefined) envelope.env = config.env
-    Object.assign(envelope, request)
-    if (token !== undefined) envelope.access_token = token
-    const { action } = request
-    let attemptsLeft = IDEMPOTENT.indexOf(action) >= 0 ? retries : 0
+  return (api, request) =>
+    new Promise<ProtocolResponse>((resolve, reject) => {
+      /**
+       * Sends `request` with `token`, retrying transient failures of reads, and settles the call itself:
+       * one promise per call, not a chain of them, each link of which would cost an allocation and a
+       * microtask. `renew`: an expired token may be replaced once.
+       */
+      function sendWith(token: string | undefined, renew: boolean): void {
+        // Key order as the official client sends it: action, dataVersion, env, the parameters, access_token.
+        const envelope: ProtocolRequest = { action: request.action, dataVersion: DATA_VERSION }
+        if (config.env !== undefined) envelope.env = config.env
+        Object.assign(envelope, request)
+        if (token !== undefined) envelope.access_token = token
+        const { action } = request
+        let attemptsLeft = IDEMPOTENT.indexOf(action) >= 0 ? retries : 0
 
-    function attempt(): void {
-      let settled = false
-      // A response arriving after the timeout is ignored: the caller already has its error.
-      const timer = setTimeout(() => fail(new CloudError(api, 'TIMEOUT', `no response to ${action} within ${timeout} ms`)), timeout)
-      function fail(error: CloudError): void {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        if (attemptsLeft > 0 && TRANSIENT.indexOf(error.code) >= 0) {
-          // Back off 100 ms, 200 ms, ... so a struggling server is not hammered.
-          setTimeout(attempt, 100 * (retries - --attemptsLeft))
-        } else if (renew && error.code === 'ACCESS_TOKEN_EXPIRED') {
-          // The server says the token expired: once, a fresh one, and the request again with its own retries.
-          tokens!.get(true).then((fresh) => start(api, request, fresh, false, resolve, reject), reject)
-        } else reject(error)
-      }
-      transport.send(envelope).then(
-        (response) => {
-          if (settled) return
-          if (!response || typeof response !== 'object') return fail(new CloudError(api, 'SDK_ERROR', `empty response to ${action}`))
-          if (response.code) {
-            return fail(new CloudError(api, String(response.code), String(response.message || response.code), response.requestId))
+        function attempt(): void {
+          let settled = false
+          // A response arriving after the timeout is ignored: the caller already has its error.
+          const timer = setTimeout(() => fail(new CloudError(api, 'TIMEOUT', `no response to ${action} within ${timeout} ms`)), timeout)
+          function fail(error: CloudError): void {
+            if (settled) return
+            settled = true
+            clearTimeout(timer)
+            if (attemptsLeft > 0 && TRANSIENT.indexOf(error.code) >= 0) {
+              // Back off 100 ms, 200 ms, ... so a struggling server is not hammered.
+              setTimeout(attempt, 100 * (retries - --attemptsLeft))
+            } else if (renew && error.code === 'ACCESS_TOKEN_EXPIRED') {
+              // The server says the token expired: once, a fresh one, and the request again with its own retries.
+              tokens!.get(true).then((fresh) => sendWith(fresh, false)).catch(reject)
+            } else reject(error)
           }
-          settled = true
-          clearTimeout(timer)
-          resolve(response)
-        },
-        (error: unknown) =>
-          fail(isCloudError(error) ? error : new CloudError(api, 'NETWORK_ERROR', `${action} failed: ${error instanceof Error ? error.message : String(error)}`)),
-      )
-    }
-    attempt()
-  }
+          transport.send(envelope).then(
+            (response) => {
+              if (settled) return
+              if (!response || typeof response !== 'object') return fail(new CloudError(api, 'SDK_ERROR', `empty response to ${action}`))
+              if (response.code) {
+                return fail(new CloudError(api, String(response.code), String(response.message || response.code), response.requestId))
+              }
+              settled = true
+              clearTimeout(timer)
+              resolve(response)
+            },
+            (error: unknown) =>
+              fail(isCloudError(error) ? error : new CloudError(api, 'NETWORK_ERROR', `${action} failed: ${error instanceof Error ? error.message : String(error)}`)),
+          )
+        }
+        attempt()
+      }
 
-  /** {@link sendWith} once a token arrived: a transport that throws rejects the call, as it did inside `new Promise`. */
-  function start(api: string, request: ProtocolRequest, token: string, renew: boolean, resolve: (response: ProtocolResponse) => void, reject: (error: unknown) => void): void {
-    try {
-      sendWith(api, request, token, renew, resolve, reject)
-    } catch (error) {
-      reject(error)
-    }
-  }
-
-  return function send(api, request) {
-    return new Promise<ProtocolResponse>((resolve, reject) => {
       // Requests get a token, and a fresh one once if the server says it expired. Sign-in requests obtain
       // the token, so the session sends them through a requester made without `tokens` (connectHttp).
-      if (!tokens) sendWith(api, request, undefined, false, resolve, reject)
-      else tokens.get(false).then((token) => start(api, request, token, true, resolve, reject), reject)
+      // The catch: a transport that throws rejects the call, as it did inside `new Promise`.
+      if (tokens) tokens.get(false).then((token) => sendWith(token, true)).catch(reject)
+      else sendWith(undefined, false)
     })
-  }
 }
