@@ -152,8 +152,9 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const adminKey = loadAdminKey(options.dataDir, options.adminKey)
   const tokens = createTokens(secret, { dataDir: options.dataDir })
   let url = ''
-  // The rules in force, replaceable while running (setRules); CloudBase's defaults without the option.
-  const enforcement = createEnforcement(options.rules ?? {})
+  // The rules in force, replaceable while running (setRules); CloudBase's defaults without the option. A
+  // storage rule's get() reads the store (opened below, before any request).
+  const enforcement = createEnforcement(options.rules ?? {}, (collection, id) => store.documents(collection)?.get(id))
   // Services check their options first: a bad one fails the start before the store opens.
   const functions = functionsService({
     env,

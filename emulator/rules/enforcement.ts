@@ -8,6 +8,7 @@ import type { Principal } from '../pipeline/principal'
 import type { Guard, StorageGuard } from '../pipeline/rule-checks'
 import { compileFunctionRules, functionsAuthorizer } from './functions-rules'
 import { compileDatabaseRules, rulesGuard, type RulesSource } from './gate'
+import type { DocumentReader } from './reads'
 import { compileStorageRule, storageGuard } from './storage-gate'
 
 type Authorize = ReturnType<typeof functionsAuthorizer>
@@ -19,10 +20,10 @@ interface Compiled {
 }
 
 /** Compiles every part first, so that one bad part changes nothing. */
-function compile(rules: RulesSource): Compiled {
+function compile(rules: RulesSource, read: DocumentReader): Compiled {
   return {
     database: rulesGuard(compileDatabaseRules(rules)),
-    storage: storageGuard(compileStorageRule(rules)),
+    storage: storageGuard(compileStorageRule(rules), read),
     functions: functionsAuthorizer(compileFunctionRules(rules.functions)),
   }
 }
@@ -47,9 +48,12 @@ export interface Enforcement {
   set(rules: RulesInForce): void
 }
 
-const compileInForce = (rules: RulesInForce): Compiled | undefined => (rules === 'open' ? undefined : compile(rules))
-
-export function createEnforcement(rules: RulesInForce): Enforcement {
+/**
+ * The enforcement of `rules`; `read` is how a storage rule's `get()` reads the database (the committed
+ * documents; the database's own rules read through each request's workspace instead).
+ */
+export function createEnforcement(rules: RulesInForce, read: DocumentReader = () => undefined): Enforcement {
+  const compileInForce = (next: RulesInForce): Compiled | undefined => (next === 'open' ? undefined : compile(next, read))
   let active = compileInForce(rules)
   return {
     database: (principal: Principal, get, decide) => (active ? active.database(principal, get, decide) : undefined),

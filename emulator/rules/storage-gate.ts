@@ -8,9 +8,11 @@
  * expires, as on CloudBase.
  */
 import { EmulatorError, invalidParam, shown } from '../errors'
-import type { StorageGuard, StorageOperation } from '../pipeline/rule-checks'
+import type { Principal } from '../pipeline/principal'
+import type { StorageCheck, StorageOperation } from '../pipeline/rule-checks'
 import { evaluateRule } from './evaluate'
 import { compileCollectionRule, type CompiledRule, type PresetName } from './presets'
+import { RuleReads, type DocumentReader } from './reads'
 import { authOf } from './scope'
 
 /** The bucket's rule, its expressions parsed once. */
@@ -63,18 +65,20 @@ export function compileStorageRule(rules: unknown): StorageRule {
 
 /**
  * The check of one request: for a client (a user or a guest), none for the administrator and the system.
- * `get()` reads nothing in a storage rule: there is no database behind it here.
+ * `get('database.<collection>.<id>')` reads the database through `read`, within CloudBase's limits (the
+ * documents read are shared by the request's checks, as a batch is one request).
  */
-export function storageGuard(rule: StorageRule): StorageGuard {
+export function storageGuard(rule: StorageRule, read: DocumentReader): (principal: Principal) => StorageCheck | undefined {
   return (principal) => {
     if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
     const auth = authOf(principal)
+    const reads = new RuleReads(read)
     return (operation, resource) => {
       const compiled = rule[operation] ?? false
       const doing = `a client's ${operation} of ${resource.path}`
       if (compiled === true) return undefined
       if (compiled === false) return `the storage rule's \`${operation}\` is ${rule[operation] === undefined ? 'absent' : 'false'}: ${doing} is denied`
-      const allowed = evaluateRule(compiled, { auth, now: Date.now(), resource, doc: undefined }, () => undefined)
+      const allowed = evaluateRule(compiled, { auth, now: Date.now(), resource, doc: undefined }, reads)
       return allowed ? undefined : `the storage rule's \`${operation}\`, ${JSON.stringify(compiled.source)}, denies ${doing}`
     }
   }

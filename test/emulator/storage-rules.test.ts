@@ -185,6 +185,19 @@ describe('PRIVATE: only the uploader reads and writes', () => {
 })
 
 describe('custom rules and defaults', () => {
+  it("get() in a storage rule reads the database: a grant document lets carol read alice's file, not bob", async () => {
+    const read = "resource.openid == auth.openid || get('database.grants.' + auth.openid).files == 'all'"
+    const { emulator, alice, bob } = await started({ collections: ['grants'], rules: { storage: { read, write: 'resource.openid == auth.openid' } } })
+    try {
+      await adminCall(emulator, 'database.insertDocument', { collectionName: 'grants', data: [JSON.stringify({ _id: 'o-carol', files: 'all' }), JSON.stringify({ _id: 'o-bob', files: 'none' })] })
+      const meta = await upload(alice, 'shared/a.txt', 'for the granted')
+      expect(await contentOf(await signIn(emulator, 'o-carol'), meta.fileId)).toBe('for the granted')
+      expect(await urls(bob, [meta.fileId])).toMatchObject([{ code: DENIED, message: expect.stringContaining("get('database.grants.' + auth.openid)") }])
+    } finally {
+      await emulator.stop()
+    }
+  })
+
   it('a rule on resource.path: each user writes only public/<openid>.txt', async () => {
     const { emulator, alice, bob } = await started({ rules: { storage: { read: true, write: "resource.path == 'public/' + auth.openid + '.txt'" } } })
     try {
