@@ -40,7 +40,8 @@ function targets(ws: Workspace, collection: string, filter: AnyObject, one: bool
 
 /** The filter a read runs with: the caller's, with the security rules applied when the workspace has them. */
 function readable(ws: Workspace, collection: string, filter: AnyObject): AnyObject {
-  return ws.gate ? ws.gate.read(collection, ws.gate.resolve(filter)) : filter
+  const resolved = ws.resolve(filter)
+  return ws.gate ? ws.gate.read(collection, resolved) : resolved
 }
 
 export function query(ws: Workspace, collection: string, filter: AnyObject, options: FindOptions): AnyObject[] {
@@ -129,7 +130,7 @@ export function update(
   } else if (Object.keys(data).some((k) => k[0] === '$')) throw invalidParam('a replacement document cannot contain update operators')
   const replace = (doc: Doc): Doc => Object.assign({ _id: doc._id }, data, { _id: doc._id }) as Doc
   const { gate } = ws
-  const asked = gate ? gate.resolve(filter) : filter
+  const asked = ws.resolve(filter)
   const found = targets(ws, collection, gate ? gate.write(collection, asked, 'update', data) : asked, !options.multi)
   if (!found.length && options.upsert) {
     const id = typeof asked._id === 'string' ? asked._id : idOf(asked) ?? newId()
@@ -155,7 +156,8 @@ export function update(
 export function remove(ws: Workspace, collection: string, filter: AnyObject, multi: boolean): number {
   ws.require(collection)
   const { gate } = ws
-  const found = targets(ws, collection, gate ? gate.write(collection, gate.resolve(filter), 'delete') : filter, !multi)
+  const asked = ws.resolve(filter)
+  const found = targets(ws, collection, gate ? gate.write(collection, asked, 'delete') : asked, !multi)
   ws.write(found.map((doc) => ({ collection, id: doc._id, doc: null })))
   return found.length
 }

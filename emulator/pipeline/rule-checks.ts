@@ -22,8 +22,6 @@ export type Decide = (decision: RuleDecision) => void
 
 /** The database's rules as one request's workspace applies them. Each method answers what to run or throws the denial. */
 export interface WorkspaceGate {
-  /** The caller's filter with its placeholders (`'{openid}'`, `'{uid}'`) replaced by the caller's openid. */
-  resolve(filter: AnyObject): AnyObject
   /** A read of `collection` by a resolved filter: the filter to run (a preset narrows it to the caller's). */
   read(collection: string, filter: AnyObject): AnyObject
   /** An update (with its data) or a delete by a resolved filter: the filter to run. */

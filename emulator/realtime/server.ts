@@ -193,7 +193,8 @@ export function realtimeService(store: Store, guard?: Guard): Service {
           throw new EmulatorError('INVALID_PARAM', 'query is not valid JSON')
         }
         // A watch is a read: the rules check its query, or narrow it (and so the changes it follows).
-        if (ws.gate) filter = ws.gate.read(collection, ws.gate.resolve(filter))
+        filter = ws.resolve(filter)
+        if (ws.gate) filter = ws.gate.read(collection, filter)
         const options = limit === undefined ? { order } : { order, limit }
         // The window is re-read through the same workspace: the watcher's reads, whoever writes.
         const evaluate = () => findDocs(ws.candidates(collection, filter), filter, options) as Doc[]

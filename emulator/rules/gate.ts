@@ -91,20 +91,6 @@ const ownedBy = (auth: RuleAuth | null): AnyObject => (auth ? { _openid: auth.op
 
 const narrowed = (filter: AnyObject, condition: AnyObject): AnyObject => (Object.keys(filter).length ? { $and: [filter, condition] } : condition)
 
-/** The logical operators whose branches are filters of their own (a placeholder may sit in a branch). */
-const LOGICAL = new Set(['$and', '$or', '$nor'])
-const PLACEHOLDERS = new Set(['{openid}', '{uid}'])
-
-/** `filter` with each placeholder at a field (not inside an operator) replaced by `openid`. */
-function withPlaceholders(filter: AnyObject, openid: string): AnyObject {
-  const entries = Object.entries(filter).map(([key, value]): [string, unknown] => {
-    if (key[0] !== '$') return [key, typeof value === 'string' && PLACEHOLDERS.has(value) ? openid : value]
-    if (!LOGICAL.has(key) || !Array.isArray(value)) return [key, value]
-    return [key, value.map((branch: unknown) => (isObject(branch) ? withPlaceholders(branch, openid) : branch))]
-  })
-  return Object.fromEntries(entries)
-}
-
 const denied = (message: string) => new EmulatorError('DATABASE_PERMISSION_DENIED', message)
 
 const PRESET_REASON: Record<PresetName, string> = {
@@ -159,7 +145,6 @@ function recorded(gate: WorkspaceGate, decide: Decide): WorkspaceGate {
     }
   }
   return {
-    resolve: (filter) => gate.resolve(filter),
     read: (collection, filter) => decided(`${collection}.read`, () => gate.read(collection, filter), (result) => result !== filter),
     write: (collection, filter, operation, data) => decided(`${collection}.${operation}`, () => gate.write(collection, filter, operation, data), (result) => result !== filter),
     create: (collection, doc) => decided(`${collection}.create`, () => gate.create(collection, doc)),
@@ -191,8 +176,6 @@ function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentRea
   }
 
   return {
-    resolve: (filter) => (auth ? withPlaceholders(filter, auth.openid) : filter),
-
     read(collection, filter) {
       const rule = ruleOf(collection)
       if ('custom' in rule) {

@@ -7,6 +7,7 @@
 import { collectionMissing } from '../errors'
 import { sourceOf, type Principal } from '../pipeline/principal'
 import type { Decide, Guard, WorkspaceGate } from '../pipeline/rule-checks'
+import { withPlaceholders } from '../query/placeholders'
 import type { Doc, Store, WriteOp } from './store'
 import type { Transactions } from './transactions'
 
@@ -17,6 +18,11 @@ export interface Workspace {
   readonly principal: Principal
   /** The security rules to apply to this principal's requests; absent when none apply. */
   readonly gate?: WorkspaceGate
+  /**
+   * The caller's filter with its placeholders (`'{openid}'`, `'{uid}'`) replaced by a signed-in user's ids;
+   * unchanged for anyone else. Every client filter is resolved before it is checked or run.
+   */
+  resolve(filter: Record<string, unknown>): Record<string, unknown>
   /** Fails with DATABASE_COLLECTION_NOT_EXIST unless the collection exists. */
   require(collection: string): void
   has(collection: string): boolean
@@ -33,6 +39,13 @@ function requireIn(store: Store): (collection: string) => void {
   }
 }
 
+/** How `principal`'s filters are resolved (Workspace.resolve). */
+function resolverOf(principal: Principal): Workspace['resolve'] {
+  if (principal.kind !== 'user') return (filter) => filter
+  const ids = { openid: principal.openid, uid: principal.uid }
+  return (filter) => withPlaceholders(filter, ids)
+}
+
 /** Adds the gate `guard` makes for the workspace's principal, reading through the workspace itself. */
 function guarded(workspace: Workspace, guard: Guard | undefined, decide: Decide): Workspace {
   const gate = guard && guard(workspace.principal, (collection, id) => (workspace.has(collection) ? workspace.get(collection, id) : undefined), decide)
@@ -43,6 +56,7 @@ export function storeWorkspace(store: Store, principal: Principal, guard?: Guard
   return guarded(
     {
       principal,
+      resolve: resolverOf(principal),
       require: requireIn(store),
       has: (collection) => store.hasCollection(collection),
       candidates: (collection, filter) => store.select(collection, filter),
@@ -58,6 +72,7 @@ export function transactionWorkspace(store: Store, transactions: Transactions, t
   return guarded(
     {
       principal,
+      resolve: resolverOf(principal),
       require: requireIn(store),
       has: (collection) => store.hasCollection(collection),
       candidates: (collection) => transactions.view(transactionId, collection),

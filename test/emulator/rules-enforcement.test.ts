@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
 import { signedIn } from '../helpers/emulator'
 import { webCaller } from '../helpers/web'
-import type { Database } from '../helpers/sdk'
+import { connectHttp, createCloud, nodePlatform, type Database } from '../helpers/sdk'
 
 const OWNER = 'doc._openid == auth.openid'
 const DENIED = -502003
@@ -275,6 +275,12 @@ describe('starting', () => {
       const db = signedIn(open, 'o-alice')
       expect((await db.collection('todos').get()).data.map((doc) => doc._id)).toEqual(['b1'])
       expect((await db.collection('todos').doc('b1').update({ data: { n: 1 } })).stats.updated).toBe(1)
+      // The placeholders are the server's with or without rules: '{openid}' is the caller's openid, '{uid}' its uid.
+      await db.collection('todos').add({ data: { _id: 'a1', owner: 'u-alice' } })
+      expect((await db.collection('todos').where({ _openid: '{openid}' }).get()).data.map((doc) => doc._id)).toEqual(['a1'])
+      const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
+      cloud.init({ env: open.env, endpoint: open.url, ticket: open.createTicket('o-alice', { uid: 'u-alice' }) })
+      expect((await cloud.database().collection('todos').where({ owner: '{uid}' }).get()).data.map((doc) => doc._id)).toEqual(['a1'])
     } finally {
       await open.stop()
     }
