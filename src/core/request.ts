@@ -50,12 +50,12 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
        * microtask. `renew`: an expired token may be replaced once.
        */
       function sendWith(token: string | undefined, renew: boolean): void {
+        const { action } = request
         // Key order as the official client sends it: action, dataVersion, env, the parameters, access_token.
-        const envelope: ProtocolRequest = { action: request.action, dataVersion: DATA_VERSION }
+        const envelope: ProtocolRequest = { action, dataVersion: DATA_VERSION }
         if (config.env !== undefined) envelope.env = config.env
         Object.assign(envelope, request)
         if (token !== undefined) envelope.access_token = token
-        const { action } = request
         let attemptsLeft = IDEMPOTENT.indexOf(action) >= 0 ? retries : 0
 
         function attempt(): void {

@@ -6,7 +6,7 @@ import { decodeValue, type WireObject } from '../protocol/codec'
 import { CloudError, invalidArgument } from '../protocol/errors'
 import type { OrderSpec, ProjectionSpec } from '../protocol/database'
 import type { RealtimeListener, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
-import { isNonNegativeInteger, isObjectLike, keysOf } from '../internal/is'
+import { isArray, isNonNegativeInteger, isObjectLike, keysOf } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import type { Requester } from '../core/request'
 import { DbCommand } from './command/base'
@@ -259,5 +259,5 @@ export class Query<T = AnyDocument, R = Stored<T>> {
 
 /** Decodes `data.list` of a query response. */
 export function decodeList<T>(list: unknown): T[] {
-  return (Array.isArray(list) ? list : []).map(decodeValue) as T[]
+  return (isArray(list) ? list.map(decodeValue) : []) as T[]
 }

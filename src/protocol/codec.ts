@@ -108,8 +108,8 @@ function encode(value: unknown, api: string, hook: EncodeHook | undefined, path:
  * `{$timestamp: s}` become `Date`s, GeoJSON becomes `db.Geo` values; everything else is kept.
  */
 export function decodeValue(value: unknown): unknown {
-  // Most values of a document are strings and numbers: they leave before any other test.
-  if (typeof value !== 'object' || value === null) return value
+  // Most values of a document are strings and numbers: they leave before any other test (null after two).
+  if (typeof value !== 'object') return value
   if (isArray(value)) return value.map(decodeValue)
   if (!isObjectLike(value)) return value
   const date = value.$date
