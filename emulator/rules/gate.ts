@@ -19,6 +19,7 @@ import type { RuleExpression } from './ast'
 import { compileCollectionRule, PRESET_RULES, ruleFor, type CollectionRule, type PresetName, type RuleKey, type RuleOperation } from './presets'
 import { proveQuery } from './prove'
 import { RuleReads, type DocumentReader } from './reads'
+import { requestDataOf } from './request-data'
 import { authOf, type RequestScope, type RuleAuth } from './scope'
 import type { StorageRuleSource } from './storage-gate'
 import { idOf } from '../query/id-filter'
@@ -190,7 +191,7 @@ function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentRea
     write(collection, filter, operation, data) {
       const rule = ruleOf(collection)
       if ('custom' in rule) {
-        const scope: RequestScope = operation === 'update' ? { auth, now: Date.now(), request: { data } } : { auth, now: Date.now() }
+        const scope: RequestScope = operation === 'update' && data ? { auth, now: Date.now(), request: { data: requestDataOf(data) } } : { auth, now: Date.now() }
         check(collection, rule.custom, operation, filter, scope)
         return filter
       }

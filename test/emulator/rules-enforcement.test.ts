@@ -33,7 +33,7 @@ const seed = (collection: string, docs: Record<string, unknown>[]) =>
 beforeAll(async () => {
   emulator = await startEmulator({
     port: 0,
-    collections: ['todos', 'ages', 'roles', 'secrets', 'private', 'readonly', 'adminwrite', 'adminonly', 'orders', 'defaulted', 'places'],
+    collections: ['todos', 'ages', 'roles', 'secrets', 'private', 'readonly', 'adminwrite', 'adminonly', 'orders', 'defaulted', 'places', 'profiles'],
     rules: {
       database: {
         todos: { read: OWNER, write: OWNER, create: "doc.title != ''" },
@@ -46,6 +46,7 @@ beforeAll(async () => {
         adminonly: 'ADMINONLY',
         orders: { read: true, write: OWNER },
         places: 'PRIVATE',
+        profiles: { read: true, create: true, update: "request.data.status == 'ok' && request.data.about.city != 'nowhere'" },
       },
     },
   })
@@ -126,6 +127,17 @@ describe('a custom rule validates queries', () => {
     expect(await failure(alice.collection('ages').add({ data: { age: 30 } }))).toMatchObject({ errMsg: expect.stringContaining('the rule of ages.write is false') })
     expect((await failure(alice.collection('ages').doc('old').update({ data: { age: 21 } }))).errCode).toBe(DENIED)
     expect((await failure(alice.collection('ages').doc('old').remove())).errCode).toBe(DENIED)
+  })
+
+  it('request.data of an update is the data as written in update({ data }): fields at their paths, commands as commands', async () => {
+    const profiles = alice.collection('profiles')
+    const { _id } = await profiles.add({ data: { status: 'new', about: { city: 'x' }, visits: 0 } })
+    const id = String(_id)
+    const _ = alice.command
+    await expect(profiles.doc(id).update({ data: { status: 'ok', 'about.city': 'Shanghai', visits: _.inc(1) } })).resolves.toMatchObject({ stats: { updated: 1 } })
+    await expect(profiles.where({ _id: id }).update({ data: { status: 'ok', about: { city: 'Hangzhou' } } })).resolves.toMatchObject({ stats: { updated: 1 } })
+    expect(await failure(profiles.doc(id).update({ data: { status: 'ok', 'about.city': 'nowhere' } }))).toMatchObject({ code: 'DATABASE_PERMISSION_DENIED' })
+    expect(await failure(profiles.doc(id).update({ data: { status: 'pending' } }))).toMatchObject({ code: 'DATABASE_PERMISSION_DENIED' })
   })
 
   it('a rule may read another document with get()', async () => {
