@@ -143,7 +143,7 @@ export function update(
     return { updated: 0, upsertedId: id, docs: [doc] }
   }
   const ops: WriteOp[] = found.map((doc) => {
-    const next = options.merge ? applyUpdate(doc, data) : replace(doc)
+    const next = options.merge ? applyUpdate(doc, data, false, asked) : replace(doc)
     if (!options.merge && sourceOf(ws.principal) === 'client' && next._openid !== undefined && next._openid !== doc._openid) throw invalidParam(OWNER_MESSAGE)
     // The owner stays: `_openid` belongs to the server, not to the data being written.
     if (doc._openid !== undefined && next._openid === undefined) next._openid = doc._openid

@@ -142,15 +142,16 @@ export function checkUpdate(data: AnyObject): void {
 /**
  * A copy of `doc` with the update operators applied (the stored document is never touched). Refused when
  * the result is larger than a document may be (`$set: { 'a.999999999': 1 }` pads an array), before
- * anything encodes, indexes or matches it.
+ * anything encodes, indexes or matches it. `condition` is the query that selected `doc`, for `$`.
  */
-export function applyUpdate(doc: Doc, data: AnyObject, inserting = false): Doc {
+export function applyUpdate(doc: Doc, data: AnyObject, inserting = false, condition?: AnyObject): Doc {
   const copy = structuredClone(doc)
   const { $setOnInsert, ...operators } = data
   checkUpdateTypes(copy, operators)
   const options = { cloneMode: 'none' as const, queryOptions: engineOptions(new Budget()) }
   evaluate(() => {
-    if (Object.keys(operators).length) update(copy, operators, undefined, undefined, options)
+    // `condition`, the query that matched the document, is what the positional `$` ('arr.$.v') refers to.
+    if (Object.keys(operators).length) update(copy, operators, undefined, condition, options)
     if (inserting && $setOnInsert) update(copy, { $set: $setOnInsert as AnyObject }, undefined, undefined, options)
   })
   if (copy._id !== doc._id) throw invalidParam('_id cannot be updated')

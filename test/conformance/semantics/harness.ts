@@ -84,10 +84,13 @@ function serverClient(db: any): Client {
     update: (collection, query, update) =>
       settle(async () => {
         checked(await raw(collection).where(query).update(update))
-        return checked(await raw(collection).where(query).limit(1000).get()).data
+        return checked(await raw(collection).where(sameDocuments(query)).limit(1000).get()).data
       }),
   }
 }
+
+/** What finds the updated documents again: their `_id` when the query names it (the update may change the rest). */
+const sameDocuments = (query: AnyObject): AnyObject => ('_id' in query ? { _id: query._id } : query)
 
 function ourClient(db: Database): Client {
   const collection = (name: string) => db.collection(name) as any
@@ -113,7 +116,7 @@ function ourClient(db: Database): Client {
     update: (name, query, update) =>
       settle(async () => {
         await collection(name).where(query).update({ data: update })
-        return (await collection(name).where(query).limit(1000).get()).data
+        return (await collection(name).where(sameDocuments(query)).limit(1000).get()).data
       }),
   }
 }

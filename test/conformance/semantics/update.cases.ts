@@ -1,7 +1,7 @@
 /**
  * Update operators, each with a document before, the update, and the document MongoDB's manual says it
- * becomes (or that the update is refused). `where` narrows the query beside `_id`. The positional `$` is
- * not here: the emulator does not serve it yet (docs/operators.md).
+ * becomes (or that the update is refused). `where` narrows the query beside `_id` (the positional `$`
+ * names the array element that query matched).
  */
 export interface UpdateCase {
   op: string
@@ -16,6 +16,9 @@ const u = (op: string, doc: Record<string, unknown>, update: Record<string, unkn
   where ? { op, doc, update, want, where } : { op, doc, update, want }
 
 export const updateCases: UpdateCase[] = [
+  u('$ (positional)', { grades: [80, 85, 90] }, { $set: { 'grades.$': 82 } }, { grades: [80, 82, 90] }, { grades: 85 }),
+  u('$ (positional)', { items: [{ k: 'a', n: 1 }, { k: 'b', n: 2 }] }, { $inc: { 'items.$.n': 10 } }, { items: [{ k: 'a', n: 1 }, { k: 'b', n: 12 }] }, { 'items.k': 'b' }),
+  u('$ (positional)', { a: [1, 2] }, { $set: { 'a.$': 9 } }, 'refused'), // the query names no element of a
   u('$set', { a: 1 }, { $set: { 'b.c': 2 } }, { a: 1, b: { c: 2 } }),
   u('$set', { arr: [1, 2, 3] }, { $set: { 'arr.1': 'x' } }, { arr: [1, 'x', 3] }),
   u('$set', { a: { b: 1, c: 2 } }, { $set: { a: { d: 3 } } }, { a: { d: 3 } }), // a whole value replaces
