@@ -101,7 +101,8 @@ describe('concurrent function workers', () => {
       expect(run.answer.code).toBe('FUNCTIONS_EXECUTE_FAIL')
       // Each grow filled its own heap (or, on a slow machine, ran out of time first), after the spinners had their time.
       expect(run.answer.message).toMatch(run.name === 'spin' ? `did not return within ${TIMEOUT_MS} ms` : new RegExp(`function "grow" (ran out of memory \\(${WORKER_MB} MB\\)|did not return within ${TIMEOUT_MS} ms)`))
-      if (run.name === 'grow') expect(run.ms).toBeGreaterThan(TIMEOUT_MS)
+      // Called 400 ms into the spinners' time, a grow waited out the rest of it before it could fill its heap.
+      if (run.name === 'grow') expect(run.ms).toBeGreaterThan(TIMEOUT_MS - 400)
     }
     // The waiting spinner started when a worker freed up and then had its own full time: its timeout counts
     // from its start, not from the call.
