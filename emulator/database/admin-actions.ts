@@ -15,8 +15,11 @@ import { TRANSACTION_CONTROL, type DatabaseContext } from './transaction-actions
 type Body = Record<string, unknown>
 
 /** Any admin action may run inside a transaction: it names it with `transactionId`. */
-const workspace = (db: DatabaseContext, { body, principal }: Request): Workspace =>
-  body.transactionId === undefined ? storeWorkspace(db.store, principal) : transactionWorkspace(db.store, db.transactions, body.transactionId, principal)
+// The guard applies no rule to the administrator; it records that none applied (`admin` in the request's event).
+const workspace = (db: DatabaseContext, { body, principal, decide }: Request): Workspace =>
+  body.transactionId === undefined
+    ? storeWorkspace(db.store, principal, db.guard, decide)
+    : transactionWorkspace(db.store, db.transactions, body.transactionId, principal, db.guard, decide)
 
 /** `order`: the EJSON of `{ field: 1 | -1 }`, in call order. */
 function orderOf(body: Body): { field: string; direction: 'asc' | 'desc' }[] {

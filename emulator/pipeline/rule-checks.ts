@@ -9,12 +9,21 @@ type AnyObject = Record<string, unknown>
 
 /** One security-rule decision a request met: which rule, what it decided, and why. */
 export interface RuleDecision {
-  /** The rule: `<collection>.<operation>` for the database, `storage.<operation>`, `functions.<name>.invoke`. */
+  /**
+   * The rule: `<collection>.<operation>` for the database, `storage.<operation>`, `functions.<name>.invoke`;
+   * `database`, `storage`, `functions` for an administrator's request.
+   */
   rule: string
-  /** `allow`: the rule holds; `filter`: a preset narrowed the request to what the caller may see; `deny`. */
-  decision: 'allow' | 'filter' | 'deny'
-  /** What the rule said, for a denial. */
+  /**
+   * `allow`: the rule holds; `filter`: a preset narrowed the request to what the caller may see; `deny`;
+   * `error`: the rule could not be evaluated (past a `get()` limit), so the request is refused; `admin`:
+   * the administrator, whom no rule applies to.
+   */
+  decision: 'allow' | 'filter' | 'deny' | 'error' | 'admin'
+  /** What the rule said, for a denial or an error. */
   reason?: string
+  /** The documents the request's `get()` calls had read by then (`database.<collection>.<id>`). */
+  reads?: string[]
 }
 
 /** Where a check records each decision it makes: the request's event. */
@@ -52,5 +61,8 @@ export interface StorageResource {
 /** Why the rule refuses `operation` on `resource`, or `undefined` when it allows it. */
 export type StorageCheck = (operation: StorageOperation, resource: StorageResource) => string | undefined
 
-/** The storage check of one principal's request; `undefined` when no rule applies (the administrator, the system). */
-export type StorageGuard = (principal: Principal) => StorageCheck | undefined
+/**
+ * The storage check of one principal's request, recording each decision it makes in `decide`; `undefined`
+ * when no rule applies (the administrator, the system).
+ */
+export type StorageGuard = (principal: Principal, decide: Decide) => StorageCheck | undefined

@@ -57,7 +57,7 @@ export function createEnforcement(rules: RulesInForce, read: DocumentReader = ()
   let active = compileInForce(rules)
   return {
     database: (principal: Principal, get, decide) => (active ? active.database(principal, get, decide) : undefined),
-    storage: (principal: Principal) => (active ? active.storage(principal) : undefined),
+    storage: (principal, decide) => (active ? active.storage(principal, decide) : undefined),
     authorize: (principal, action, request) => (active ? active.functions(principal, action, request) : undefined),
     set(next) {
       active = compileInForce(next)

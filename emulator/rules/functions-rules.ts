@@ -51,7 +51,9 @@ export function functionsAuthorizer(
   rules: FunctionRules,
 ): (principal: Principal, action: string, request: { body: Record<string, unknown>; decide: Decide }) => void {
   return (principal, action, { body, decide }) => {
-    if (action !== 'functions.invokeFunction' || (principal.kind !== 'user' && principal.kind !== 'guest')) return
+    if (action !== 'functions.invokeFunction') return
+    if (principal.kind === 'admin') return decide({ rule: 'functions', decision: 'admin' })
+    if (principal.kind !== 'user' && principal.kind !== 'guest') return
     const name = typeof body.function_name === 'string' ? body.function_name : ''
     const key = rules.has(name) ? name : '*'
     const rule = rules.get(key)!

@@ -13,11 +13,12 @@
  */
 import { EmulatorError } from '../errors'
 import type { Principal } from '../pipeline/principal'
-import type { Decide, Guard, WorkspaceGate } from '../pipeline/rule-checks'
+import type { Decide, Guard, RuleDecision, WorkspaceGate } from '../pipeline/rule-checks'
 import { evaluateRule } from './evaluate'
 import type { RuleExpression } from './ast'
 import { compileCollectionRule, PRESET_RULES, ruleFor, type CollectionRule, type PresetName, type RuleKey, type RuleOperation } from './presets'
 import { proveQuery } from './prove'
+import { RuleLimitError } from './errors'
 import { RuleReads, type DocumentReader } from './reads'
 import { requestDataOf } from './request-data'
 import { authOf, type RequestScope, type RuleAuth } from './scope'
@@ -128,20 +129,29 @@ function deciding(collection: string, rule: CollectionRule, operation: RuleOpera
  */
 export function rulesGuard(rules: DatabaseRules): Guard {
   return (principal, get, decide) => {
-    const gate = clientGate(rules, principal, get)
-    return gate && recorded(gate, decide)
+    if (principal.kind === 'admin') decide({ rule: 'database', decision: 'admin' })
+    const client = clientGate(rules, principal, get)
+    return client && recorded(client.gate, client.reads, decide)
   }
 }
 
-/** `gate`, with every check it makes recorded: allowed, narrowed to the caller's documents (a preset), or denied and why. */
-function recorded(gate: WorkspaceGate, decide: Decide): WorkspaceGate {
+/**
+ * `gate`, with every check it makes recorded: allowed, narrowed to the caller's documents (a preset), denied
+ * and why, or not evaluable (a `get()` limit); with the documents `get()` had read.
+ */
+function recorded(gate: WorkspaceGate, reads: RuleReads, decide: Decide): WorkspaceGate {
+  const withReads = (decision: RuleDecision): RuleDecision => {
+    const paths = reads.paths()
+    return paths.length ? { ...decision, reads: paths } : decision
+  }
   const decided = <T>(rule: string, check: () => T, narrows: (result: T) => boolean = () => false): T => {
     try {
       const result = check()
-      decide({ rule, decision: narrows(result) ? 'filter' : 'allow' })
+      decide(withReads({ rule, decision: narrows(result) ? 'filter' : 'allow' }))
       return result
     } catch (error) {
-      decide({ rule, decision: 'deny', reason: error instanceof Error ? error.message : String(error) })
+      const reason = error instanceof Error ? error.message : String(error)
+      decide(withReads({ rule, decision: error instanceof RuleLimitError ? 'error' : 'deny', reason }))
       throw error
     }
   }
@@ -153,8 +163,8 @@ function recorded(gate: WorkspaceGate, decide: Decide): WorkspaceGate {
   }
 }
 
-/** The unrecorded gate of a client's request, or undefined for the administrator and the system. */
-function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentReader): WorkspaceGate | undefined {
+/** The unrecorded gate of a client's request and the documents its `get()` calls read, or undefined for the administrator and the system. */
+function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentReader): { gate: WorkspaceGate; reads: RuleReads } | undefined {
   if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
   const auth = authOf(principal)
   // One request's `get()` calls share CloudBase's 10-document limit.
@@ -176,7 +186,7 @@ function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentRea
     if (!proof.allowed) throw denied(`${decision.where} denies the query: ${proof.missing}`)
   }
 
-  return {
+  const gate: WorkspaceGate = {
     read(collection, filter) {
       const rule = ruleOf(collection)
       if ('custom' in rule) {
@@ -223,4 +233,5 @@ function clientGate(rules: DatabaseRules, principal: Principal, get: DocumentRea
       return access === 'own' ? ownedBy(auth) : {}
     },
   }
+  return { gate, reads }
 }

@@ -37,6 +37,11 @@ export class RuleReads {
 
   constructor(private readonly reader: DocumentReader) {}
 
+  /** The paths read so far (`database.<collection>.<id>`), in the order first read: for the request's log. */
+  paths(): string[] {
+    return [...this.documents.keys()].map((key) => `database.${key.replace('\u0000', '.')}`)
+  }
+
   /** The document at `path`, or null when it does not exist or `path` is not a `database.` path. */
   read(path: unknown): Doc | null {
     const target = parseGetPath(path)

@@ -8,9 +8,9 @@
  * expires, as on CloudBase.
  */
 import { EmulatorError, invalidParam, shown } from '../errors'
-import type { Principal } from '../pipeline/principal'
-import type { StorageCheck, StorageOperation } from '../pipeline/rule-checks'
+import type { RuleDecision, StorageGuard, StorageOperation, StorageResource } from '../pipeline/rule-checks'
 import { evaluateRule } from './evaluate'
+import { RuleLimitError } from './errors'
 import { compileCollectionRule, type CompiledRule, type PresetName } from './presets'
 import { RuleReads, type DocumentReader } from './reads'
 import { authOf } from './scope'
@@ -66,20 +66,40 @@ export function compileStorageRule(rules: unknown): StorageRule {
 /**
  * The check of one request: for a client (a user or a guest), none for the administrator and the system.
  * `get('database.<collection>.<id>')` reads the database through `read`, within CloudBase's limits (the
- * documents read are shared by the request's checks, as a batch is one request).
+ * documents read are shared by the request's checks, as a batch is one request). Every decision is
+ * recorded in `decide`, with the file and the documents `get()` read.
  */
-export function storageGuard(rule: StorageRule, read: DocumentReader): (principal: Principal) => StorageCheck | undefined {
-  return (principal) => {
+export function storageGuard(rule: StorageRule, read: DocumentReader): StorageGuard {
+  return (principal, decide) => {
+    if (principal.kind === 'admin') decide({ rule: 'storage', decision: 'admin' })
     if (principal.kind !== 'user' && principal.kind !== 'guest') return undefined
     const auth = authOf(principal)
     const reads = new RuleReads(read)
-    return (operation, resource) => {
+    const why = (operation: StorageOperation, resource: StorageResource): string | undefined => {
       const compiled = rule[operation] ?? false
       const doing = `a client's ${operation} of ${resource.path}`
       if (compiled === true) return undefined
       if (compiled === false) return `the storage rule's \`${operation}\` is ${rule[operation] === undefined ? 'absent' : 'false'}: ${doing} is denied`
       const allowed = evaluateRule(compiled, { auth, now: Date.now(), resource, doc: undefined }, reads)
       return allowed ? undefined : `the storage rule's \`${operation}\`, ${JSON.stringify(compiled.source)}, denies ${doing}`
+    }
+    return (operation, resource) => {
+      const label = `storage.${operation}`
+      const record = (decision: RuleDecision) => {
+        const paths = reads.paths()
+        decide(paths.length ? { ...decision, reads: paths } : decision)
+      }
+      let reason: string | undefined
+      try {
+        reason = why(operation, resource)
+      } catch (error) {
+        // Past a get() limit: the file is refused, as a denial is.
+        if (!(error instanceof RuleLimitError)) throw error
+        record({ rule: label, decision: 'error', reason: `${resource.path}: ${error.message}` })
+        return error.message
+      }
+      record(reason === undefined ? { rule: label, decision: 'allow' } : { rule: label, decision: 'deny', reason: `${resource.path}: ${reason}` })
+      return reason
     }
   }
 }

@@ -43,16 +43,8 @@ export function storageService(options: StorageOptions): StorageService {
     maxUploadBytes,
   }
   const { guard } = options
-  /** The rule's check of one request, each decision recorded in its event. */
-  const checkOf = (request: Request): StorageCheck | undefined => {
-    const check = guard && guard(request.principal)
-    if (!check) return undefined
-    return (operation, resource) => {
-      const why = check(operation, resource)
-      request.decide({ rule: `storage.${operation}`, decision: why === undefined ? 'allow' : 'deny', ...(why === undefined ? {} : { reason: `${resource.path}: ${why}` }) })
-      return why
-    }
-  }
+  /** The rule's check of one request, which records each decision in the request's event. */
+  const checkOf = (request: Request): StorageCheck | undefined => (guard ? guard(request.principal, request.decide) : undefined)
   const actions: Record<string, Action> = {}
   for (const [name, handle] of Object.entries(storageActions(ctx))) {
     actions[name] = { access: 'principal', target: (body) => (typeof body.path === 'string' ? body.path : undefined), handle: (request) => handle(request.body, request.origin, request.principal, checkOf(request)) }

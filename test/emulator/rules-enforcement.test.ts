@@ -255,9 +255,34 @@ describe('decisions in the log', () => {
     expect(lastRules('database.queryDocument', 'todos')).toEqual([{ rule: 'todos.read', decision: 'deny', reason: expect.stringMatching(/^the rule of todos\.read, "doc\._openid == auth\.openid", denies the query/) }])
     await alice.collection('todos').add({ data: { title: 'logged' } })
     expect(lastRules('database.addDocument', 'todos')).toEqual([{ rule: 'todos.create', decision: 'allow' }])
-    // The administrator meets no rule at all.
+    // The administrator meets no rule at all, and the event says so.
     await adminCall(emulator, 'database.calculateDocument', { collectionName: 'todos', query: '{}' })
-    expect(lastRules('database.calculateDocument', 'todos')).toBeUndefined()
+    expect(lastRules('database.calculateDocument', 'todos')).toEqual([{ rule: 'database', decision: 'admin' }])
+    // What get() read is beside the decision it made.
+    await alice.collection('secrets').where({ text: 'launch codes' }).get()
+    expect(lastRules('database.queryDocument', 'secrets')).toEqual([{ rule: 'secrets.read', decision: 'allow', reads: ['database.roles.o-alice'] }])
+  })
+
+  it('a rule past a get() limit is an error decision, and the request is refused', async () => {
+    const limits = await startEmulator({
+      port: 0,
+      collections: ['many', 'flags'],
+      rules: { database: { many: { read: "get('database.flags.' + doc.a).on == true", write: false } } },
+    })
+    try {
+      const db = signedIn(limits, 'o-alice')
+      // Eleven branches, each pinning `a`: eleven documents of `flags`, past the ten a request may read.
+      const values = Array.from({ length: 11 }, (_, i) => `f${i}`)
+      await adminCall(limits, 'database.insertDocument', { collectionName: 'flags', data: values.map((_id) => JSON.stringify({ _id, on: true })) })
+      // Ten are within the limit.
+      await expect(db.collection('many').where(db.command.or(values.slice(1).map((a) => ({ a })))).get()).resolves.toMatchObject({ data: [] })
+      const refused = await failure(db.collection('many').where(db.command.or(values.map((a) => ({ a })))).get())
+      expect(refused.errMsg).toMatch(/11th document with get\(\)/)
+      const event = limits.events.recent().filter((e) => e.kind === 'request' && e.action === 'database.queryDocument').pop()!
+      expect(event.rules).toEqual([expect.objectContaining({ rule: 'many.read', decision: 'error', reason: expect.stringMatching(/at most 10/), reads: expect.arrayContaining(['database.flags.f0']) })])
+    } finally {
+      await limits.stop()
+    }
   })
 })
 
