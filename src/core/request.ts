@@ -44,12 +44,14 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
 
   return (api, request) =>
     new Promise<ProtocolResponse>((resolve, reject) => {
+      // The server may say the token expired: it is replaced once per call.
+      let renewed = false
       /**
        * Sends `request` with `token`, retrying transient failures of reads, and settles the call itself:
        * one promise per call, not a chain of them, each link of which would cost an allocation and a
-       * microtask. `renew`: an expired token may be replaced once.
+       * microtask.
        */
-      function sendWith(token: string | undefined, renew: boolean): void {
+      function sendWith(token?: string): void {
         const { action } = request
         // Key order as the official client sends it: action, dataVersion, env, the parameters, access_token.
         const envelope: ProtocolRequest = { action, dataVersion: DATA_VERSION }
@@ -69,9 +71,10 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
             if (attemptsLeft > 0 && TRANSIENT.indexOf(error.code) >= 0) {
               // Back off 100 ms, 200 ms, ... so a struggling server is not hammered.
               setTimeout(attempt, 100 * (retries - --attemptsLeft))
-            } else if (renew && error.code === 'ACCESS_TOKEN_EXPIRED') {
-              // The server says the token expired: once, a fresh one, and the request again with its own retries.
-              tokens!.get(true).then((fresh) => sendWith(fresh, false)).catch(reject)
+            } else if (tokens && !renewed && error.code === 'ACCESS_TOKEN_EXPIRED') {
+              // A fresh token, and the request again with its own retries.
+              renewed = true
+              tokens.get(true).then(sendWith).catch(reject)
             } else reject(error)
           }
           transport.send(envelope).then(
@@ -95,7 +98,7 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
       // Requests get a token, and a fresh one once if the server says it expired. Sign-in requests obtain
       // the token, so the session sends them through a requester made without `tokens` (connectHttp).
       // The catch: a transport that throws rejects the call, as it did inside `new Promise`.
-      if (tokens) tokens.get(false).then((token) => sendWith(token, true)).catch(reject)
-      else sendWith(undefined, false)
+      if (tokens) tokens.get(false).then(sendWith).catch(reject)
+      else sendWith()
     })
 }
