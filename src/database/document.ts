@@ -2,7 +2,7 @@
 import type { ProjectionSpec } from '../protocol/database'
 import type { RealtimeListener, WatchOptions } from '../protocol/realtime'
 import { CloudError, invalidArgument } from '../protocol/errors'
-import { isObjectLike } from '../internal/is'
+import { isObjectLike, keysOf } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
 import { encodeData } from './encode'
 import {
@@ -71,7 +71,7 @@ export class DocumentReference<T = AnyDocument, R = Stored<T>> {
    */
   watch(options: WatchOptions<R>): RealtimeListener {
     const api = 'document.watch'
-    if (Object.keys(this._projection).length) throw invalidArgument(api, 'follows the whole document: remove field() first')
+    if (keysOf(this._projection).length) throw invalidArgument(api, 'follows the whole document: remove field() first')
     return startWatch(this._target, api, { collectionName: this._target.collectionName, query: this._query }, options)
   }
 

@@ -10,7 +10,7 @@
  */
 import { at, encodeValue, type EncodeHook, type WireObject, type WireValue } from '../protocol/codec'
 import { invalidArgument } from '../protocol/errors'
-import { isObjectLike, keysOf } from '../internal/is'
+import { isArray, isObjectLike, keysOf } from '../internal/is'
 import { DbCommand } from './command/base'
 
 /** A query object: field paths to values or commands, or a logic command. */
@@ -98,7 +98,7 @@ export function encodeQuery(query: QueryObject | DbCommand, api: string): WireOb
  * operators take query objects, the others conditions, and commands inside are encoded either way.
  */
 function encodeOperator(key: string, value: unknown, api: string): WireValue {
-  if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) {
+  if ((key === '$and' || key === '$or' || key === '$nor') && isArray(value)) {
     return value.map((part) => (isObjectLike(part) || part instanceof DbCommand ? encodeQuery(part as QueryObject, api) : encodeCondition(part, api)))
   }
   return encodeCondition(value, api)
@@ -112,7 +112,7 @@ function merge(query: WireObject, condition: WireObject): void {
   for (const key of keysOf(condition)) {
     const existing = query[key]
     const value = condition[key]!
-    if (Array.isArray(existing) && (key === '$and' || key === '$nor')) query[key] = existing.concat(value as WireValue[])
+    if (isArray(existing) && (key === '$and' || key === '$nor')) query[key] = existing.concat(value as WireValue[])
     else if (existing !== undefined && key === '$or') {
       query.$and = ((query.$and as WireValue[] | undefined) || []).concat({ $or: value })
     } else query[key] = value

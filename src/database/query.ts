@@ -4,7 +4,7 @@
  */
 import { decodeValue, type WireObject } from '../protocol/codec'
 import { CloudError, invalidArgument } from '../protocol/errors'
-import type { OrderSpec, ProjectionSpec } from '../protocol/database'
+import type { OrderSpec, ProjectionSpec, ProtocolRequest } from '../protocol/database'
 import type { RealtimeListener, WatchOptions, WatchRequest, WatchService } from '../protocol/realtime'
 import { isArray, isNonNegativeInteger, isObjectLike, keysOf } from '../internal/is'
 import { settle, type Callbacks, type NoCallbacks, type PromiseOptions } from '../core/callbackify'
@@ -168,14 +168,15 @@ export class Query<T = AnyDocument, R = Stored<T>> {
     const api = 'collection.get'
     return settle(options, () => {
       const { query, order, offset, limit, projection } = this._state
-      const request: Record<string, unknown> = { collectionName: this._target.collectionName, queryType: 'WHERE' }
+      // Built in wire order (action, collectionName, queryType, query, ...) rather than copied into it.
+      const request: ProtocolRequest = { action: 'database.queryDocument', collectionName: this._target.collectionName, queryType: 'WHERE' }
       if (query) request.query = query
       if (order) request.order = order
       if (offset) request.offset = offset
       request.limit = limit || DEFAULT_LIMIT
       if (projection) request.projection = projection
       return this._target
-        .send(api, Object.assign({ action: 'database.queryDocument' }, request))
+        .send(api, request)
         .then((response) => ({ data: decodeList(dataOf(response, api).list), errMsg: `${api}:ok` }))
     })
   }

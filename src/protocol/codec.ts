@@ -15,8 +15,6 @@ import { isDbRegExp } from './regexp'
 import { isServerDate } from './server-date'
 import { isArray, isDate, isObjectLike, isRegExp, keysOf } from '../internal/is'
 
-const hasOwn = Object.prototype.hasOwnProperty
-
 /** A JSON value as it travels in a request or response body. */
 export type WireValue = null | boolean | number | string | WireValue[] | WireObject
 /** A JSON object as it travels in a request or response body. */
@@ -115,13 +113,11 @@ export function decodeValue(value: unknown): unknown {
   const date = value.$date
   if (typeof date === 'number' || typeof date === 'string') return new Date(date)
   if (typeof value.$timestamp === 'number') return new Date(value.$timestamp * 1000)
-  if (typeof value.type === 'string') {
-    const geo = geometryFromJSON(value)
-    if (geo) return geo
-  }
+  const geo = typeof value.type === 'string' && geometryFromJSON(value)
+  if (geo) return geo
   const out: Record<string, unknown> = {}
   // The same own keys as keysOf(), without allocating their array: for-in reads them from the object's
   // enumeration cache, and V8 turns the own-property check of the loop's own key into nothing.
-  for (const key in value) if (hasOwn.call(value, key)) setKey(out, key, decodeValue(value[key]))
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) setKey(out, key, decodeValue(value[key]))
   return out
 }
