@@ -6,11 +6,13 @@
  */
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs'
 import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
 import { parseAdminKey } from './auth/admin-key'
 import { banner } from './cli/banner'
 import { commandHelp, mainHelp } from './cli/help'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
+import { readProject, type ProjectDefaults } from './cli/project'
 import { formatEvent, startEmulator, type EmulatorOptions, type RunningEmulator } from './index'
 import { createEnforcement } from './rules/enforcement'
 import type { RulesSource } from './rules/gate'
@@ -26,17 +28,21 @@ const OPEN_RULES_WARNING =
  * inside a rule, the line and column).
  */
 function readRules(file: string): RulesSource {
-  const failed = (what: string, error: unknown) => new UsageError(`--rules ${file}: ${what}${error instanceof Error ? error.message : String(error)}`)
   let json: unknown
   try {
     json = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
-    throw failed(error instanceof SyntaxError ? 'not JSON: ' : '', error)
+    throw new UsageError(`--rules ${file}: ${error instanceof SyntaxError ? 'not JSON: ' : ''}${error instanceof Error ? error.message : String(error)}`)
   }
+  return compiled(json, `--rules ${file}`)
+}
+
+/** `json` when it compiles as rules; else a UsageError saying where (`what`) and, inside a rule, the line and column. */
+function compiled(json: unknown, what: string): RulesSource {
   try {
     createEnforcement(json as RulesSource)
   } catch (error) {
-    throw failed('', error)
+    throw new UsageError(`${what}: ${error instanceof Error ? error.message : String(error)}`)
   }
   return json as RulesSource
 }
@@ -62,7 +68,7 @@ function followRules(file: string, running: RunningEmulator): () => void {
   return () => unwatchFile(file, reload)
 }
 
-async function emulator(values: Values): Promise<void> {
+async function emulator(values: Values, project: ProjectDefaults): Promise<void> {
   const text = (name: string) => values[name] as string | undefined
   const port = integerOption('port', text('port')!, 0, 65535)
   const host = text('host')!
@@ -73,10 +79,12 @@ async function emulator(values: Values): Promise<void> {
     throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
   }
   const json = values.log === 'json'
+  // Rules written in mpcloud.json count as a --rules of their own, unless the command line gave one.
+  const inline = text('rules') === undefined ? project.inlineRules : undefined
   const rulesFile = text('rules') === 'open' ? undefined : text('rules')
   if (text('rules') === 'open') console.warn(OPEN_RULES_WARNING)
   // No --rules: CloudBase's defaults (the emulator's own default).
-  const rules: EmulatorOptions['rules'] = text('rules') === 'open' ? 'open' : rulesFile === undefined ? undefined : readRules(rulesFile)
+  const rules: EmulatorOptions['rules'] = text('rules') === 'open' ? 'open' : rulesFile !== undefined ? readRules(rulesFile) : inline !== undefined ? compiled(inline, 'mpcloud.json: "rules"') : undefined
   const options: EmulatorOptions = {
     port,
     host,
@@ -109,7 +117,8 @@ async function emulator(values: Values): Promise<void> {
       host,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.functions ? { functions: options.functions } : {}),
-      ...(text('rules') !== undefined ? { rules: text('rules')! } : {}),
+      ...(text('rules') !== undefined ? { rules: text('rules')! } : inline !== undefined ? { rules: 'mpcloud.json' } : {}),
+      ...(project.found.length ? { project: project.found } : {}),
     }),
   )
   const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running)
@@ -128,9 +137,15 @@ export async function main(argv: string[]): Promise<void> {
   if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')} (mpcloud --help)`)
   }
-  const values = parseCommand(command, rest)
+  let project: ProjectDefaults = { found: [] }
+  const values = parseCommand(command, rest, (given) => {
+    if (given.help) return {}
+    project = readProject(resolve(typeof given.project === 'string' ? given.project : '.'))
+    const { found: _found, inlineRules: _inline, ...defaults } = project
+    return defaults
+  })
   if (values.help) return void console.log(commandHelp(command))
-  await emulator(values)
+  await emulator(values, project)
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

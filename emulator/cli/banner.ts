@@ -7,8 +7,10 @@ export interface BannerFacts {
   host: string
   dataDir?: string
   functions?: string
-  /** `--rules`: a file, `open`, or absent (CloudBase's defaults). */
+  /** `--rules`: a file (followed), `open`, `mpcloud.json` (rules written there), or absent (CloudBase's defaults). */
   rules?: string
+  /** The project files read, and what they said. */
+  project?: string[]
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/
@@ -27,14 +29,16 @@ function lanAddresses(host: string): string[] {
 function rulesLine(rules: string | undefined): string {
   if (rules === 'open') return 'OPEN: nothing is checked (--rules open)'
   const defaults = "CloudBase's defaults: collections PRIVATE, storage read by all and written by the uploader, functions for signed-in users"
-  return rules === undefined ? `${defaults} (--rules FILE sets yours)` : `from ${rules}, followed while it changes; what it leaves out: ${defaults}`
+  if (rules === undefined) return `${defaults} (--rules FILE sets yours)`
+  return `from ${rules === 'mpcloud.json' ? 'mpcloud.json ("rules")' : `${rules}, followed while it changes`}; what it leaves out: ${defaults}`
 }
 
-export function banner({ emulator, host, dataDir, functions, rules }: BannerFacts): string {
+export function banner({ emulator, host, dataDir, functions, rules, project }: BannerFacts): string {
   const { url, env, adminCredentials } = emulator
   const port = new URL(url).port
   const lines = [
     `mpcloud emulator: env ${env}, ${dataDir ? `data in ${dataDir}` : 'in memory (--data DIR keeps it)'}`,
+    ...(project ? [`  project    ${project.join(', ')}`] : []),
     `  endpoint   ${url}    cloud.init({ env: '${env}', endpoint: '${url}' })`,
     `  realtime   ${url.replace(/^http/, 'ws')}/ws`,
     `  storage    ${url}/storage/`,

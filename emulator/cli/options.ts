@@ -53,6 +53,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'max-upload-mb': { type: 'string', value: 'N', default: '50', description: 'the largest file a storage upload may carry', example: '--max-upload-mb 200' },
       'admin-key': { type: 'string', value: 'ID:KEY', description: 'the secretId:secretKey the server SDKs sign /admin with (default: generated, kept in the data dir)', example: '--admin-key AKIDlocal:secret' },
       'allow-unauthenticated': { type: 'boolean', default: false, description: "serve /web calls without a sign-in as a guest (CloudBase's \"allow unauthenticated access\")" },
+      project: {
+        type: 'string',
+        value: 'DIR',
+        default: '.',
+        description: 'the project folder: its project.config.json (cloudfunctionRoot), cloudbaserc.json (envId, functionRoot) and mpcloud.json (env, collections, functions, rules) set what no option does',
+        example: '--project ../my-mini-program',
+      },
       rules: {
         type: 'string',
         value: 'FILE',
@@ -76,12 +83,15 @@ export class UsageError extends Error {}
 
 export type Values = Record<string, string | boolean | string[] | undefined>
 
-/** Parses `args` against `command`'s options; unknown options and bad choices are UsageErrors that name them. */
-export function parseCommand(name: string, args: string[]): Values {
+/**
+ * Parses `args` against `command`'s options; unknown options and bad choices are UsageErrors that name them.
+ * An option not given takes its value from `fallbacks` (what the project files say), else its default.
+ */
+export function parseCommand(name: string, args: string[], fallbacks: (given: Values) => Values = () => ({})): Values {
   const command = COMMANDS[name]!
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean | string[] }> = {}
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
   for (const [option, spec] of Object.entries(command.options)) {
-    options[option] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.default !== undefined ? { default: spec.default } : {}) }
+    options[option] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) }
   }
   let values: Values
   try {
@@ -97,6 +107,10 @@ export function parseCommand(name: string, args: string[]): Values {
     if (spec.choices && typeof value === 'string' && spec.choices.indexOf(value) < 0) {
       throw new UsageError(`--${option} must be ${spec.choices.join(' or ')}, got ${JSON.stringify(value)}`)
     }
+  }
+  const project = fallbacks(values)
+  for (const [option, spec] of Object.entries(command.options)) {
+    if (values[option] === undefined) values[option] = project[option] !== undefined ? project[option] : spec.default
   }
   return values
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
+import { writeFunction } from '../helpers/functions'
 import { anonymousToken } from '../helpers/web'
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname
@@ -175,6 +176,63 @@ describe('the running emulator', () => {
       expect(JSON.parse(event!)).toMatchObject({ kind: 'request', dialect: 'web', code: 'INVALID_PARAM' })
     } finally {
       await emulator.stop()
+    }
+  })
+})
+
+describe('the project folder', () => {
+  /** A WeChat cloud project: project.config.json points at its functions; mpcloud.json adds collections and rules. */
+  function project(files: Record<string, unknown>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'mpcloud-cli-project-'))
+    writeFunction(join(dir, 'cloudfunctions'), 'hello', "exports.main = async () => 'hello from the project'")
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content))
+    return dir
+  }
+
+  it('project.config.json and mpcloud.json set functions, env, collections and rules; a flag still wins', async () => {
+    const dir = project({
+      'project.config.json': { miniprogramRoot: 'miniprogram/', cloudfunctionRoot: 'cloudfunctions/' },
+      'mpcloud.json': { env: 'project-env', collections: ['notes'], rules: { database: { notes: { read: true, write: false } } } },
+    })
+    const emulator = await serve('--port', '0', '--project', dir)
+    const flagged = await serve('--port', '0', '--project', dir, '--env', 'flag-env', '--rules', 'open')
+    try {
+      const out = emulator.output()
+      expect(out).toMatch(/^mpcloud emulator: env project-env/m)
+      expect(out).toMatch(/project {4}project\.config\.json \(functions in cloudfunctions\/\), mpcloud\.json/)
+      expect(out).toMatch(/functions  from .*cloudfunctions/)
+      expect(out).toMatch(/rules {6}from mpcloud\.json \("rules"\)/)
+      const token = await anonymousToken(emulator)
+      const call = async (target: string, env: string, body: Record<string, unknown>) =>
+        (await (await fetch(`${target}/web`, { method: 'POST', body: JSON.stringify({ env, access_token: token, ...body }) })).json()) as Record<string, unknown>
+      // The collection exists, reads are open and writes refused, as mpcloud.json's rule says; the function runs.
+      expect(await call(emulator.url, 'project-env', { action: 'database.countDocument', collectionName: 'notes' })).toMatchObject({ data: { total: 0 } })
+      expect(await call(emulator.url, 'project-env', { action: 'database.addDocument', collectionName: 'notes', data: { a: 1 } })).toMatchObject({ code: 'DATABASE_PERMISSION_DENIED' })
+      expect(await call(emulator.url, 'project-env', { action: 'functions.invokeFunction', function_name: 'hello', request_data: '{}' })).toMatchObject({ data: { response_data: JSON.stringify('hello from the project') } })
+      expect(flagged.output()).toMatch(/^mpcloud emulator: env flag-env/m)
+      expect(flagged.output()).toMatch(/rules {6}OPEN/)
+    } finally {
+      await emulator.stop()
+      await flagged.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a mistake in mpcloud.json is one line naming the key and what it must be (exit 2)', () => {
+    for (const [content, message] of [
+      [{ colections: ['a'] }, /^mpcloud: mpcloud\.json: unknown key "colections"; the keys are env, collections, functions, rules$/],
+      [{ collections: 'todos' }, /^mpcloud: mpcloud\.json: "collections" must be an array of collection names, not "todos"$/],
+      [{ rules: { database: { notes: { read: 'doc.a = 1' } } } }, /^mpcloud: mpcloud\.json: "rules": .*collection notes: in `read`: .*line 1, column 7/],
+      ['{ "env": ', /^mpcloud: .*mpcloud\.json is not JSON/],
+    ] as const) {
+      const dir = project({ 'mpcloud.json': content })
+      try {
+        const result = run('emulator', '--port', '0', '--project', dir)
+        expect(result.status).toBe(2)
+        expect(result.stderr.trim()).toMatch(message)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   })
 })

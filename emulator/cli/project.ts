@@ -1,0 +1,103 @@
+/**
+ * What `npx mpcloud emulator` learns from the project folder it runs in, before any flag: a WeChat cloud
+ * project's `project.config.json` (`cloudfunctionRoot`: where the functions are), a CloudBase project's
+ * `cloudbaserc.json` (`envId`, `functionRoot`), and `mpcloud.json`, which says what those cannot (the
+ * environment's collections and its security rules). A flag always wins over the files; `mpcloud.json`
+ * wins over the other two.
+ *
+ * `mpcloud.json`:
+ * ```json
+ * { "env": "my-env", "collections": ["todos"], "functions": "cloudfunctions", "rules": "rules.json" }
+ * ```
+ * `rules` is a rules file's path (followed while it changes, as `--rules FILE`), `"open"`, or the rules
+ * themselves. Paths are relative to the project folder.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { RulesSource } from '../rules/gate'
+import { UsageError } from './options'
+
+/** What the project files say, as the emulator command's option values (`env`, `collection`, `functions`, `rules`). */
+export interface ProjectDefaults {
+  env?: string
+  collection?: string[]
+  functions?: string
+  /** A rules file's absolute path, or `open`. */
+  rules?: string
+  /** Rules written in `mpcloud.json` itself. */
+  inlineRules?: RulesSource
+  /** The files read, and what each said, for the banner. */
+  found: string[]
+}
+
+/** The keys of `mpcloud.json`, each with what it must be. */
+const KEYS: Record<string, string> = {
+  env: 'an environment id (letters, digits, _ and -)',
+  collections: 'an array of collection names',
+  functions: "the folder of the cloud functions, relative to the project",
+  rules: 'a rules file (relative to the project), "open", or the rules object ({ "database", "storage", "functions" })',
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
+
+/** The JSON object in `file`, or undefined when there is no such file; a file that is not one is a UsageError naming it. */
+function readJsonObject(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (!isObject(json)) throw new UsageError(`${file} must hold a JSON object`)
+  return json
+}
+
+/** `relative`, resolved in `dir`, when it is a folder that exists. */
+function folderIn(dir: string, relative: unknown, what: string): string {
+  const folder = resolve(dir, String(relative))
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${what} names the folder ${folder}, which does not exist`)
+  return folder
+}
+
+/** Reads the project files of `dir` (none of them is required). */
+export function readProject(dir: string): ProjectDefaults {
+  const defaults: ProjectDefaults = { found: [] }
+
+  const wechat = readJsonObject(join(dir, 'project.config.json'))
+  if (wechat && typeof wechat.cloudfunctionRoot === 'string' && wechat.cloudfunctionRoot) {
+    defaults.functions = folderIn(dir, wechat.cloudfunctionRoot, 'project.config.json\'s "cloudfunctionRoot"')
+    defaults.found.push(`project.config.json (functions in ${wechat.cloudfunctionRoot})`)
+  }
+
+  const cloudbase = readJsonObject(join(dir, 'cloudbaserc.json'))
+  if (cloudbase) {
+    if (typeof cloudbase.envId === 'string' && cloudbase.envId) defaults.env = cloudbase.envId
+    if (typeof cloudbase.functionRoot === 'string' && cloudbase.functionRoot) defaults.functions = folderIn(dir, cloudbase.functionRoot, 'cloudbaserc.json\'s "functionRoot"')
+    defaults.found.push('cloudbaserc.json')
+  }
+
+  const file = join(dir, 'mpcloud.json')
+  const own = readJsonObject(file)
+  if (!own) return defaults
+  const wrong = (key: string, value: unknown) => new UsageError(`mpcloud.json: "${key}" must be ${KEYS[key]}, not ${JSON.stringify(value)}`)
+  for (const [key, value] of Object.entries(own)) {
+    if (!Object.prototype.hasOwnProperty.call(KEYS, key)) throw new UsageError(`mpcloud.json: unknown key "${key}"; the keys are ${Object.keys(KEYS).join(', ')}`)
+    if (key === 'env') {
+      if (typeof value !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/.test(value)) throw wrong(key, value)
+      defaults.env = value
+    } else if (key === 'collections') {
+      if (!Array.isArray(value) || !value.every((name) => typeof name === 'string' && name)) throw wrong(key, value)
+      defaults.collection = value as string[]
+    } else if (key === 'functions') {
+      if (typeof value !== 'string' || !value) throw wrong(key, value)
+      defaults.functions = folderIn(dir, value, 'mpcloud.json\'s "functions"')
+    } else if (typeof value === 'string' && value) {
+      defaults.rules = value === 'open' ? 'open' : resolve(dir, value)
+    } else if (isObject(value)) {
+      defaults.inlineRules = value as RulesSource
+    } else throw wrong(key, value)
+  }
+  defaults.found.push('mpcloud.json')
+  return defaults
+}
