@@ -14,6 +14,7 @@ import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { EmulatorError, invalidParam } from '../errors'
 import type { EmulatorEvent, EventLog } from '../pipeline/events'
+import type { Principal } from '../pipeline/principal'
 import type { Request, Service } from '../pipeline/service'
 import { FUNCTION_MEMORY_MB, Runner } from './runner'
 
@@ -49,8 +50,32 @@ export interface FunctionsOptions {
   events: EventLog
 }
 
+/** Who a function runs for, beside its event: what the log, `getWXContext()` and the runtime see. */
+export interface CallOrigin {
+  /** Who calls: a user (a client call), the administrator (a server SDK), the system (a timer, a trigger). */
+  principal: Principal
+  /** `getWXContext().SOURCE` (`TCB_SOURCE`): `wx_client` for a mini program's call, `wx_trigger`, `wx_http`, ... */
+  source?: string
+  /** The dialect of the request that led to the call, for its events (`web`, `admin`, `timer`, ...). */
+  dialect: string
+  /** The invocation's id (context.request_id, the log's RequestId); a new one when absent. */
+  requestId?: string
+}
+
+/** The functions service: the pipeline's action, and the way other entry points (timers, triggers, HTTP) run a function. */
+export interface FunctionsService extends Service {
+  /**
+   * Runs function `name` with `event` for `origin`; resolves with the JSON text of what it returned. Fails with
+   * FUNCTIONS_REQUEST_FAIL when there is no such function, FUNCTIONS_EXECUTE_FAIL when it throws, times out or
+   * exits, EXCEED_CONCURRENT_REQUEST_LIMIT when no worker is free and the line is full.
+   */
+  call(name: string, event: unknown, origin: CallOrigin): Promise<string>
+  /** The folder of the functions served, if any. */
+  readonly dir: string | undefined
+}
+
 /** `functions.invokeFunction` on `/web` (a user calls) and `/admin` (the server SDKs call). */
-export function functionsService(options: FunctionsOptions): Service {
+export function functionsService(options: FunctionsOptions): FunctionsService {
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_FUNCTION_TIMEOUT_MS : options.timeoutMs
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`the function timeout must be a positive number of milliseconds, got ${timeoutMs}`)
   const dir = options.dir === undefined ? undefined : resolve(options.dir)
@@ -61,19 +86,16 @@ export function functionsService(options: FunctionsOptions): Service {
   if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new Error(`maxQueuedFunctionCalls must be a whole number, got ${maxQueued}`)
   const runner = new Runner({ maxWorkers, maxQueued })
 
-  const invoke = async ({ body: request, principal, dialect }: Request) => {
-    const name = request.function_name
-    if (typeof name !== 'string' || !name) throw invalidParam('function_name is required')
+  const call = async (name: string, event: unknown, origin: CallOrigin): Promise<string> => {
     if (!FUNCTION_NAME.test(name)) throw invalidParam(`function_name ${JSON.stringify(name)} is not a function name (letters, digits, "_" and "-", at most 60)`)
     if (dir === undefined) {
       throw new EmulatorError('FUNCTIONS_REQUEST_FAIL', `function "${name}" not found: this emulator serves no functions (start it with functions: '<dir>' or --functions DIR)`)
     }
     const file = join(dir, name, 'index.js')
     if (!existsSync(file)) throw new EmulatorError('FUNCTIONS_REQUEST_FAIL', `function "${name}" not found: there is no ${name}/index.js in ${dir}`)
-    const openid = principal.kind === 'user' ? principal.openid : undefined
-    const event = eventOf(request.request_data, openid)
-    const requestId = randomUUID()
-    const env = environment(options, name, openid)
+    const { principal, dialect } = origin
+    const requestId = origin.requestId || randomUUID()
+    const env = environment(options, name, origin)
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       memory_limit_in_mb: FUNCTION_MEMORY_MB,
@@ -105,12 +127,20 @@ export function functionsService(options: FunctionsOptions): Service {
       throw new EmulatorError('FUNCTIONS_EXECUTE_FAIL', outcome.message)
     }
     record({ kind: 'invocation', outcome: 'ok', ms })
+    return outcome.json
+  }
+
+  const invoke = async ({ body: request, principal, dialect }: Request) => {
+    const name = request.function_name
+    if (typeof name !== 'string' || !name) throw invalidParam('function_name is required')
+    const openid = principal.kind === 'user' ? principal.openid : undefined
+    const json = await call(name, eventOf(request.request_data, openid), { principal, dialect, ...(openid !== undefined ? { source: 'wx_client' } : {}) })
     // With `parse: true` (js-sdk's option) the server hands back the value itself, not its JSON text.
-    return { data: { response_data: request.parse === true ? (JSON.parse(outcome.json) as unknown) : outcome.json } }
+    return { data: { response_data: request.parse === true ? (JSON.parse(json) as unknown) : json } }
   }
 
   const action = { access: 'principal' as const, target: (body: Record<string, unknown>) => (typeof body.function_name === 'string' ? body.function_name : undefined), handle: invoke }
-  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop() }
+  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop(), call, dir }
 }
 
 /** The caller's data (`request_data`, JSON text or '') as the function's event, with the caller's identity. */
@@ -130,7 +160,8 @@ function eventOf(requestData: unknown, openid: string | undefined): unknown {
 }
 
 /** The function's `process.env`: the emulator's, minus any CloudBase context of its own, plus the caller's. */
-function environment(options: FunctionsOptions, name: string, openid: string | undefined): Record<string, string> {
+function environment(options: FunctionsOptions, name: string, origin: CallOrigin): Record<string, string> {
+  const openid = origin.principal.kind === 'user' ? origin.principal.openid : undefined
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(WX_|TCB_|SCF_|TENCENTCLOUD_)/.test(key)) env[key] = value
@@ -155,7 +186,8 @@ function environment(options: FunctionsOptions, name: string, openid: string | u
   })
   // The keys are always listed (getWXContext() then gives at least ENV); their values only for a user's call.
   env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID'
-  if (openid !== undefined) Object.assign(env, { WX_OPENID: openid, WX_APPID: EMULATOR_APPID, TCB_SOURCE: 'wx_client' })
+  if (openid !== undefined) Object.assign(env, { WX_OPENID: openid, WX_APPID: EMULATOR_APPID })
+  if (origin.source !== undefined) env.TCB_SOURCE = origin.source
   return env
 }
 
