@@ -14,6 +14,7 @@ import { findDocs } from '../query/engine'
 import { decodeWire } from '../query/values'
 import type { Change, Doc, Store } from '../store/store'
 import type { Guard } from '../pipeline/rule-checks'
+import { idOf } from '../query/id-filter'
 import { storeWorkspace } from '../store/workspace'
 import { MAX_WATCHED, Watch } from './watch'
 
@@ -45,6 +46,11 @@ interface Subscription {
   principal: Principal
   connection?: Connection
   watchId: string
+  /**
+   * For a watch of one document under a rule (a custom rule is checked against that document, not proved
+   * for a query): the check again when a commit changed the document; throws the denial once it fails.
+   */
+  recheck?: (changes: Change[]) => void
   /** When a detached watch is forgotten. */
   expiry?: ReturnType<typeof setTimeout>
 }
@@ -122,7 +128,18 @@ export function realtimeService(store: Store, guard?: Guard): Service {
     send(connection, { watchId: text(frame.watchId), requestId: text(frame.requestId), msgType: 'ERROR', msgData: { code, message } })
 
   function follow(commitChanges: Change[]): void {
-    for (const [queryID, { watch, connection, watchId }] of subscriptions) {
+    for (const [queryID, { watch, connection, watchId, recheck }] of subscriptions) {
+      if (recheck) {
+        try {
+          recheck(commitChanges)
+        } catch (denial) {
+          // The document is no longer the watcher's to see: the watch ends with the rule's word, not the change.
+          forget(queryID)
+          const { code, message } = denial instanceof EmulatorError ? denial : { code: 'SYS_ERR', message: String(denial) }
+          if (connection) sendError(connection, { watchId }, code, message)
+          continue
+        }
+      }
       try {
         const events = watch.applyAll(commitChanges)
         if (events.length && connection) {
@@ -206,6 +223,14 @@ export function realtimeService(store: Store, guard?: Guard): Service {
         const replaced = connection.watches.get(watchId)
         if (replaced) forget(replaced.queryID)
         const subscription: Subscription = { watch, principal: request.principal, watchId }
+        // A document watch under a rule was checked against the document as it was: check each change too.
+        const id = idOf(filter)
+        if (ws.gate && id !== undefined) {
+          const later = storeWorkspace(store, request.principal, guard)
+          subscription.recheck = (changes) => {
+            if (changes.some((change) => change.collection === collection && change.id === id)) later.gate!.read(collection, filter)
+          }
+        }
         subscriptions.set(watch.queryID, subscription)
         attachWatch(subscription, connection, watchId)
         return reply(request, { watchId, msgType: 'INIT_EVENT', msgData: { queryID: watch.queryID, currEvent: watch.currEvent, events: Watch.initEvents(initial) } })

@@ -33,7 +33,7 @@ const seed = (collection: string, docs: Record<string, unknown>[]) =>
 beforeAll(async () => {
   emulator = await startEmulator({
     port: 0,
-    collections: ['todos', 'ages', 'roles', 'secrets', 'private', 'readonly', 'adminwrite', 'adminonly', 'orders', 'defaulted', 'places', 'profiles'],
+    collections: ['todos', 'ages', 'roles', 'secrets', 'private', 'readonly', 'adminwrite', 'adminonly', 'orders', 'defaulted', 'places', 'profiles', 'posts'],
     rules: {
       database: {
         todos: { read: OWNER, write: OWNER, create: "doc.title != ''" },
@@ -46,6 +46,7 @@ beforeAll(async () => {
         adminonly: 'ADMINONLY',
         orders: { read: true, write: OWNER },
         places: 'PRIVATE',
+        posts: { read: 'doc.public == true', write: false },
         profiles: { read: true, create: true, update: "request.data.status == 'ok' && request.data.about.city != 'nowhere'" },
       },
     },
@@ -101,6 +102,19 @@ describe('a custom rule validates queries', () => {
     expect(String((errors[0] as { errMsg?: string }).errMsg ?? errors[0])).toContain('todos.read')
     expect(snapshots).toHaveLength(1)
     await Promise.all([denied.close(), allowed.close()])
+  })
+
+  it('a watch of one document ends, with the denial, when a change makes the rule refuse it', async () => {
+    await seed('posts', [{ _id: 'p1', public: true, text: 'hello' }])
+    const seen: unknown[] = []
+    const errors: { errMsg?: string }[] = []
+    const listener = bob.collection('posts').doc('p1').watch({ onChange: (s) => seen.push(...s.docs), onError: (e) => errors.push(e as { errMsg?: string }) })
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBe(1)
+    await adminCall(emulator, 'database.modifyDocument', { collectionName: 'posts', query: JSON.stringify({ _id: 'p1' }), data: JSON.stringify({ $set: { public: false, text: 'now private' } }), multi: false })
+    await expect.poll(() => errors.length, { timeout: 5000 }).toBe(1)
+    expect(errors[0]!.errMsg).toMatch(/posts\.read.*denies the document p1/)
+    expect(JSON.stringify(seen)).not.toContain('now private')
+    await listener.close()
   })
 
   it("an aggregation is allowed when its first $match is on the caller's `_openid`", async () => {
