@@ -51,13 +51,16 @@ export interface EmulatorOptions {
   onEvent?: (event: EmulatorEvent) => void
   /**
    * The cloud functions folder: each function is `<functions>/<name>/index.js` (CommonJS or ESM) exporting
-   * `main(event, context)`. Each call runs in its own worker thread; without this option no function is served.
+   * `main(event, context)`. Calls run in warm instances (worker threads), one call at a time each, as on
+   * CloudBase; without this option no function is served.
    */
   functions?: string
-  /** How long a function may run, in ms, before its call fails and its worker is ended (default 3000, CloudBase's). */
+  /** How long a function may run, in ms, when its config.json sets no `timeout` (default 3000, CloudBase's). */
   functionTimeout?: number
-  /** How many functions may run at once, each in a worker of up to 256 MB (default 4); more calls wait in line. */
+  /** How many function instances may live at once, each a worker of up to 256 MB (default 4); more calls wait in line. */
   maxFunctionWorkers?: number
+  /** How long an idle function instance stays warm, in ms (default 600000: 10 minutes). */
+  functionIdleTimeout?: number
   /** How many calls may wait for a worker (default 100); beyond them a call fails with EXCEED_CONCURRENT_REQUEST_LIMIT. */
   maxQueuedFunctionCalls?: number
   /** The largest file a storage upload may carry, in bytes (default 50 MB; JSON requests stay at 10 MB). */
@@ -164,6 +167,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     ...(options.functions !== undefined ? { dir: options.functions } : {}),
     ...(options.functionTimeout !== undefined ? { timeoutMs: options.functionTimeout } : {}),
     ...(options.maxFunctionWorkers !== undefined ? { maxFunctionWorkers: options.maxFunctionWorkers } : {}),
+    ...(options.functionIdleTimeout !== undefined ? { idleMs: options.functionIdleTimeout } : {}),
     ...(options.maxQueuedFunctionCalls !== undefined ? { maxQueuedFunctionCalls: options.maxQueuedFunctionCalls } : {}),
   })
   const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), guard: enforcement.storage })

@@ -1,12 +1,19 @@
 /**
- * The script each function worker runs (CommonJS, run with `eval`, so that no separate file has to ship beside
- * the bundle). It loads `index.js` with `import()`, which takes CommonJS and ESM alike, calls
- * `main(event, context)` and posts back, on the worker's port:
+ * The script each function instance runs (CommonJS, run with `eval`, so that no separate file has to ship beside
+ * the bundle). An instance serves one function, one invocation at a time, for as long as it is warm: it loads
+ * `index.js` once, with `import()` (CommonJS and ESM alike), on its first invocation (the cold start), and keeps
+ * the module, so that what the module keeps at its top level (a cache, a client) is there on the next call.
+ *
+ * The emulator posts `{ kind: 'invoke', event, context, env }`; the instance sets `env` (the caller's identity:
+ * `WX_CONTEXT_KEYS`, `WX_OPENID`, `TCB_SOURCE`, ...) into `process.env` for that invocation, as CloudBase's
+ * runtime does from the context's `environ`, calls `main(event, context)` and posts back, on its port:
  * - `{ kind: 'output', stream, text }` for each console call (see below);
- * - then one `{ kind: 'answer', ok: true, json }`, `json` the UTF-8 bytes of the value's JSON text (so the
- *   emulator can check their size before it makes a string of them), or `{ kind: 'answer', ok: false, message,
- *   stack? }`, or `{ kind: 'answer', ok: false, tooLarge: true }` for a value whose JSON passes
- *   `workerData.maxResultBytes`.
+ * - then one `{ kind: 'answer', ok: true, json, memory }`, `json` the UTF-8 bytes of the value's JSON text
+ *   (so the emulator can check their size before it makes a string of them), or `{ kind: 'answer', ok: false,
+ *   message, stack?, loaded }`, or `{ kind: 'answer', ok: false, tooLarge: true }` for a value whose JSON passes
+ *   `workerData.maxResultBytes`. `memory` is the instance's heap and external memory in bytes, `loaded` false
+ *   when the module itself could not be loaded (the emulator then discards the instance).
+ * After the answer the identity is taken out of `process.env` again (the values from before are put back).
  */
 export const WORKER_SOURCE = `'use strict'
 const { workerData, parentPort } = require('node:worker_threads')
@@ -21,8 +28,8 @@ const kill = process.kill.bind(process)
 process.kill = (pid, signal) => (Number(pid) <= 0 || Number(pid) === process.pid || Number(pid) === process.ppid ? refuse('process.kill of the emulator')() : kill(pid, signal))
 process.abort = refuse('process.abort')
 // Console calls go to the emulator on the port the answer takes, so every line arrives, in order, before the
-// answer: the worker is ended as soon as it answers, and its stdout and stderr streams (still piped, for
-// process.stdout.write and console.dir) may not have delivered their last chunk by then.
+// answer: the worker's stdout and stderr streams (still piped, for process.stdout.write and console.dir) may
+// deliver their last chunk after it, or with the next invocation.
 const STREAMS = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr' }
 for (const method of Object.keys(STREAMS)) {
   console[method] = (...args) => post({ kind: 'output', stream: STREAMS[method], text: format(...args) })
@@ -119,18 +126,23 @@ const jsonSize = (root) => {
   return size
 }
 
-// A main that never settles waits for the timeout, as on CloudBase, instead of ending with an empty event loop.
-const keepAlive = setInterval(() => {}, 1 << 30)
-const answer = (message, transfer) => {
-  clearInterval(keepAlive)
-  post(Object.assign({ kind: 'answer' }, message), transfer)
+// A warm instance waits for its next invocation on its port (which keeps it alive); a main that never settles
+// waits for the timeout, as on CloudBase, and the emulator then ends the instance.
+let current = 0
+let restore = null
+const answer = (id, message, transfer) => {
+  if (id !== current) return
+  current = 0
+  if (restore) restore()
+  restore = null
+  const { heapUsed, external } = process.memoryUsage()
+  post(Object.assign({ kind: 'answer', memory: heapUsed + external }, message), transfer)
 }
-const fail = (error) => answer(Object.assign({ ok: false }, describe(error)))
-const send = (value) => {
+const send = (id, value) => {
   try {
     jsonSize(value)
   } catch (error) {
-    if (error === TOO_LARGE) return answer({ ok: false, tooLarge: true })
+    if (error === TOO_LARGE) return answer(id, { ok: false, tooLarge: true })
     // Anything else (a stack overflow on deep nesting) is for JSON.stringify to report or to get right.
   }
   let json
@@ -141,15 +153,49 @@ const send = (value) => {
   }
   const bytes = new TextEncoder().encode(json === undefined ? 'null' : json)
   // The walk saw what toJSON, getters and proxies told it; JSON.stringify asked them again.
-  if (bytes.byteLength > MAX) return answer({ ok: false, tooLarge: true })
-  answer({ ok: true, json: bytes }, [bytes.buffer])
+  if (bytes.byteLength > MAX) return answer(id, { ok: false, tooLarge: true })
+  answer(id, { ok: true, json: bytes }, [bytes.buffer])
 }
-import(pathToFileURL(workerData.file).href)
-  .then((mod) => {
-    const main = typeof mod.main === 'function' ? mod.main : mod.default && typeof mod.default.main === 'function' ? mod.default.main : undefined
-    if (!main) throw new Error(workerData.file + ' does not export a function main(event, context)')
-    return main(workerData.event, workerData.context)
-  })
-  .then(send, fail)
-  .catch(fail)
+// The module, loaded once; a module that fails to load makes every invocation fail (the emulator then
+// discards the instance, so the next call loads it afresh).
+let loading = null
+let loaded = false
+const load = () => {
+  if (!loading) {
+    loading = import(pathToFileURL(workerData.file).href).then((mod) => {
+      const main = typeof mod.main === 'function' ? mod.main : mod.default && typeof mod.default.main === 'function' ? mod.default.main : undefined
+      if (!main) throw new Error(workerData.file + ' does not export a function main(event, context)')
+      loaded = true
+      return main
+    })
+  }
+  return loading
+}
+// process.env for one invocation: the previous values of the keys it sets come back when it answers.
+const setEnv = (env) => {
+  const before = {}
+  for (const key of Object.keys(env)) {
+    before[key] = Object.prototype.hasOwnProperty.call(process.env, key) ? process.env[key] : undefined
+    process.env[key] = env[key]
+  }
+  return () => {
+    for (const key of Object.keys(before)) {
+      if (before[key] === undefined) delete process.env[key]
+      else process.env[key] = before[key]
+    }
+  }
+}
+let invocations = 0
+const onMessage = (message) => {
+  if (!message || message.kind !== 'invoke') return
+  const id = ++invocations
+  current = id
+  restore = setEnv(message.env)
+  const fail = (error) => answer(id, Object.assign({ ok: false, loaded }, describe(error)))
+  load()
+    .then((main) => main(message.event, message.context))
+    .then((value) => send(id, value), fail)
+    .catch(fail)
+}
+parentPort.on('message', onMessage)
 `

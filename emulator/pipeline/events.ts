@@ -34,6 +34,37 @@ export interface EmulatorEvent {
   message?: string
   /** The security-rule decisions the request met, in order (only when rules are enforced). */
   rules?: RuleDecision[]
+  /** On an `invocation` event: the run as CloudBase's function log records it. */
+  invocation?: InvocationRecord
+}
+
+/**
+ * One function run with the fields of CloudBase's function log (`getFunctionLogs`, `tcb fn log`; reference
+ * cloudbase-backend.md §4), plus the emulator's own `cold`, `instance` and `source`.
+ */
+export interface InvocationRecord {
+  RequestId: string
+  FunctionName: string
+  /** 0 for a success; otherwise SCF's status code of the failure (430 the code threw, 433 timeout, ...: docs/protocol.md §8). */
+  RetCode: number
+  /** When the run started in its instance, as CloudBase's log writes it: `YYYY-MM-DD HH:mm:ss` in UTC+8 (China time). */
+  StartTime: string
+  /** How long it ran, in ms (from its start in an instance, not counting a wait for one). */
+  Duration: number
+  /** What CloudBase bills: the duration rounded up to the ms (at least 1). */
+  BillDuration: number
+  /** The instance's heap and external memory after the run, in bytes (0 when unknown: a run that timed out or crashed). */
+  MemUsage: number
+  /** The return value as JSON text, or the failure, truncated past 4 KB. */
+  RetMsg: string
+  /** The lines it printed during the run, joined by newlines, truncated past 64 KB. */
+  Log: string
+  /** The emulator's own: this run loaded the function's module in a new instance (a cold start). */
+  cold: boolean
+  /** The emulator's own: which instance ran it (numbered from 1 as they start). */
+  instance: number
+  /** The emulator's own: the call chain `getWXContext().SOURCE` gave it (`wx_client`, `wx_client,scf`), when any. */
+  source?: string
 }
 
 /** How many events the ring keeps. */

@@ -1,8 +1,8 @@
 /**
  * Cloud functions in the emulator over real HTTP: `functions.invokeFunction` on `/web` (signed in) and
- * `/admin`, with the functions written into a temp folder here. Each call runs in its own worker, so the
- * bad ones (throw, hang, spin, process.exit, process.kill, a late uncaught error) fail alone, with a clear
- * error, and the emulator keeps serving.
+ * `/admin`, with the functions written into a temp folder here. Each call runs in an instance of its own
+ * function (functions-instances.test.ts), so the bad ones (throw, hang, spin, process.exit, process.kill, a late
+ * uncaught error) fail alone, with a clear error, and the emulator keeps serving.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
