@@ -92,6 +92,13 @@ module.exports = {
       to: { path: '^emulator/', pathNot: ['^emulator/$1/', '^emulator/(pipeline|store|query)/', '^emulator/errors\\.ts$'] },
     },
     {
+      name: 'emulator-triggers-are-a-service',
+      severity: 'error',
+      comment: 'docs/architecture.md: timer triggers are a service: index.ts hands them the way to run a function and to read its config.json',
+      from: { path: '^emulator/triggers/' },
+      to: { path: '^emulator/', pathNot: ['^emulator/triggers/', '^emulator/(pipeline|store|query)/', '^emulator/errors\\.ts$'] },
+    },
+    {
       name: 'nobody-imports-the-emulator',
       severity: 'error',
       comment: 'rule 6: neither src/ nor adapters/ imports emulator/',

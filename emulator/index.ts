@@ -16,6 +16,7 @@ import type { AdminCredentials } from './auth/admin-signature'
 import { authService } from './auth/service'
 import { createTokens, loadSecret } from './auth/tokens'
 import { databaseService } from './database/service'
+import { readFunctionConfig } from './functions/function-config'
 import { functionsService } from './functions/service'
 import { createEmulatorServer } from './http/server'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
@@ -28,6 +29,7 @@ import { createEnforcement, type RulesInForce } from './rules/enforcement'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
+import { timersService, type Fired as FiredTrigger } from './triggers/timers'
 
 export type { AdminCredentials } from './auth/admin-signature'
 export type { EmulatorEvent } from './pipeline/events'
@@ -35,6 +37,7 @@ export { formatEvent } from './pipeline/events'
 export type { Principal } from './pipeline/principal'
 export type { RulesSource } from './rules/gate'
 export type { RulesInForce } from './rules/enforcement'
+export type { Fired as FiredTrigger, TimerEvent } from './triggers/timers'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -65,6 +68,11 @@ export interface EmulatorOptions {
   maxQueuedFunctionCalls?: number
   /** The largest file a storage upload may carry, in bytes (default 50 MB; JSON requests stay at 10 MB). */
   maxUploadBytes?: number
+  /**
+   * Whether the functions' timer triggers (their config.json's `triggers`) fire on their own (default true).
+   * `false` for tests that fire them with `fireTrigger()` instead; a wrong cron then fails only that call.
+   */
+  timers?: boolean
   /**
    * The admin key pair `/admin` requests must be signed with (what `wx-server-sdk` / `@cloudbase/node-sdk` take as
    * `secretId` / `secretKey`). Default: generated once per data dir and kept in it, or fresh for an in-memory emulator.
@@ -123,6 +131,11 @@ export interface RunningEmulator {
   clearDatabase(): void
   /** Deletes every stored file and who uploaded it (temporary URLs handed out stop working). For tests. */
   clearStorage(): void
+  /**
+   * Runs function `name`'s timer trigger now, as its timer would (what `mpcloud trigger` does); `trigger`
+   * when given must be its name. Resolves with the event it was given and what it returned.
+   */
+  fireTrigger(name: string, trigger?: string): Promise<FiredTrigger>
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -170,6 +183,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     ...(options.functionIdleTimeout !== undefined ? { idleMs: options.functionIdleTimeout } : {}),
     ...(options.maxQueuedFunctionCalls !== undefined ? { maxQueuedFunctionCalls: options.maxQueuedFunctionCalls } : {}),
   })
+  // Timer triggers: a wrong cron in a config.json fails the start here, naming the file and the trigger.
+  const timers = timersService({ dir: functions.dir, call: functions.call, readConfig: readFunctionConfig, schedule: options.timers !== false, notice: (message, code) => pipeline.notice(message, code) })
   const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), guard: enforcement.storage })
   let report = (message: string) => console.error(message)
   const store = new Store(file, (message) => report(message))
@@ -180,6 +195,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     databaseService(store, enforcement.database),
     realtimeService(store, enforcement.database),
     storage,
+    timers,
     functions,
     openapiService(),
   ]
@@ -207,6 +223,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   // Listening on every interface: this machine reaches it on loopback (the LAN addresses are the CLI's to show).
   const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address
   url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
+  timers.start()
   return {
     url,
     env,
@@ -225,6 +242,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
       store.write(removals, { principal: EMULATOR, source: sourceOf(EMULATOR) })
     },
     clearStorage: () => storage.clear(),
+    fireTrigger: (name, trigger) => timers.fire(name, trigger),
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
       for (const service of services) {
