@@ -18,11 +18,12 @@ import { createTokens, loadSecret } from './auth/tokens'
 import { databaseService } from './database/service'
 import { readFunctionConfig } from './functions/function-config'
 import { functionsService } from './functions/service'
+import { gatewayService } from './gateway/service'
 import { createEmulatorServer } from './http/server'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
 import { EMULATOR, sourceOf } from './pipeline/principal'
-import type { Service } from './pipeline/service'
+import type { Action, Incoming, Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
 import { createEnforcement, type RulesInForce } from './rules/enforcement'
@@ -199,6 +200,10 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     functions,
     openapiService(),
   ]
+  // The gateway dialect (js-sdk 3.x's default) runs the client dialect's actions, as the bearer's user.
+  const client: Record<string, Action> = Object.assign({}, ...services.map((service) => (service.actions && service.actions.web) || {}))
+  const bearer = (incoming: Incoming) => pipeline.principalOf('oauth', incoming)
+  services.push(gatewayService({ client, authorize: enforcement.authorize, bearer, allowUnauthenticated: options.allowUnauthenticated === true }))
   // Function rules are the pipeline's authorize hook: an invoke is allowed or refused before it runs.
   const pipeline = createPipeline({ env, services, events, authorize: enforcement.authorize })
   report = (message) => pipeline.notice(message, 'SYS_ERR')
@@ -206,6 +211,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     pipeline,
     services.flatMap((service) => service.routes || []),
     () => url,
+    services.flatMap((service) => Object.keys((service.actions && service.actions.gateway) || {})),
   )
   for (const service of services) if (service.attach) service.attach(server, pipeline)
   try {

@@ -7,7 +7,7 @@ import { describePrincipal, type Principal } from './principal'
 import type { RuleDecision } from './rule-checks'
 
 /** The surface a request came in on. */
-export type Dialect = 'web' | 'admin' | 'oauth' | 'ws' | 'storage' | 'http'
+export type Dialect = 'web' | 'admin' | 'oauth' | 'gateway' | 'ws' | 'storage' | 'http'
 
 export interface EmulatorEvent {
   /** ISO time the event ended. */

@@ -117,3 +117,56 @@ describe('bad input gets a clear error, nothing is written, the emulator keeps s
     expect(await count()).toBe(1)
   })
 })
+
+/** One request on the gateway's REST paths (dialect B), signed in with a bearer. */
+async function gateway(method: string, path: string, { search = '', body = undefined as string | undefined, bearer = token } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }
+  const response = await fetch(`${emulator.url}${path}${search}`, { method, headers, ...(body === undefined ? {} : { body }) })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+const DOCUMENTS = '/v1/database/instances/(default)/databases/(default)/collections/todos/documents'
+
+const gatewayCorpus: Array<[string, () => Promise<{ status: number; body: Record<string, unknown> }>, number, string, RegExp]> = [
+  ['no bearer', () => gateway('GET', DOCUMENTS, { bearer: '' }), 401, 'CHECK_LOGIN_FAILED', /access_token is required/],
+  ['a forged bearer', () => gateway('POST', DOCUMENTS, { bearer: 'eyJzdWIiOiJhZG1pbiJ9.forged', body: '{"data":[{"a":1}]}' }), 401, 'CHECK_LOGIN_FAILED', /not one this emulator issued/],
+  ['an unknown route', () => gateway('POST', '/v1/storages/copy-objects', { body: '[]' }), 404, 'INVALID_ACTION', /no route POST \/v1\/storages\/copy-objects/],
+  ['a known path with another method', () => gateway('DELETE', DOCUMENTS), 404, 'INVALID_ACTION', /no route DELETE/],
+  ['another database', () => gateway('GET', DOCUMENTS.replace('databases/(default)', 'databases/prod')), 400, 'INVALID_PARAM', /database "prod" is not served/],
+  ['a missing collection', () => gateway('GET', DOCUMENTS.replace('todos', 'nope')), 404, 'DATABASE_COLLECTION_NOT_EXIST', /collection nope not exists/],
+  ['malformed JSON', () => gateway('POST', DOCUMENTS, { body: '{"data":' }), 400, 'INVALID_PARAM', /not valid JSON/],
+  ['a body that is not an object', () => gateway('POST', DOCUMENTS, { body: '[{"a":1}]' }), 400, 'INVALID_PARAM', /must be a JSON object/],
+  ['add without a list', () => gateway('POST', DOCUMENTS, { body: '{"data":{"a":1}}' }), 400, 'INVALID_PARAM', /data must be a non-empty array/],
+  ['a __proto__ key in a document', () => gateway('POST', DOCUMENTS, { body: '{"data":[{"__proto__":{"admin":true}}]}' }), 400, 'INVALID_PARAM', /"__proto__" is not allowed/],
+  ['a query that is not EJSON', () => gateway('GET', DOCUMENTS, { search: '?query=%7B' }), 400, 'INVALID_PARAM', /query is not valid EJSON/],
+  ['$where in the URL query', () => gateway('GET', DOCUMENTS, { search: `?query=${encodeURIComponent('{"$where":"1"}')}` }), 400, 'DATABASE_INVALID_OPERRATOR', /\$where runs code/],
+  ['a negative limit', () => gateway('GET', DOCUMENTS, { search: '?limit=-1' }), 400, 'INVALID_PARAM', /limit must be a non-negative integer/],
+  ['order that is not JSON', () => gateway('GET', DOCUMENTS, { search: '?order=up' }), 400, 'INVALID_PARAM', /order is not valid JSON/],
+  ['a parameter given twice', () => gateway('GET', DOCUMENTS, { search: '?limit=1&limit=2' }), 400, 'INVALID_PARAM', /given twice/],
+  ['count that is not a flag', () => gateway('GET', DOCUMENTS, { search: '?count=yes' }), 400, 'INVALID_PARAM', /count must be true or false/],
+  ['count inside a transaction', () => gateway('GET', DOCUMENTS, { search: '?count=true&transactionId=x' }), 400, 'INVALID_PARAM', /count is not available inside a transaction/],
+  ['a path segment that is not percent-encoding', () => gateway('GET', `${DOCUMENTS}/%E0%A4%A`), 400, 'INVALID_PARAM', /not valid percent-encoding/],
+  ['replaceMode of the wrong type', () => gateway('PATCH', DOCUMENTS, { body: '{"query":{},"data":{"a":1},"replaceMode":"yes"}' }), 400, 'INVALID_PARAM', /replaceMode must be true or false/],
+  ['a replacement with operators', () => gateway('PATCH', DOCUMENTS, { body: '{"query":{},"data":{"$set":{"a":1}},"replaceMode":true}' }), 400, 'INVALID_PARAM', /cannot contain update operators/],
+  ['a stage of two operators', () => gateway('POST', `${DOCUMENTS}/aggregations`, { body: '{"pipeline":[{"$match":{},"$limit":1}]}' }), 400, 'INVALID_PARAM', /each stage is an object of one stage operator/],
+  ['a transaction that does not exist', () => gateway('POST', DOCUMENTS, { body: '{"data":[{"a":1}],"transactionId":"nope"}' }), 400, 'DATABASE_TRANSACTION_FAIL', /does not exist or has ended/],
+  ['a storage body that is not a list', () => gateway('POST', '/v1/storages/get-objects-download-info', { body: '{"cloudObjectId":"x"}' }), 400, 'INVALID_PARAM', /non-empty JSON array/],
+  ['a function name that is not one', () => gateway('POST', '/v1/functions/..%2Fetc', { body: '{}' }), 400, 'INVALID_PARAM', /is not a function name/],
+]
+
+describe('the gateway: bad input gets { code, message, requestId } with a 4xx, nothing is written', () => {
+  for (const [name, send, status, code, message] of gatewayCorpus) {
+    it(name, async () => {
+      const before = await count()
+      const answer = await send()
+      expect(answer.status).toBe(status)
+      expect(answer.body).toEqual({ code, message: expect.stringMatching(message), requestId: expect.any(String) })
+      expect(await count()).toBe(before)
+    })
+  }
+
+  it(`an oversized body gets HTTP 413 (limit ${MAX_BODY_BYTES} bytes)`, async () => {
+    const big = JSON.stringify({ data: [{ blob: 'x'.repeat(MAX_BODY_BYTES) }] })
+    expect(await gateway('POST', DOCUMENTS, { body: big })).toMatchObject({ status: 413, body: { code: 'INVALID_PARAM' } })
+  })
+})

@@ -1,7 +1,8 @@
 /**
  * A Node platform adapter for the official @cloudbase/js-sdk, built to @cloudbase/adapter-interface: it
  * carries js-sdk's HTTP through `fetch`, its socket through `ws`, keeps its storage in memory, and sends
- * every request (whatever CloudBase host js-sdk computed) to the emulator. The adapter is the one part of
+ * every request (whatever CloudBase host js-sdk computed: `<env>.<region>.tcb-api.tencentcloudapi.com` in
+ * CLOUD_API mode, `<env>.api.tcloudbasegateway.com` in the default GATEWAY mode) to the emulator, path kept. The adapter is the one part of
  * the official client we provide; the SDK above it runs unmodified.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -17,6 +18,19 @@ export function loadJsSdk(): any {
   const sdk = require(path)
   return sdk.default || sdk
 }
+
+/**
+ * js-sdk 3.x's two wire modes: `CLOUD_API` (dialect A, `POST /web`) and `GATEWAY` (dialect B, REST under
+ * `/v1`), its default. The interop tests run their scenarios in both.
+ */
+export const JS_SDK_MODES = ['CLOUD_API', 'GATEWAY'] as const
+export type JsSdkMode = (typeof JS_SDK_MODES)[number]
+
+/** The emulator dialect each mode's requests arrive in (the log's `dialect`). */
+export const DIALECT_OF: Record<JsSdkMode, 'web' | 'gateway'> = { CLOUD_API: 'web', GATEWAY: 'gateway' }
+
+/** What `cloudbase.init` is given for `mode`: GATEWAY is what js-sdk does when told nothing, so nothing is said. */
+export const modeConfig = (mode: JsSdkMode): { endPointMode?: 'CLOUD_API' } => (mode === 'CLOUD_API' ? { endPointMode: 'CLOUD_API' } : {})
 
 interface Answer {
   statusCode: number
@@ -58,8 +72,15 @@ export function emulatorAdapter(endpoint: string): CloudbaseAdapter {
     async get({ url, headers }: IRequestOptions): Promise<Answer> {
       return answer(await fetch(to(url), { headers: headers as Record<string, string> }))
     }
-    async fetch({ url, method, headers, body }: IFetchOptions): Promise<Answer> {
-      return answer(await fetch(to(url), { method, headers, body } as RequestInit))
+    /**
+     * The gateway's transport (js-sdk's default mode). As js-sdk's own browser adapter does, a status that is
+     * not 2xx rejects with the parsed body (`{ code, message, requestId }`): that rejection is what makes
+     * js-sdk refresh an expired token and retry, and what its callers see as the server's error.
+     */
+    async fetch({ url, method, headers, body, shouldThrowOnError = true }: IFetchOptions & { shouldThrowOnError?: boolean }): Promise<Answer> {
+      const answered = await answer(await fetch(to(url), { method, headers, body } as RequestInit))
+      if (shouldThrowOnError && (answered.status < 200 || answered.status > 299)) throw answered.data
+      return answered
     }
     upload(): Promise<never> {
       return Promise.reject(new Error('uploads are not served by this adapter yet'))

@@ -1,8 +1,9 @@
 /**
  * The official clients' cloud functions and storage against the emulator, over real HTTP:
- * - @cloudbase/js-sdk 3.7.0 in classic mode (`/web`, J27–J31): callFunction, uploadFile (PUT and POST),
- *   getTempFileURL, downloadFile, deleteFile. js-sdk hands the bytes to its platform adapter's
- *   `upload`/`download`, which the shared test adapter leaves out: the Node piece is written here.
+ * - @cloudbase/js-sdk 3.7.0 in both of its modes, classic (`/web`, J27–J31) and its default gateway (`/v1`,
+ *   docs/protocol.md §7.3, §8): callFunction, uploadFile (PUT and POST), getTempFileURL, downloadFile,
+ *   deleteFile. js-sdk hands the bytes to its platform adapter's `upload`/`download`
+ *   (`emulatorAdapterWithFiles`).
  * - wx-server-sdk 4.0.2 (`/admin`, W13–W17): callFunction, uploadFile, getTempFileURL, downloadFile, deleteFile.
  * - a function that itself uses wx-server-sdk (database, storage, getWXContext), called by a js-sdk user:
  *   the function's SDK finds the emulator through the environment CloudBase would give it.
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
-import { emulatorAdapterWithFiles as adapterWithFiles, loadJsSdk } from '../helpers/js-sdk-adapter'
+import { DIALECT_OF, emulatorAdapterWithFiles as adapterWithFiles, JS_SDK_MODES, loadJsSdk, modeConfig } from '../helpers/js-sdk-adapter'
 import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 
 // wx-server-sdk is CommonJS and keeps one configured instance: one per test file.
@@ -21,9 +22,6 @@ const cloud = require('wx-server-sdk') as any
 
 let dir: string
 let emulator: RunningEmulator
-let app: any
-let uid: string
-
 
 /** The fileID the docs/protocol.md §7.1 rule gives. */
 const fileIdOf = (path: string) => `cloud://${emulator.env}.${Buffer.from(emulator.env.slice(0, 2)).toString('hex')}-${emulator.env}-1250000000/${path}`
@@ -47,12 +45,6 @@ beforeAll(async () => {
     }`,
   )
   emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, collections: ['notes'] })
-
-  const cloudbase = loadJsSdk()
-  cloudbase.useAdapters(adapterWithFiles(emulator.url))
-  app = cloudbase.init({ env: emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })
-  uid = (await app.auth({ persistence: 'local' }).signInAnonymously()).user.uid
-
   cloud.init({ env: emulator.env, serviceUrl: `${emulator.url}/admin`, ...emulator.adminCredentials })
 })
 afterAll(async () => {
@@ -60,20 +52,36 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('@cloudbase/js-sdk (CLOUD_API) functions and storage against /web', () => {
+describe.each(JS_SDK_MODES)('@cloudbase/js-sdk (%s) functions and storage', (mode) => {
+  let app: any
+  let uid: string
+  /** Each mode's user writes its own folder: the default storage rule lets only the uploader overwrite a file. */
+  const folder = `js-sdk-${mode.toLowerCase()}`
+
+  beforeAll(async () => {
+    const cloudbase = loadJsSdk()
+    cloudbase.useAdapters(adapterWithFiles(emulator.url))
+    app = cloudbase.init({ env: emulator.env, region: 'ap-shanghai', ...modeConfig(mode) })
+    uid = (await app.auth({ persistence: 'local' }).signInAnonymously()).user.uid
+  })
+
   it('callFunction: the result, and the caller in event.userInfo', async () => {
     const { result, requestId } = await app.callFunction({ name: 'sum', data: { a: 1, b: 2 } })
     expect(result).toEqual({ sum: 3, openId: uid })
     expect(requestId).toEqual(expect.any(String))
+    const run = emulator.events.recent().filter((event) => event.kind === 'request' && event.target === 'sum').pop()
+    expect(run).toMatchObject({ dialect: DIALECT_OF[mode], outcome: 'ok', principal: { kind: 'user', openid: uid } })
   })
 
   it('callFunction: a function that throws rejects with FUNCTIONS_EXECUTE_FAIL and its message', async () => {
     const failure = await app.callFunction({ name: 'boom', data: {} }).then(
       (value: unknown) => ({ resolved: value }),
-      (error: Error) => ({ rejected: error.message }),
+      (error: unknown) => ({ rejected: error instanceof Error ? error.message : error }),
     )
     expect(JSON.stringify(failure)).toContain('FUNCTIONS_EXECUTE_FAIL')
     expect(JSON.stringify(failure)).toContain('boom from the function')
+    // GATEWAY: the failure's 5xx makes js-sdk's fetch reject with the body itself.
+    if (mode === 'GATEWAY') expect(failure).toEqual({ rejected: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'boom from the function', requestId: expect.any(String) } })
   })
 
   it('callFunction: a string result comes back a string; parse: true has the server parse it', async () => {
@@ -83,19 +91,20 @@ describe('@cloudbase/js-sdk (CLOUD_API) functions and storage against /web', () 
   })
 
   it('uploadFile (PUT, the default) from a file path, getTempFileURL, downloadFile, deleteFile', async () => {
-    const local = join(dir, 'upload-put.txt')
+    const local = join(dir, `upload-put-${mode}.txt`)
     writeFileSync(local, 'uploaded by js-sdk with PUT')
-    const cloudPath = 'js-sdk/put.txt'
+    const cloudPath = `${folder}/put.txt`
     const uploaded = await app.uploadFile({ cloudPath, filePath: local })
-    expect(uploaded).toMatchObject({ fileID: fileIdOf(cloudPath), download_url: expect.stringContaining('/storage/download/js-sdk/put.txt?sign=') })
+    expect(uploaded).toMatchObject({ fileID: fileIdOf(cloudPath), download_url: expect.stringContaining(`/storage/download/${cloudPath}?sign=`) })
 
-    const missing = fileIdOf('js-sdk/missing.txt')
+    const missing = fileIdOf(`${folder}/missing.txt`)
     const { fileList } = await app.getTempFileURL({ fileList: [uploaded.fileID, { fileID: missing, maxAge: 60 }] })
     expect(fileList[0]).toMatchObject({ fileid: uploaded.fileID, code: 'SUCCESS' })
     expect(await (await fetch(encodeURI(fileList[0].download_url))).text()).toBe('uploaded by js-sdk with PUT')
-    expect(fileList[1]).toMatchObject({ fileid: missing, code: 'STORAGE_FILE_NONEXIST', maxAge: 60 })
+    // The gateway's download info neither takes nor gives maxAge (docs/protocol.md §7.3).
+    expect(fileList[1]).toMatchObject({ fileid: missing, code: 'STORAGE_FILE_NONEXIST', ...(mode === 'CLOUD_API' ? { maxAge: 60 } : {}) })
 
-    const target = join(dir, 'downloaded.txt')
+    const target = join(dir, `downloaded-${mode}.txt`)
     const downloaded = await app.downloadFile({ fileID: uploaded.fileID, tempFilePath: target })
     expect(downloaded.statusCode).toBe(200)
     expect(readFileSync(target, 'utf8')).toBe('uploaded by js-sdk with PUT')
@@ -104,13 +113,15 @@ describe('@cloudbase/js-sdk (CLOUD_API) functions and storage against /web', () 
     expect(deleted).toEqual([expect.objectContaining({ fileID: uploaded.fileID, code: 'SUCCESS' })])
     const { fileList: after } = await app.getTempFileURL({ fileList: [uploaded.fileID] })
     expect(after[0].code).toBe('STORAGE_FILE_NONEXIST')
+    const requests = emulator.events.recent().filter((event) => event.kind === 'request' && event.dialect !== 'storage' && event.target !== undefined && event.target.startsWith(folder))
+    expect(new Set(requests.map((event) => event.dialect))).toEqual(new Set([DIALECT_OF[mode]]))
   })
 
   it('uploadFile with method: post (the J31 form) expects 201 and gets it', async () => {
-    const local = join(dir, 'upload-post.bin')
+    const local = join(dir, `upload-post-${mode}.bin`)
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
     writeFileSync(local, bytes)
-    const cloudPath = 'js-sdk/post.bin'
+    const cloudPath = `${folder}/post.bin`
     const uploaded = await app.uploadFile({ cloudPath, filePath: local, method: 'post' })
     expect(uploaded.fileID).toBe(fileIdOf(cloudPath))
     const { fileList } = await app.getTempFileURL({ fileList: [uploaded.fileID] })
@@ -124,8 +135,23 @@ describe('@cloudbase/js-sdk (CLOUD_API) functions and storage against /web', () 
       () => new Error('uploadFile resolved'),
       (error: Error) => error,
     )
-    // js-sdk's non-database errors: Error.message is the JSON `{ code: 'OPERATION_FAIL', msg: '[SERVER_CODE] message' }` (§13).
-    expect(JSON.parse(failure.message)).toEqual({ code: 'OPERATION_FAIL', msg: expect.stringMatching(/^\[INVALID_PARAM\] path "\.\.\/evil\.txt" contains a "\.\." segment/) })
+    if (mode === 'CLOUD_API') {
+      // js-sdk's non-database errors: Error.message is the JSON `{ code: 'OPERATION_FAIL', msg: '[SERVER_CODE] message' }` (§13).
+      expect(JSON.parse(failure.message)).toEqual({ code: 'OPERATION_FAIL', msg: expect.stringMatching(/^\[INVALID_PARAM\] path "\.\.\/evil\.txt" contains a "\.\." segment/) })
+    } else {
+      // The gateway refuses the one item with its code and message; js-sdk's uploadFile reports them in its own form.
+      expect(failure.message).toMatch(/^\[@cloudbase\/js-sdk\]\[INVALID_PARAM\]\[storage\]:path "\.\.\/evil\.txt" contains a "\.\." segment/)
+    }
+  })
+
+  it('a function that uses wx-server-sdk itself, called by this user: writes the database and storage of this emulator as that user', async () => {
+    const { result } = await app.callFunction({ name: 'note', data: { text: `written inside a function (${mode})` } })
+    expect(result).toEqual({ _id: expect.any(String), owner: uid, fileID: fileIdOf(`notes/${result._id}.txt`), total: 1 })
+
+    const { data } = await cloud.database().collection('notes').doc(result._id).get()
+    expect(data).toEqual({ _id: result._id, text: `written inside a function (${mode})`, owner: uid })
+    const { fileContent } = await cloud.downloadFile({ fileID: result.fileID })
+    expect(Buffer.from(fileContent).toString()).toBe(`written inside a function (${mode})`)
   })
 })
 
@@ -180,17 +206,5 @@ describe('wx-server-sdk functions and storage against /admin', () => {
     const { fileID } = await cloud.uploadFile({ cloudPath: 'server/big.bin', fileContent: content })
     const { fileContent } = await cloud.downloadFile({ fileID })
     expect(Buffer.from(fileContent).equals(content)).toBe(true)
-  })
-})
-
-describe('a function that uses wx-server-sdk itself', () => {
-  it('called by a js-sdk user: writes the database and storage of this emulator as that user', async () => {
-    const { result } = await app.callFunction({ name: 'note', data: { text: 'written inside a function' } })
-    expect(result).toEqual({ _id: expect.any(String), owner: uid, fileID: fileIdOf(`notes/${result._id}.txt`), total: 1 })
-
-    const { data } = await cloud.database().collection('notes').doc(result._id).get()
-    expect(data).toEqual({ _id: result._id, text: 'written inside a function', owner: uid })
-    const { fileContent } = await cloud.downloadFile({ fileID: result.fileID })
-    expect(Buffer.from(fileContent).toString()).toBe('written inside a function')
   })
 })

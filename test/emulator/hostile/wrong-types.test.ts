@@ -1,8 +1,9 @@
 /**
- * Every field of every action, on `/web`, `/admin` and the v3 auth paths, replaced in turn by values of
- * the wrong type (objects whose `toString` or `valueOf` is not a function among them): not one answer is
- * an HTTP 500 or an internal error, every answer is a CloudBase-shaped refusal or a success, and the
- * emulator answers an unrelated request promptly afterwards.
+ * Every field of every action, on `/web`, `/admin`, the v3 auth paths and the gateway's REST paths (their
+ * body fields, query parameters, path segments and whole bodies), replaced in turn by values of the wrong
+ * type (objects whose `toString` or `valueOf` is not a function among them): not one answer is an HTTP 500
+ * or an internal error, every answer is a CloudBase-shaped refusal or a success, and the emulator answers an
+ * unrelated request promptly afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../../emulator/index'
@@ -105,6 +106,46 @@ const OAUTH: Record<string, Record<string, unknown>> = {
   '/auth/v1/revoke': { token: 't' },
 }
 
+/** One gateway request: `:name` segments of `path` are filled from `params`. */
+interface GatewayCase {
+  method: string
+  path: string
+  params?: Record<string, string>
+  search?: Record<string, string>
+  body?: unknown
+}
+
+const DB = '/v1/database/instances/(default)/databases/(default)'
+
+/** A valid request per gateway route (docs/protocol.md §2.4, §7.3, §8); `live` becomes an open transaction. */
+const GATEWAY: Record<string, GatewayCase> = {
+  query: { method: 'GET', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, search: { query: '{"a":{"$numberInt":"1"}}', order: JSON.stringify(order), projection: '{"a":1}', offset: '0', limit: '10' } },
+  count: { method: 'GET', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, search: { count: 'true', query: '{}' } },
+  'query in a transaction': { method: 'GET', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, search: { transactionId: 'live', query: '{}', limit: '10' } },
+  'one document': { method: 'GET', path: `${DB}/collections/:collection/documents/:id`, params: { collection: 'todos', id: 'd1' }, search: { projection: '{"a":1}' } },
+  'one document in a transaction': { method: 'GET', path: `${DB}/collections/:collection/documents/:id`, params: { collection: 'todos', id: 'd1' }, search: { transactionId: 'live' } },
+  add: { method: 'POST', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, body: { data: [{ a: 1 }] } },
+  'add in a transaction': { method: 'POST', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, body: { data: [{ _id: 'gw1', a: 1 }], transactionId: 'live' } },
+  update: { method: 'PATCH', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, body: { query: { a: 1 }, data: { $set: { a: 2 } }, multi: true, upsert: false, replaceMode: false } },
+  'update in a transaction': { method: 'PATCH', path: `${DB}/collections/:collection/documents`, params: { collection: 'todos' }, body: { query: { a: 1 }, data: { $set: { b: 1 } }, upsert: false, transactionId: 'live' } },
+  remove: { method: 'POST', path: `${DB}/collections/:collection/documents/remove`, params: { collection: 'todos' }, body: { query: { a: 3 }, multi: true } },
+  'remove in a transaction': { method: 'POST', path: `${DB}/collections/:collection/documents/remove`, params: { collection: 'todos' }, body: { query: { a: 9 }, transactionId: 'live' } },
+  aggregate: { method: 'POST', path: `${DB}/collections/:collection/documents/aggregations`, params: { collection: 'todos' }, body: { pipeline: [{ $match: {} }] } },
+  'add a collection': { method: 'POST', path: `${DB}/collections`, body: { collectionName: 'fresh3' } },
+  'start a transaction': { method: 'POST', path: `${DB}/transactions` },
+  commit: { method: 'POST', path: `${DB}/transactions/:transaction/commit`, params: { transaction: 'live' } },
+  rollback: { method: 'POST', path: `${DB}/transactions/:transaction/rollback`, params: { transaction: 'live' } },
+  'call a function': { method: 'POST', path: '/v1/functions/:name', params: { name: 'f' }, body: { a: 1 } },
+  'upload info': { method: 'POST', path: '/v1/storages/get-objects-upload-info', body: [{ objectId: 'a.txt', signedHeader: { 'content-type': ['text/plain'] } }] },
+  'download info': { method: 'POST', path: '/v1/storages/get-objects-download-info', body: [{ cloudObjectId: FILE_ID, maxAge: 60 }] },
+  'delete objects': { method: 'POST', path: '/v1/storages/delete-objects', body: [{ cloudObjectId: FILE_ID }] },
+}
+
+/** Query parameters and path segments are text: text that is not what the route reads. */
+const WRONG_TEXT = ['', 'x', '-1', '1.5', '1e400', '99999999999999999999', 'null', 'true', '[]', '{}', '{', '{"$where":"1"}', '{"$date":{"$numberLong":"x"}}', '{"$regex":"("}', '{"a":{"$oid":"x"}}', JSON.stringify(deep(150)), '\u0000', 'é', '%', 'x'.repeat(4000)]
+/** Path segments that are not names (sent as they are, unencoded where that is the point). */
+const WRONG_SEGMENTS = ['%', '%E0%A4%A', '__proto__', 'constructor', '%2F', '..', '%00', 'x'.repeat(2000), '(default)']
+
 /** Every variant of `body`: each field (and one extra, `env`-like field) replaced by each wrong value. */
 function* variants(body: Record<string, unknown>, extra: string[]): Generator<Record<string, unknown>> {
   for (const field of [...Object.keys(body), ...extra]) {
@@ -175,6 +216,49 @@ describe('wrong types on every field', () => {
       const response = await fetch(`${emulator.url}/auth/v1/user/me`, { headers: { authorization: `Bearer ${bearer}` } })
       expect(response.status).toBe(401)
     }
+    await expectResponsive(emulator)
+  })
+
+  it('the gateway paths: every body field, query parameter, path segment and whole body, every wrong value', async () => {
+    let sent = 0
+    const send = async (what: string, { method, path, params = {}, search = {}, body }: GatewayCase, raw?: string) => {
+      const live = async (value: string) => (value === 'live' ? liveTransaction() : value)
+      let url = path
+      for (const [name, value] of Object.entries(params)) url = url.replace(`:${name}`, value === 'live' ? await live(value) : value)
+      const query = new URLSearchParams()
+      for (const [key, value] of Object.entries(search)) query.set(key, await live(value))
+      if (body && typeof body === 'object' && !Array.isArray(body) && (body as { transactionId?: unknown }).transactionId === 'live') body = { ...body, transactionId: await live('live') }
+      const text = raw ?? (body === undefined ? undefined : JSON.stringify(body))
+      const response = await fetch(`${emulator.url}${url}${query.size ? `?${query}` : ''}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(text === undefined ? {} : { body: text }) })
+      const answer = await response.text()
+      let parsed: unknown
+      expect(() => (parsed = JSON.parse(answer)), `${what}: not JSON: ${answer.slice(0, 200)}`).not.toThrow()
+      const failed = response.status >= 500 || (!!parsed && typeof parsed === 'object' && (parsed as { code?: unknown }).code === 'SYS_ERR')
+      expect(failed, `${what} → ${response.status} ${answer.slice(0, 300)}`).toBe(false)
+      sent++
+    }
+    for (const [route, valid] of Object.entries(GATEWAY)) {
+      const { method, body, search = {}, params = {} } = valid
+      if (method !== 'GET') {
+        // Each field of an object body, or of an array body's first item; then the whole body.
+        const fields = Array.isArray(body) ? (body[0] as Record<string, unknown>) : (body as Record<string, unknown> | undefined)
+        for (const variant of variants(fields || {}, ['transactionId'])) {
+          await send(`${route} ${JSON.stringify(variant).slice(0, 120)}`, { ...valid, body: Array.isArray(body) ? [variant] : variant })
+        }
+        for (const value of WRONG) {
+          await send(`${route} body ${JSON.stringify(value).slice(0, 80)}`, { ...valid, body: value })
+          if (Array.isArray(body)) await send(`${route} item ${JSON.stringify(value).slice(0, 80)}`, { ...valid, body: [value] })
+        }
+        for (const raw of ['', '{', '[', 'nul', '"x"']) await send(`${route} raw body ${raw}`, valid, raw)
+      }
+      for (const key of [...Object.keys(search), 'transactionId', 'count', 'query']) {
+        for (const value of WRONG_TEXT) await send(`${route} ?${key}=${value.slice(0, 40)}`, { ...valid, search: { ...search, [key]: value } })
+      }
+      for (const name of Object.keys(params)) {
+        for (const value of WRONG_SEGMENTS) await send(`${route} :${name}=${value.slice(0, 40)}`, { ...valid, params: { ...params, [name]: value } })
+      }
+    }
+    expect(sent).toBeGreaterThan(2000)
     await expectResponsive(emulator)
   })
 
