@@ -13,6 +13,7 @@ import { commandHelp, mainHelp } from './cli/help'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
 import { readProject, type ProjectDefaults } from './cli/project'
+import { triggerCommand } from './cli/trigger-command'
 import { formatEvent, startEmulator, type EmulatorOptions, type RunningEmulator } from './index'
 import { createEnforcement } from './rules/enforcement'
 import type { RulesSource } from './rules/gate'
@@ -145,6 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     return defaults
   })
   if (values.help) return void console.log(commandHelp(command))
+  if (command === 'trigger') return void (process.exitCode = await triggerCommand(values))
   await emulator(values, project)
 }
 

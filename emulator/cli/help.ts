@@ -34,8 +34,9 @@ export function commandHelp(name: string): string {
   return [
     `mpcloud ${name}: ${command.summary}`,
     '',
-    `Usage: mpcloud ${name} [options]`,
+    `Usage: mpcloud ${name}${(command.arguments || []).map((word) => (word.required ? ` <${word.name}>` : ` [<${word.name}>]`)).join('')} [options]`,
     '',
+    ...(command.arguments ? ['Arguments:', ...command.arguments.map((word) => `  ${`<${word.name}>`.padEnd(26)} ${word.description}${word.required ? '' : ' (optional)'}`), ''] : []),
     'Options:',
     ...Object.entries(command.options).flatMap(([option, spec]) => optionLine(option, spec)),
     '',

@@ -18,8 +18,17 @@ export interface OptionSpec {
   choices?: string[]
 }
 
+/** A word given after the command (`mpcloud trigger <function>`): its value is `values[name]`. */
+export interface ArgumentSpec {
+  name: string
+  required: boolean
+  description: string
+}
+
 export interface CommandSpec {
   summary: string
+  /** The words it takes after its name, in order; none when absent. */
+  arguments?: ArgumentSpec[]
   options: Record<string, OptionSpec>
   examples: string[]
 }
@@ -76,6 +85,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'npx mpcloud emulator --host 0.0.0.0     # for a phone on the same network',
     ],
   },
+  trigger: {
+    summary: "fires a function's timer trigger (its config.json's) now, in a running emulator, as its timer would",
+    arguments: [
+      { name: 'function', required: true, description: 'the function whose trigger fires' },
+      { name: 'trigger', required: false, description: "the trigger's name, checked against its config.json (a function has one)" },
+    ],
+    options: {
+      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
+      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
+      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
+      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
+      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      help: { type: 'boolean', default: false, description: 'show this help' },
+    },
+    examples: ['npx mpcloud trigger dailyTasks --data .mpcloud', 'npx mpcloud trigger cleanup nightly --admin-key AKIDlocal:secret --url http://127.0.0.1:9100'],
+  },
 }
 
 /** A mistake on the command line: printed as one line, with where to look. */
@@ -94,13 +119,24 @@ export function parseCommand(name: string, args: string[], fallbacks: (given: Va
     options[option] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) }
   }
   let values: Values
+  let positionals: string[]
   try {
-    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: !!command.arguments })
+    values = parsed.values as Values
+    positionals = parsed.positionals
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const unknown = /Unknown option '([^']+)'/.exec(message)
     if (unknown) throw new UsageError(`unknown option ${unknown[1]} for \`mpcloud ${name}\`; its options are ${Object.keys(command.options).map((o) => `--${o}`).join(', ')}`)
     throw new UsageError(message.replace(/\. To specify.*$/s, '').trim())
+  }
+  const words = command.arguments || []
+  if (!values.help) {
+    const usage = `mpcloud ${name} ${words.map((word) => (word.required ? `<${word.name}>` : `[<${word.name}>]`)).join(' ')}`
+    if (positionals.length > words.length) throw new UsageError(`unexpected ${JSON.stringify(positionals[words.length])}: the command is \`${usage}\``)
+    const missing = words.find((word, at) => word.required && positionals[at] === undefined)
+    if (missing) throw new UsageError(`name the ${missing.name}: \`${usage}\``)
+    words.forEach((word, at) => (values[word.name] = positionals[at]))
   }
   for (const [option, spec] of Object.entries(command.options)) {
     const value = values[option]
