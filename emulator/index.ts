@@ -20,6 +20,7 @@ import { readFunctionConfig } from './functions/function-config'
 import { functionsService } from './functions/service'
 import { gatewayService } from './gateway/service'
 import { createEmulatorServer } from './http/server'
+import { httpAccessService, type HttpAccessService } from './http-access/service'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
 import { EMULATOR, sourceOf } from './pipeline/principal'
@@ -94,11 +95,19 @@ export interface EmulatorOptions {
    * only: no CloudBase environment behaves so). An invalid rule fails the start, naming it and where.
    */
   rules?: RulesInForce
+  /**
+   * CloudBase's HTTP access service: `routes` maps a path prefix to the function serving it and every path
+   * below it (`{ '/api': 'api' }`: `GET /api/users/1` runs `api` with `event.path` `/users/1`), served on a port
+   * of its own (`port`, default 0: a free one), as CloudBase serves them on another domain (docs/http-access.md).
+   */
+  http?: { routes: Record<string, string>; port?: number }
 }
 
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:9000`: the SDK's `endpoint`. */
   url: string
+  /** The HTTP access service's base URL (`http://127.0.0.1:9001`), when started with `http` routes. */
+  httpUrl?: string
   env: string
   /** What the server SDKs sign with: `cloud.init({ env, serviceUrl: url + '/admin', secretId, secretKey })`. */
   adminCredentials: AdminCredentials
@@ -200,6 +209,12 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     functions,
     openapiService(),
   ]
+  // HTTP access runs functions by URL on its own port; it is handed the one way to run a function.
+  let httpAccess: HttpAccessService | undefined
+  if (options.http) {
+    httpAccess = httpAccessService({ env, routes: options.http.routes, invoke: functions.call, host: options.host || '127.0.0.1', ...(options.http.port !== undefined ? { port: options.http.port } : {}) })
+    services.push(httpAccess)
+  }
   // The gateway dialect (js-sdk 3.x's default) runs the client dialect's actions, as the bearer's user.
   const client: Record<string, Action> = Object.assign({}, ...services.map((service) => (service.actions && service.actions.web) || {}))
   const bearer = (incoming: Incoming) => pipeline.principalOf('oauth', incoming)
@@ -214,14 +229,17 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     services.flatMap((service) => Object.keys((service.actions && service.actions.gateway) || {})),
   )
   for (const service of services) if (service.attach) service.attach(server, pipeline)
+  let httpUrl: string | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve())
     })
+    if (httpAccess) httpUrl = await httpAccess.listen()
   } catch (error) {
     // Nothing was served: give back what was opened (the store's file, the sockets' timers).
     for (const service of services) await (service.stop && service.stop())
+    if (server.listening) await new Promise((resolve) => server.close(resolve))
     store.close()
     throw error
   }
@@ -232,6 +250,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   timers.start()
   return {
     url,
+    ...(httpUrl !== undefined ? { httpUrl } : {}),
     env,
     adminCredentials: { secretId: adminKey.secretId, secretKey: adminKey.secretKey },
     setRules: (rules) => enforcement.set(rules),
