@@ -14,6 +14,7 @@ import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type
 import { portHolder } from './cli/port-holder'
 import { readProject, type ProjectDefaults } from './cli/project'
 import { triggerCommand } from './cli/trigger-command'
+import { parseRoutes } from './http-access/routes'
 import { formatEvent, startEmulator, type EmulatorOptions, type RunningEmulator } from './index'
 import { createEnforcement } from './rules/enforcement'
 import type { RulesSource } from './rules/gate'
@@ -69,9 +70,28 @@ function followRules(file: string, running: RunningEmulator): () => void {
   return () => unwatchFile(file, reload)
 }
 
+/** The `--http PATH=FUNCTION` values (or mpcloud.json's "http") as routes, checked here so that a mistake names the option. */
+function httpRoutes(given: string[] | undefined): Record<string, string> | undefined {
+  if (!given || !given.length) return undefined
+  const routes: Record<string, string> = {}
+  for (const value of given) {
+    const at = value.lastIndexOf('=')
+    if (at <= 0) throw new UsageError(`--http must be PATH=FUNCTION (e.g. --http /api=api), got ${JSON.stringify(value)}`)
+    routes[value.slice(0, at)] = value.slice(at + 1)
+  }
+  try {
+    parseRoutes(routes, '--http')
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  return routes
+}
+
 async function emulator(values: Values, project: ProjectDefaults): Promise<void> {
   const text = (name: string) => values[name] as string | undefined
   const port = integerOption('port', text('port')!, 0, 65535)
+  const httpPort = integerOption('http-port', text('http-port')!, 0, 65535)
+  const routes = httpRoutes(values.http as string[] | undefined)
   const host = text('host')!
   let adminKey: EmulatorOptions['adminKey']
   try {
@@ -100,6 +120,7 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
     ...(text('functions') !== undefined ? { functions: text('functions')! } : {}),
     ...(adminKey ? { adminKey } : {}),
     ...(rules !== undefined ? { rules } : {}),
+    ...(routes ? { http: { routes, port: httpPort } } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
   }
   let running
@@ -107,8 +128,10 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
     running = await startEmulator(options)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      const holder = portHolder(port)
-      throw new UsageError(`port ${port} on ${host} is taken${holder ? ` by ${holder}` : ''}: stop that, choose another with --port N, or use --port 0 for any free port`)
+      const taken = routes && (error as { port?: number }).port === httpPort && httpPort !== port ? httpPort : port
+      const flag = taken === port ? '--port' : '--http-port'
+      const holder = portHolder(taken)
+      throw new UsageError(`port ${taken} on ${host} is taken${holder ? ` by ${holder}` : ''}: stop that, choose another with ${flag} N, or use ${flag} 0 for any free port`)
     }
     throw error
   }
@@ -120,6 +143,7 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
       ...(options.functions ? { functions: options.functions } : {}),
       ...(text('rules') !== undefined ? { rules: text('rules')! } : inline !== undefined ? { rules: 'mpcloud.json' } : {}),
       ...(project.found.length ? { project: project.found } : {}),
+      ...(routes ? { http: routes } : {}),
     }),
   )
   const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running)

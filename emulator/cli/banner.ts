@@ -11,6 +11,8 @@ export interface BannerFacts {
   rules?: string
   /** The project files read, and what they said. */
   project?: string[]
+  /** The HTTP access routes served (path prefix → function), at the emulator's `httpUrl`. */
+  http?: Record<string, string>
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/
@@ -33,7 +35,13 @@ function rulesLine(rules: string | undefined): string {
   return `from ${rules === 'mpcloud.json' ? 'mpcloud.json ("rules")' : `${rules}, followed while it changes`}; what it leaves out: ${defaults}`
 }
 
-export function banner({ emulator, host, dataDir, functions, rules, project }: BannerFacts): string {
+/** One line per HTTP access route: its URL and the function serving it. */
+function httpLines(httpUrl: string | undefined, routes: Record<string, string> | undefined): string[] {
+  if (!httpUrl || !routes) return ['  http       none (--http /api=api serves a function by URL, as CloudBase\'s HTTP access)']
+  return Object.entries(routes).map(([path, fn]) => `  http       ${httpUrl}${path === '/' ? '/' : path.replace(/\/+$/, '')} → ${fn}    event.path relative to it`)
+}
+
+export function banner({ emulator, host, dataDir, functions, rules, project, http }: BannerFacts): string {
   const { url, env, adminCredentials } = emulator
   const port = new URL(url).port
   const lines = [
@@ -43,6 +51,7 @@ export function banner({ emulator, host, dataDir, functions, rules, project }: B
     `  realtime   ${url.replace(/^http/, 'ws')}/ws`,
     `  storage    ${url}/storage/`,
     `  functions  ${functions ? `from ${functions}` : 'none (--functions DIR serves a folder of them)'}`,
+    ...httpLines(emulator.httpUrl, http),
     `  rules      ${rulesLine(rules)}`,
     `  admin      ${url}/admin    server SDKs: serviceUrl '${url}/admin', secretId '${adminCredentials.secretId}', secretKey '${adminCredentials.secretKey}'`,
   ]

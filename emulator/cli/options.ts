@@ -59,6 +59,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
         description: 'how many calls may wait for a worker; past them a call fails with EXCEED_CONCURRENT_REQUEST_LIMIT',
         example: '--max-queued-function-calls 0',
       },
+      http: {
+        type: 'string',
+        multiple: true,
+        value: 'PATH=FUNCTION',
+        description: "serve FUNCTION by URL at PATH and every path below it, as CloudBase's HTTP access does (repeat for more; event.path is relative to PATH)",
+        example: '--http /api=api',
+      },
+      'http-port': { type: 'string', value: 'N', default: '9001', description: 'TCP port the --http routes are served on (their own, as CloudBase serves them on another domain); 0 picks a free one', example: '--http-port 0' },
       'max-upload-mb': { type: 'string', value: 'N', default: '50', description: 'the largest file a storage upload may carry', example: '--max-upload-mb 200' },
       'admin-key': { type: 'string', value: 'ID:KEY', description: 'the secretId:secretKey the server SDKs sign /admin with (default: generated, kept in the data dir)', example: '--admin-key AKIDlocal:secret' },
       'allow-unauthenticated': { type: 'boolean', default: false, description: "serve /web calls without a sign-in as a guest (CloudBase's \"allow unauthenticated access\")" },
@@ -66,7 +74,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         type: 'string',
         value: 'DIR',
         default: '.',
-        description: 'the project folder: its project.config.json (cloudfunctionRoot), cloudbaserc.json (envId, functionRoot) and mpcloud.json (env, collections, functions, rules) set what no option does',
+        description: 'the project folder: its project.config.json (cloudfunctionRoot), cloudbaserc.json (envId, functionRoot) and mpcloud.json (env, collections, functions, rules, http) set what no option does',
         example: '--project ../my-mini-program',
       },
       rules: {

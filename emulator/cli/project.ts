@@ -7,10 +7,11 @@
  *
  * `mpcloud.json`:
  * ```json
- * { "env": "my-env", "collections": ["todos"], "functions": "cloudfunctions", "rules": "rules.json" }
+ * { "env": "my-env", "collections": ["todos"], "functions": "cloudfunctions", "rules": "rules.json", "http": { "/api": "api" } }
  * ```
  * `rules` is a rules file's path (followed while it changes, as `--rules FILE`), `"open"`, or the rules
- * themselves. Paths are relative to the project folder.
+ * themselves; `http` the HTTP access routes (path prefix → function, as `--http /api=api`). Paths are
+ * relative to the project folder.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -26,6 +27,8 @@ export interface ProjectDefaults {
   rules?: string
   /** Rules written in `mpcloud.json` itself. */
   inlineRules?: RulesSource
+  /** HTTP access routes, as `--http` values (`/api=api`). */
+  http?: string[]
   /** The files read, and what each said, for the banner. */
   found: string[]
 }
@@ -36,6 +39,7 @@ const KEYS: Record<string, string> = {
   collections: 'an array of collection names',
   functions: "the folder of the cloud functions, relative to the project",
   rules: 'a rules file (relative to the project), "open", or the rules object ({ "database", "storage", "functions" })',
+  http: 'an object of HTTP access routes, each a path starting with "/" and the function serving it ({ "/api": "api" })',
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
@@ -92,6 +96,9 @@ export function readProject(dir: string): ProjectDefaults {
     } else if (key === 'functions') {
       if (typeof value !== 'string' || !value) throw wrong(key, value)
       defaults.functions = folderIn(dir, value, 'mpcloud.json\'s "functions"')
+    } else if (key === 'http') {
+      if (!isObject(value) || !Object.entries(value).every(([path, fn]) => path.startsWith('/') && typeof fn === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_-]{0,59}$/.test(fn))) throw wrong(key, value)
+      defaults.http = Object.entries(value).map(([path, fn]) => `${path}=${fn as string}`)
     } else if (typeof value === 'string' && value) {
       defaults.rules = value === 'open' ? 'open' : resolve(dir, value)
     } else if (isObject(value)) {
