@@ -1,6 +1,7 @@
 /**
  * The bypass corpus: as user B (and as nobody), every read and write path to user A's data, under each
- * preset and two custom rules, through our SDK and through the official js-sdk, against a real emulator.
+ * preset and two custom rules, through our SDK and through the official js-sdk in both its dialects (the
+ * classic `/web` and its default, the gateway's REST), against a real emulator.
  * A path is a bypass when B sees a document or file of A's that the rule keeps from B, or when A's data is
  * different afterwards (checked as the administrator after every write attempt), or when a refused function
  * ran. The expected number of bypasses is 0; the corpus also checks that it is not vacuous (A's data is
@@ -211,11 +212,11 @@ function jsSdkClient(app: any): Client {
   }
 }
 
-/** A js-sdk app signed in as `openid` with a custom ticket (or not signed in at all). */
-async function jsSdkApp(openid: string | undefined): Promise<any> {
+/** A js-sdk app signed in as `openid` with a custom ticket, in the classic dialect (`CLOUD_API`) or js-sdk's default, the gateway. */
+async function jsSdkApp(openid: string | undefined, mode: 'CLOUD_API' | 'GATEWAY'): Promise<any> {
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(emulatorAdapterWithFiles(env.emulator.url))
-  const app = cloudbase.init({ env: env.emulator.env, endPointMode: 'CLOUD_API', region: 'ap-shanghai' })
+  const app = cloudbase.init({ env: env.emulator.env, region: 'ap-shanghai', ...(mode === 'CLOUD_API' ? { endPointMode: 'CLOUD_API' } : {}) })
   if (openid) await app.auth({ persistence: 'none' }).signInWithCustomTicket(() => Promise.resolve(env.emulator.createTicket(openid)))
   return app
 }
@@ -344,14 +345,14 @@ afterAll(async () => {
 
 for (const set of RULE_SETS) {
   describe(`under ${set.name}`, () => {
-    for (const via of ['mpcloud', 'js-sdk'] as const) {
+    for (const via of ['mpcloud', 'js-sdk (CLOUD_API)', 'js-sdk (GATEWAY)'] as const) {
       it(`as B through ${via}: no path reaches A's data`, async () => {
         await seed(set)
         const seeded = await aliceData()
         // Not vacuous: A's three documents and her file are there.
         expect(seeded.docs).toHaveLength(3)
         expect(seeded.file).toBe("alice's file")
-        const client = via === 'mpcloud' ? ourClient(env.authenticatedContext(B)) : jsSdkClient(await jsSdkApp(B))
+        const client = via === 'mpcloud' ? ourClient(env.authenticatedContext(B)) : jsSdkClient(await jsSdkApp(B, via === 'js-sdk (GATEWAY)' ? 'GATEWAY' : 'CLOUD_API'))
         const bypasses: string[] = []
         let refused = 0
         const tried = attempts(client, set)
