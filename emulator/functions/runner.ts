@@ -8,8 +8,8 @@
  *
  * Whatever a function does (throw, never return, loop forever, `process.exit`, exhaust its heap) ends at most its
  * own instance and not the emulator. An instance that times out, crashes, exits or cannot load its module is
- * discarded, never reused; one whose `main` throws or returns too much is kept (CloudBase's runtime catches
- * those). This isolates failures; it is not a security sandbox (a function runs with Node's full powers).
+ * discarded, never reused, and so is one that holds more than {@link FUNCTION_MEMORY_MB} (Buffers included) once it
+ * has answered; one whose `main` throws or returns too much is kept (CloudBase's runtime catches those). This isolates failures; it is not a security sandbox (a function runs with Node's full powers).
  *
  * Threads, not child processes. A child process would also bound what a worker's heap limit does not (Buffers,
  * ArrayBuffers), but only through an OS limit (RLIMIT_AS breaks V8's address-space reservations; cgroups need
@@ -211,8 +211,13 @@ export class Runner {
       if (message.kind === 'output') {
         for (const line of String(message.text).split('\n')) output(line, message.stream === 'stderr' ? 'stderr' : 'stdout')
       } else if (message.kind === 'answer' && instance.run) {
-        // A module that could not load is not kept: the next call loads it afresh.
-        instance.run.settle(outcomeOf(name, message), !message.ok && message.loaded === false)
+        // A module that could not load is not kept: the next call loads it afresh. Nor is an instance that holds
+        // more than a function's memory once it has answered: Buffers and ArrayBuffers are outside its heap's
+        // limit, and a warm instance must not keep them from one call to the next.
+        const held = typeof message.memory === 'number' ? message.memory : 0
+        const tooMuch = held > FUNCTION_MEMORY_MB * 1024 * 1024
+        if (tooMuch) output(`this instance of function "${name}" holds ${Math.round(held / 1024 / 1024)} MB after its run, over its ${FUNCTION_MEMORY_MB} MB (Buffers included): it is ended, the next call starts a new one`, 'stderr')
+        instance.run.settle(outcomeOf(name, message), tooMuch || (!message.ok && message.loaded === false))
       }
     })
     worker.on('error', (error: Error) => {

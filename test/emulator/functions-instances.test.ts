@@ -71,6 +71,7 @@ beforeAll(async () => {
     }`,
     { 'config.json': JSON.stringify({ timeout: 1, envVariables: { GREETING: 'hello from config.json' } }) },
   )
+  writeFunction(dir, 'hoard', `let kept = null; exports.main = (event) => { if (event.big) kept = Buffer.alloc(300 * 1024 * 1024, 1); return { had: kept !== null } }`)
   writeFunction(dir, 'spin', `exports.main = () => { for (;;) {} }`, { 'config.json': '{"timeout": 1}' })
   writeFunction(dir, 'edited', `const lib = require('./lib'); let calls = 0; exports.main = () => ({ calls: ++calls, version: lib.version })`, { 'lib.js': `exports.version = 1` })
   emulator = await startEmulator({ port: 0, functions: dir, functionTimeout: 10_000, maxFunctionWorkers: 6 })
@@ -208,6 +209,16 @@ describe('a failed instance is replaced, never reused', () => {
     expect(answer).toMatchObject({ code: 'FUNCTIONS_EXECUTE_FAIL', message: 'asked to throw' })
     const after = await run(alice, 'crashy')
     expect(after).toEqual({ calls: warm.calls + 2, instance: warm.instance })
+  })
+
+  it('an instance that keeps more than its 256 MB in Buffers (outside its heap limit) is not reused', async () => {
+    expect(await run(alice, 'hoard')).toEqual({ had: false })
+    expect(await run(alice, 'hoard', { big: true })).toEqual({ had: true })
+    expect(await run(alice, 'hoard')).toEqual({ had: false })
+    const runs = invocations('hoard').map((event) => event.invocation!)
+    expect(runs.map((record) => record.cold)).toEqual([true, false, true])
+    expect(runs[1]!.MemUsage).toBeGreaterThan(300 * 1024 * 1024)
+    expect(runs[1]!.Log).toMatch(/holds 3\d\d MB after its run, over its 256 MB \(Buffers included\): it is ended/)
   })
 
   it('a runaway is ended at its timeout and the next call gets a fresh instance; others keep answering', async () => {
