@@ -60,8 +60,9 @@ function failureOf(error: unknown): unknown {
     case 'FUNCTIONS_EXECUTE_FAIL':
       return new EmulatorError('FUNCTION_EXECUTE_FAIL', error.message, 502)
     case 'FUNCTIONS_REQUEST_FAIL':
-      // CloudBase: "the target resource for access does not exist in the environment".
-      return new EmulatorError('ENV_FEATURE_NOT_CONFIGURED', error.message, 404)
+      // No such function: CloudBase's "the target resource for access does not exist in the environment". A
+      // function that exists but cannot start (a wrong config.json) is the function's failure.
+      return / not found: /.test(error.message) ? new EmulatorError('ENV_FEATURE_NOT_CONFIGURED', error.message, 404) : new EmulatorError('FUNCTION_EXECUTE_FAIL', error.message, 502)
     case 'EXCEED_CONCURRENT_REQUEST_LIMIT':
       return new EmulatorError(error.code, error.message, 429)
     default:

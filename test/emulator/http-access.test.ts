@@ -5,7 +5,7 @@
  * the response maps a string, a number, an object and an integration response; CloudBase's size limits
  * answer 413; a route that does not exist 404; a function that fails 502.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,6 +56,7 @@ beforeAll(async () => {
   writeFunction(dir, 'bad-status', `exports.main = () => ({ statusCode: 'teapot', body: '' })`)
   writeFunction(dir, 'bad-header', `exports.main = () => ({ statusCode: 200, headers: { 'x-bad': 'a\\r\\nset-cookie: evil=1' }, body: 'x' })`)
   writeFunction(dir, 'throws', `exports.main = () => { throw new Error('boom in the function') }`)
+  writeFunction(dir, 'bad-config', `exports.main = () => 'never'`)
   writeFunction(
     dir,
     'context',
@@ -85,6 +86,7 @@ beforeAll(async () => {
         '/throws': 'throws',
         '/context': 'context',
         '/missing': 'nosuchfunction',
+        '/bad-config': 'bad-config',
       },
     },
   })
@@ -245,6 +247,15 @@ describe('failures', () => {
     expect(status).toBe(404)
     expect(body.code).toBe('ENV_FEATURE_NOT_CONFIGURED')
     expect(body.message).toMatch(/nosuchfunction/)
+  })
+
+  it('a function that cannot start (its config.json is not JSON): 502 FUNCTION_EXECUTE_FAIL naming the file', async () => {
+    // Broken after the start: a wrong config.json at start fails the start itself.
+    writeFileSync(join(dir, 'bad-config', 'config.json'), '{ not json')
+    const { status, body } = await failure('/bad-config')
+    expect(status).toBe(502)
+    expect(body.code).toBe('FUNCTION_EXECUTE_FAIL')
+    expect(body.message).toMatch(/config\.json/)
   })
 
   it('a function that throws: 502 FUNCTION_EXECUTE_FAIL with its message, one failed request in the log', async () => {
