@@ -105,11 +105,13 @@ export function createEventLog(size = EVENT_RING_SIZE): EventLog {
   }
 }
 
-/** One readable line: `12:00:01.234 web database.queryDocument user:o1 todos ok 1.2ms`. */
+/** One readable line: `12:00:01.234 web database.queryDocument user:o1 todos ok 1.2ms` (`... ok 38.0ms cold` for a cold start). */
 export function formatEvent(event: EmulatorEvent): string {
   const parts = [event.time.slice(11, 23), event.dialect, event.kind === 'request' ? event.action : `${event.kind} ${event.action}`, describePrincipal(event.principal)]
   if (event.target !== undefined) parts.push(event.target)
   if (event.kind !== 'output') parts.push(event.outcome === 'ok' ? 'ok' : event.code || 'error', `${event.ms.toFixed(1)}ms`)
+  // A function run that loaded its module in a new instance.
+  if (event.invocation && event.invocation.cold) parts.push('cold')
   if (event.rules) parts.push(`[${event.rules.map((rule) => `${rule.rule} ${rule.decision}`).join(', ')}]`)
   if (event.message !== undefined) parts.push(event.kind === 'output' ? event.message : `- ${event.message}`)
   return parts.join(' ')

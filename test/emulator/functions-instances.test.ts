@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
+import { formatEvent, startEmulator, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
@@ -106,6 +106,8 @@ describe('a warm instance', () => {
     const runs = invocations('counter').map((event) => event.invocation!)
     expect(runs.map((record) => record.cold)).toEqual([true, false, false])
     expect(new Set(runs.map((record) => record.instance)).size).toBe(1)
+    // The CLI's line says so too.
+    expect(invocations('counter').map((event) => / ok [\d.]+ms cold$/.test(formatEvent(event)))).toEqual([true, false, false])
   })
 
   it('two calls at once run in two instances, one call in each; both stay warm', async () => {
