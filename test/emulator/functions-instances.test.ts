@@ -272,6 +272,39 @@ describe('the invocation record (CloudBase’s log fields)', () => {
   })
 })
 
+describe('the cap on instances (maxFunctionWorkers)', () => {
+  it('beyond it a call waits for a warm instance; an idle instance of another function gives way', async () => {
+    const other = await startEmulator({ port: 0, functions: dir, maxFunctionWorkers: 2 })
+    try {
+      const caller = await webCaller(other)
+      const call = async (name: string, data: unknown) => {
+        const started = Date.now()
+        const answer = await caller('functions.invokeFunction', { function_name: name, request_data: JSON.stringify(data) })
+        return { ...(JSON.parse((answer.data as { response_data: string }).response_data) as { calls: number; instance: string }), ms: Date.now() - started }
+      }
+      // Three at once with room for two: the third waits for one of the two and runs in it, warm.
+      const runs = await Promise.all([call('pair', { wait: 400 }), call('pair', { wait: 400 }), call('pair', { wait: 400 })])
+      expect(new Set(runs.map((run) => run.instance)).size).toBe(2)
+      expect(runs.map((run) => run.calls).sort()).toEqual([1, 1, 2])
+      expect(Math.max(...runs.map((run) => run.ms))).toBeGreaterThanOrEqual(800)
+      // Both rooms hold idle instances of pair: counter takes the place of one of them.
+      expect((await call('counter', {})).calls).toBe(1)
+      const records = () => other.events.recent().filter((event) => event.kind === 'invocation').map((event) => [event.action, event.invocation!.cold, event.invocation!.instance])
+      expect(records()).toEqual([
+        ['pair', true, 1],
+        ['pair', true, 2],
+        ['pair', false, expect.any(Number)],
+        ['counter', true, 3],
+      ])
+      // One pair instance is left warm (it ran one or two of the three).
+      expect((await call('pair', {})).calls).toBeGreaterThan(1)
+      expect(records().at(-1)).toEqual(['pair', false, expect.any(Number)])
+    } finally {
+      await other.stop()
+    }
+  })
+})
+
 describe('idle instances', () => {
   it('end after functionIdleTimeout: the next call is a cold start', async () => {
     const other = await startEmulator({ port: 0, functions: dir, functionIdleTimeout: 200 })
