@@ -290,12 +290,11 @@ describe('the cap on instances (maxFunctionWorkers)', () => {
       // Both rooms hold idle instances of pair: counter takes the place of one of them.
       expect((await call('counter', {})).calls).toBe(1)
       const records = () => other.events.recent().filter((event) => event.kind === 'invocation').map((event) => [event.action, event.invocation!.cold, event.invocation!.instance])
-      expect(records()).toEqual([
-        ['pair', true, 1],
-        ['pair', true, 2],
-        ['pair', false, expect.any(Number)],
-        ['counter', true, 3],
-      ])
+      // Events come in the order the runs end: two cold pairs (instances 1 and 2), one warm, then counter's cold start in a third.
+      const pairs = records().slice(0, 3)
+      expect(pairs.filter(([, cold]) => cold).map(([, , instance]) => instance).sort()).toEqual([1, 2])
+      expect(pairs.filter(([, cold]) => !cold)).toEqual([['pair', false, expect.any(Number)]])
+      expect(records()[3]).toEqual(['counter', true, 3])
       // One pair instance is left warm (it ran one or two of the three).
       expect((await call('pair', {})).calls).toBeGreaterThan(1)
       expect(records().at(-1)).toEqual(['pair', false, expect.any(Number)])
