@@ -195,6 +195,10 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   })
   // Timer triggers: a wrong cron in a config.json fails the start here, naming the file and the trigger.
   const timers = timersService({ dir: functions.dir, call: functions.call, readConfig: readFunctionConfig, schedule: options.timers !== false, notice: (message, code) => pipeline.notice(message, code) })
+  // HTTP access runs functions by URL on its own port; it is handed the one way to run a function. Bad routes fail here.
+  const httpAccess: HttpAccessService | undefined = options.http
+    ? httpAccessService({ env, routes: options.http.routes, invoke: functions.call, host: options.host || '127.0.0.1', ...(options.http.port !== undefined ? { port: options.http.port } : {}) })
+    : undefined
   const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), guard: enforcement.storage })
   let report = (message: string) => console.error(message)
   const store = new Store(file, (message) => report(message))
@@ -209,12 +213,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     functions,
     openapiService(),
   ]
-  // HTTP access runs functions by URL on its own port; it is handed the one way to run a function.
-  let httpAccess: HttpAccessService | undefined
-  if (options.http) {
-    httpAccess = httpAccessService({ env, routes: options.http.routes, invoke: functions.call, host: options.host || '127.0.0.1', ...(options.http.port !== undefined ? { port: options.http.port } : {}) })
-    services.push(httpAccess)
-  }
+  if (httpAccess) services.push(httpAccess)
   // The gateway dialect (js-sdk 3.x's default) runs the client dialect's actions, as the bearer's user.
   const client: Record<string, Action> = Object.assign({}, ...services.map((service) => (service.actions && service.actions.web) || {}))
   const bearer = (incoming: Incoming) => pipeline.principalOf('oauth', incoming)

@@ -6,6 +6,7 @@
  * answer 413; a route that does not exist 404; a function that fails 502.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -289,5 +290,32 @@ describe('failures', () => {
     const binary = await failure('/api', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(20 * 1024 * 1024 + 1) })
     expect(binary.status).toBe(413)
     expect(binary.body.message).toMatch(/larger than 20 MB/)
+  })
+})
+
+describe('starting', () => {
+  it('a taken HTTP access port fails the start with EADDRINUSE and gives back what was opened (the data dir, the API port)', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as { port: number }).port
+    const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-http-taken-'))
+    try {
+      await expect(startEmulator({ port: 0, dataDir, http: { routes: { '/api': 'echo' }, port: taken } })).rejects.toMatchObject({ code: 'EADDRINUSE', port: taken })
+      // The data dir's lock was released: the same folder serves again.
+      const again = await startEmulator({ port: 0, dataDir, http: { routes: { '/api': 'echo' } } })
+      expect(again.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      await again.stop()
+    } finally {
+      holder.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('a route that is not a path or a function that is not a name fails the start, naming it; without http no port is opened', async () => {
+    await expect(startEmulator({ port: 0, http: { routes: { api: 'echo' } } })).rejects.toThrow(/http routes: the route "api" must be a path starting with "\/"/)
+    await expect(startEmulator({ port: 0, http: { routes: { '/api': '../echo' } } })).rejects.toThrow(/the route "\/api" must name a function/)
+    const plain = await startEmulator({ port: 0 })
+    expect(plain.httpUrl).toBeUndefined()
+    await plain.stop()
   })
 })
