@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -87,6 +88,24 @@ describe('mpcloud emulator --http', () => {
       expect(none.output()).toMatch(/^ {2}http {7}none \(--http \/api=api serves a function by URL/m)
     } finally {
       await none.stop()
+    }
+  }, 30_000)
+
+  it('a taken --http-port is one line naming it and suggesting --http-port 0, exit 2', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as { port: number }).port
+    try {
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, args('emulator', '--port', '0', '--http', '/api=api', '--http-port', String(taken)), { cwd: tmpdir(), stdio: ['ignore', 'ignore', 'pipe'] })
+        let stderr = ''
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+        child.once('exit', (status) => resolve({ status, stderr }))
+      })
+      expect(result.status).toBe(2)
+      expect(result.stderr.trim()).toMatch(new RegExp(`^mpcloud: port ${taken} on 127\\.0\\.0\\.1 is taken.*choose another with --http-port N, or use --http-port 0 for any free port$`))
+    } finally {
+      holder.close()
     }
   }, 30_000)
 
