@@ -77,7 +77,15 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
               tokens.get(true).then(sendWith).catch(reject)
             } else reject(error)
           }
-          transport.send(envelope).then(
+          let sent: Promise<ProtocolResponse>
+          try {
+            sent = transport.send(envelope)
+          } catch (error) {
+            // A transport that throws instead of rejecting fails this attempt like a network error (its
+            // timer then never fires a retry of its own).
+            sent = Promise.reject(error)
+          }
+          sent.then(
             (response) => {
               if (settled) return
               if (!response || typeof response !== 'object') return fail(new CloudError(api, 'SDK_ERROR', `empty response to ${action}`))
@@ -97,7 +105,6 @@ export function createRequester(transport: Transport, config: RequestConfig): Re
 
       // Requests get a token, and a fresh one once if the server says it expired. Sign-in requests obtain
       // the token, so the session sends them through a requester made without `tokens` (connectHttp).
-      // The catch: a transport that throws rejects the call, as it did inside `new Promise`.
       if (tokens) tokens.get(false).then(sendWith).catch(reject)
       else sendWith()
     })

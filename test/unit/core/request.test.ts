@@ -105,6 +105,19 @@ describe('access tokens', () => {
     await expect(createRequester(throwing, { tokens })('collection.get', read)).rejects.toThrow('no socket')
   })
 
+  it('a transport that throws is a network failure: retried for a read, rejected once, no timer left to fire', async () => {
+    vi.useFakeTimers()
+    let calls = 0
+    const throwing = { send: (): Promise<ProtocolResponse> => { calls++; throw new Error('no socket') } }
+    const call = createRequester(throwing, { timeout: 1000, retries: 2 })('collection.get', read)
+    const settled = call.catch((error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(await settled).toMatchObject({ code: 'NETWORK_ERROR', errMsg: expect.stringContaining('no socket') })
+    expect(calls).toBe(3)
+    // Nothing is armed: a timer left behind would retry, and throw, after the call ended.
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it('renews an expired token only once', async () => {
     const t = transport([{ code: 'ACCESS_TOKEN_EXPIRED', message: 'expired' }])
     const issued: boolean[] = []
