@@ -218,7 +218,10 @@ async function record(url: string, docs: Record<string, unknown>[]): Promise<Rec
 /** Starts an emulator in its own process on a fresh data dir for `run`, and removes both after it. */
 async function withEmulator(run: (url: string) => Promise<void>): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpcloud-bench-http-'))
-  const server = await startChild(['--import', 'tsx', script('../test/helpers/emulator-process.ts'), dataDir, 'todos', 'watched'])
+  // `todos` keeps CloudBase's default (PRIVATE: the one client reads its own); the fan-out's watchers are other
+  // users than its writer, so `watched` is READONLY (everyone reads, the writer writes its own), as a feed is.
+  const rules = JSON.stringify({ database: { watched: 'READONLY' } })
+  const server = await startChild(['--import', 'tsx', script('../test/helpers/emulator-process.ts'), dataDir, 'todos', 'watched'], { MPCLOUD_RULES: rules })
   try {
     await run(server.url)
   } finally {
