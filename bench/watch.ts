@@ -478,7 +478,9 @@ async function latency(emulator: RunningEmulator, officialDb: any): Promise<void
   console.log(`median from start: official/mpcloud ${(quantile(samples.official, 0.5) / quantile(samples.ours, 0.5)).toFixed(2)}x`)
 }
 
-const emulator = await startEmulator({ port: 0, collections: ['bench'] })
+// The official client and mpcloud watch as two users what a third writes: the collection is shared (READONLY:
+// everyone reads, each writer its own), not CloudBase's default PRIVATE.
+const emulator = await startEmulator({ port: 0, collections: ['bench'], rules: { database: { bench: 'READONLY' } } })
 try {
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(switchingAdapter(emulator.url))
