@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
+import type { HttpAccessEvent } from '../../emulator/http-access/event'
 import { WX_SERVER_SDK, writeFunction } from '../helpers/functions'
 
 let dir: string
@@ -18,16 +19,7 @@ let emulator: RunningEmulator
 let base: string
 
 /** The event the `echo` function saw. */
-type Seen = {
-  path: string
-  httpMethod: string
-  headers: Record<string, string>
-  queryStringParameters: Record<string, string>
-  requestContext: { requestId: string; envId: string; appId: number; uin: number }
-  body: string
-  isBase64Encoded: boolean
-  method?: unknown
-}
+type Seen = HttpAccessEvent & { method?: unknown }
 
 async function echo(path: string, init?: RequestInit): Promise<Seen> {
   const response = await fetch(`${base}${path}`, init)
