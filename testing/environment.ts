@@ -59,10 +59,12 @@ export interface TestEnvironment {
   cleanup(): Promise<void>
 }
 
+/** The endpoint's transport without a session: requests carry no access token, so the emulator serves a guest. */
+const withoutSignIn = (...args: Parameters<typeof connectHttp>): Connection => ({ transport: connectHttp(...args).transport })
+
 /** A cloud over the emulator; `ticket` signs in as someone, `signIn: false` sends no token at all. */
 function cloudOf(emulator: RunningEmulator, identity: { ticket: string } | { signIn: false }): Cloud {
-  // Without a sign-in, requests carry no access token: the emulator serves them as a guest.
-  const connect = 'ticket' in identity ? connectHttp : (platform: Parameters<typeof connectHttp>[0], config: Parameters<typeof connectHttp>[1]): Connection => ({ transport: connectHttp(platform, config).transport })
+  const connect = 'ticket' in identity ? connectHttp : withoutSignIn
   const cloud = createCloud({ platform: nodePlatform, connect, realtime: createRealtime, functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate })
   cloud.init({ env: emulator.env, endpoint: emulator.url, ...('ticket' in identity ? { ticket: identity.ticket } : {}) })
   return cloud
