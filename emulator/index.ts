@@ -17,13 +17,13 @@ import { authService } from './auth/service'
 import { createTokens, loadSecret } from './auth/tokens'
 import { databaseService } from './database/service'
 import { readFunctionConfig } from './functions/function-config'
-import { functionsService } from './functions/service'
+import { functionsService, type FunctionsService } from './functions/service'
 import { gatewayService } from './gateway/service'
 import { createEmulatorServer } from './http/server'
 import { httpAccessService, type HttpAccessService } from './http-access/service'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
-import { EMULATOR, sourceOf } from './pipeline/principal'
+import { EMULATOR, sourceOf, type Principal } from './pipeline/principal'
 import type { Action, Incoming, Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
@@ -31,6 +31,8 @@ import { createEnforcement, type RulesInForce } from './rules/enforcement'
 import { storageService } from './storage/service'
 import { lockDataDir } from './store/data-dir-lock'
 import { Store } from './store/store'
+import { checkDatabaseTriggers, type DatabaseTriggerConfig } from './triggers/database-config'
+import { databaseTriggersService } from './triggers/database'
 import { timersService, type Fired as FiredTrigger } from './triggers/timers'
 
 export type { AdminCredentials } from './auth/admin-signature'
@@ -40,6 +42,8 @@ export type { Principal } from './pipeline/principal'
 export type { RulesSource } from './rules/gate'
 export type { RulesInForce } from './rules/enforcement'
 export type { Fired as FiredTrigger, TimerEvent } from './triggers/timers'
+export type { DatabaseTriggerConfig, TriggerCondition, ConditionItem, DatabaseEventType } from './triggers/database-config'
+export type { DatabaseTriggerEvent } from './triggers/database'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -101,6 +105,13 @@ export interface EmulatorOptions {
    * of its own (`port`, default 0: a free one), as CloudBase serves them on another domain (docs/http-access.md).
    */
   http?: { routes: Record<string, string>; port?: number }
+  /**
+   * Database triggers (docs/triggers.md): each runs `function` for every insert, update or delete (`events`,
+   * default all three) of a document of `collection` that matches `condition` (`{ all: [...] }` or
+   * `{ any: [...] }` of `{ field: 'a.b', op: '=' | '!=' | '>' | '>=' | '<' | '<=', value }`), with CloudBase's
+   * CloudEvents envelope, after the write. A wrong one fails the start, naming the trigger and the field.
+   */
+  databaseTriggers?: DatabaseTriggerConfig[]
 }
 
 export interface RunningEmulator {
@@ -148,6 +159,27 @@ export interface RunningEmulator {
   fireTrigger(name: string, trigger?: string): Promise<FiredTrigger>
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
+}
+
+/**
+ * The auth service with its `/admin` authenticator made to know running invocations: a signed request carrying
+ * the WX_API_TOKEN of an invocation that runs for the system (a database or timer trigger's run) acts for that
+ * principal, not the administrator, so its writes' commits say `source: 'trigger'` and the database triggers
+ * know which chain of runs made them (their loop guard). Actions only the administrator may call
+ * (`access: 'admin'`) stay the administrator's. A user's call keeps its function's SDK the administrator, as on
+ * CloudBase.
+ */
+function actingForInvocations(auth: Service, functions: FunctionsService, services: () => Service[]): Service {
+  const signed = auth.authenticators && auth.authenticators.admin
+  if (!signed) return auth
+  let adminOnly: Set<string> | undefined
+  const admin = (incoming: Incoming): Principal => {
+    const principal = signed(incoming)
+    adminOnly = adminOnly || new Set(services().flatMap((service) => Object.entries((service.actions && service.actions.admin) || {}).filter(([, action]) => action.access === 'admin').map(([name]) => name)))
+    const runsFor = adminOnly.has(incoming.action) ? undefined : functions.runningFor(incoming.body.wxCloudApiToken)
+    return runsFor && runsFor.kind === 'system' ? runsFor : principal
+  }
+  return Object.assign({}, auth, { authenticators: Object.assign({}, auth.authenticators, { admin }) })
 }
 
 /** An openid or uid a ticket can name. */
@@ -201,15 +233,27 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     : undefined
   const storage = storageService({ env, secret, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}), guard: enforcement.storage })
   let report = (message: string) => console.error(message)
+  // Database triggers: a wrong one fails the start here, naming the trigger and the field, before the store opens.
+  const triggerList = checkDatabaseTriggers(options.databaseTriggers || [])
   const store = new Store(file, (message) => report(message))
   for (const name of options.collections || []) store.createCollection(name)
+  // They read the change feed from start(), once the emulator listens (a function's own SDK calls it back).
+  const databaseTriggers = databaseTriggersService({
+    env,
+    triggers: triggerList,
+    dir: functions.dir,
+    onCommit: (listener) => store.onCommit(listener),
+    call: functions.call,
+    notice: (message, code) => pipeline.notice(message, code),
+  })
 
   const services: Service[] = [
-    authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }),
+    actingForInvocations(authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }), functions, () => services),
     databaseService(store, enforcement.database),
     realtimeService(store, enforcement.database),
     storage,
     timers,
+    databaseTriggers,
     functions,
     openapiService(),
   ]
@@ -247,6 +291,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address
   url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
   timers.start()
+  databaseTriggers.start()
   return {
     url,
     ...(httpUrl !== undefined ? { httpUrl } : {}),

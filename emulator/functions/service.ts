@@ -79,6 +79,12 @@ export interface FunctionsService extends Service {
   call(name: string, event: unknown, origin: CallOrigin): Promise<string>
   /** The folder of the functions served, if any. */
   readonly dir: string | undefined
+  /**
+   * Who the invocation running now with this WX_API_TOKEN runs for (its server SDK sends the token with every
+   * request, as `wxCloudApiToken`); undefined for any other value. index.ts lets a system-run invocation's own
+   * requests act for the system, so a trigger's writes carry the source `trigger`.
+   */
+  runningFor(token: unknown): Principal | undefined
 }
 
 /** `functions.invokeFunction` on `/web` (a user calls) and `/admin` (the server SDKs call). */
@@ -191,6 +197,8 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
     return outcome.json
   }
 
+  const runningFor = (token: unknown): Principal | undefined => (typeof token === 'string' ? running.get(token)?.origin.principal : undefined)
+
   const invoke = async ({ body: request, principal, dialect, headers }: Request) => {
     const name = request.function_name
     if (typeof name !== 'string' || !name) throw invalidParam('function_name is required')
@@ -216,7 +224,7 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
   }
 
   const action = { access: 'principal' as const, target: (body: Record<string, unknown>) => (typeof body.function_name === 'string' ? body.function_name : undefined), handle: invoke }
-  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop(), call, dir }
+  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop(), call, dir, runningFor }
 }
 
 /** RetCode of a failed run: SCF's status codes (407 and 430 from its status-code table; docs/protocol.md §8). */
