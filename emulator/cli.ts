@@ -121,6 +121,7 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
     ...(adminKey ? { adminKey } : {}),
     ...(rules !== undefined ? { rules } : {}),
     ...(routes ? { http: { routes, port: httpPort } } : {}),
+    ...(project.databaseTriggers ? { databaseTriggers: project.databaseTriggers } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
   }
   let running
@@ -166,7 +167,7 @@ export async function main(argv: string[]): Promise<void> {
   const values = parseCommand(command, rest, (given) => {
     if (given.help) return {}
     project = readProject(resolve(typeof given.project === 'string' ? given.project : '.'))
-    const { found: _found, inlineRules: _inline, ...defaults } = project
+    const { found: _found, inlineRules: _inline, databaseTriggers: _triggers, ...defaults } = project
     return defaults
   })
   if (values.help) return void console.log(commandHelp(command))

@@ -10,12 +10,14 @@
  * { "env": "my-env", "collections": ["todos"], "functions": "cloudfunctions", "rules": "rules.json", "http": { "/api": "api" } }
  * ```
  * `rules` is a rules file's path (followed while it changes, as `--rules FILE`), `"open"`, or the rules
- * themselves; `http` the HTTP access routes (path prefix → function, as `--http /api=api`). Paths are
- * relative to the project folder.
+ * themselves; `http` the HTTP access routes (path prefix → function, as `--http /api=api`);
+ * `databaseTriggers` the database triggers (`[{ "name", "collection", "events", "condition", "function" }]`,
+ * docs/triggers.md), which no flag sets. Paths are relative to the project folder.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { RulesSource } from '../rules/gate'
+import { checkDatabaseTriggers, type DatabaseTrigger } from '../triggers/database-config'
 import { UsageError } from './options'
 
 /** What the project files say, as the emulator command's option values (`env`, `collection`, `functions`, `rules`). */
@@ -29,6 +31,8 @@ export interface ProjectDefaults {
   inlineRules?: RulesSource
   /** HTTP access routes, as `--http` values (`/api=api`). */
   http?: string[]
+  /** mpcloud.json's database triggers, checked. */
+  databaseTriggers?: DatabaseTrigger[]
   /** The files read, and what each said, for the banner. */
   found: string[]
 }
@@ -40,6 +44,7 @@ const KEYS: Record<string, string> = {
   functions: "the folder of the cloud functions, relative to the project",
   rules: 'a rules file (relative to the project), "open", or the rules object ({ "database", "storage", "functions" })',
   http: 'an object of HTTP access routes, each a path starting with "/" and the function serving it ({ "/api": "api" })',
+  databaseTriggers: 'an array of database triggers ({ "name", "collection", "events"?, "condition"?, "function" })',
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
@@ -99,6 +104,12 @@ export function readProject(dir: string): ProjectDefaults {
     } else if (key === 'http') {
       if (!isObject(value) || !Object.entries(value).every(([path, fn]) => path.startsWith('/') && typeof fn === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_-]{0,59}$/.test(fn))) throw wrong(key, value)
       defaults.http = Object.entries(value).map(([path, fn]) => `${path}=${fn as string}`)
+    } else if (key === 'databaseTriggers') {
+      try {
+        defaults.databaseTriggers = checkDatabaseTriggers(value, 'mpcloud.json: "databaseTriggers"')
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error))
+      }
     } else if (typeof value === 'string' && value) {
       defaults.rules = value === 'open' ? 'open' : resolve(dir, value)
     } else if (isObject(value)) {
