@@ -14,7 +14,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readProject } from '../../emulator/cli/project'
 import { startEmulator, type DatabaseTriggerConfig, type EmulatorEvent, type RunningEmulator } from '../../emulator/index'
-import { MAX_TRIGGER_DEPTH } from '../../emulator/triggers/database'
+import { MAX_TRIGGER_DEPTH, MAX_TRIGGER_EVENTS_PER_SECOND } from '../../emulator/triggers/database'
+import { adminCall } from '../helpers/admin'
 import { signedIn } from '../helpers/emulator'
 import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 import { connectHttp, createCloud, createCommand, nodePlatform, type Database } from '../helpers/sdk'
@@ -325,6 +326,30 @@ describe('database trigger configuration', () => {
       expect(notice).toMatchObject({ code: 'FUNCTIONS_REQUEST_FAIL' })
       expect(notice!.message).toContain('function "notYet" is not in the functions folder')
     } finally {
+      await emulator.stop()
+    }
+  })
+
+  it("over CloudBase's 200 trigger events per second, the rest are dropped with one notice", async () => {
+    const dir = tempDir('mpcloud-dbtriggers-burst-')
+    const emulator = await startEmulator({ port: 0, functions: dir, collections: ['burst'], databaseTriggers: [{ name: 'burst', collection: 'burst', events: ['insert'], function: 'absent' }] })
+    const seen: EmulatorEvent[] = []
+    const unsubscribe = emulator.events.subscribe((event) => void (event.kind === 'notice' && seen.push(event)))
+    try {
+      // One commit of 250 documents: 250 events at once, sent early in a second so that they all fall in it. The
+      // function is absent, so each admitted event is a notice that it did not run.
+      const data = Array.from({ length: 250 }, (_, i) => JSON.stringify({ i }))
+      await sleep(1000 - (Date.now() % 1000) + 20)
+      expect(await adminCall(emulator, 'database.insertDocument', { collectionName: 'burst', data })).toMatchObject({ data: { inserted: 250 } })
+      await until('the notices', () => (seen.filter((event) => /did not run/.test(event.message || '')).length >= MAX_TRIGGER_EVENTS_PER_SECOND ? true : undefined))
+      await sleep(200)
+      expect(seen.filter((event) => /did not run/.test(event.message || ''))).toHaveLength(MAX_TRIGGER_EVENTS_PER_SECOND)
+      const drops = seen.filter((event) => /per second/.test(event.message || ''))
+      expect(drops).toHaveLength(1)
+      expect(drops[0]).toMatchObject({ code: 'EXCEED_REQUEST_LIMIT' })
+      expect(drops[0]!.message).toMatch(/^database trigger "burst": event burst\.\S+ dropped: over CloudBase's 200 trigger events per second per environment/)
+    } finally {
+      unsubscribe()
       await emulator.stop()
     }
   })
