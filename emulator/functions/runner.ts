@@ -55,14 +55,23 @@ export interface Invocation {
   timeoutMs: number
   /** Called when it starts in an instance, after any wait for one: the run's duration counts from here. */
   onStart: (start: { cold: boolean; instance: number }) => void
-  /** Receives the function's console output, line by line (and the emulator's word on its worker, as stderr). */
-  output: (line: string, stream: 'stdout' | 'stderr') => void
+  /**
+   * Receives the function's console output, line by line (and the emulator's word on its worker, as stderr);
+   * a `cloud.logger()` record comes as one line with its fields and level.
+   */
+  output: (line: string, stream: 'stdout' | 'stderr', record?: LoggerRecord) => void
 }
 
 export type Failure = 'threw' | 'timeout' | 'exited' | 'crashed' | 'out-of-memory' | 'too-large' | 'busy'
 
 /** `memory`: the instance's heap and external memory in bytes after the run, when known. */
 export type Outcome = { ok: true; json: string; memory: number } | { ok: false; reason: Failure; message: string; stack?: string; memory?: number }
+
+/** One `cloud.logger()` record: its fields (values as strings) and its level (`log`, `info`, `warn`, `error`). */
+export interface LoggerRecord {
+  fields: Record<string, string>
+  level: string
+}
 
 export interface RunnerLimits {
   /** How many instances may live at once. */
@@ -75,7 +84,7 @@ export interface RunnerLimits {
 
 /** What the worker posts (worker-source.ts); anything else on its port is the function's own and is ignored. */
 type WorkerMessage =
-  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string; fields?: Record<string, string>; level?: string }
   | { kind: 'answer'; ok: true; json: ArrayBufferView; memory?: number }
   | { kind: 'answer'; ok: false; tooLarge?: boolean; message?: string; stack?: string; loaded?: boolean; memory?: number }
 
@@ -92,7 +101,7 @@ interface Instance {
   runs: number
   run?: Run
   /** Where a late line of output goes: the invocation running, else the last one. */
-  output: (line: string, stream: 'stdout' | 'stderr') => void
+  output: Invocation['output']
   idle?: NodeJS.Timeout
 }
 
@@ -203,13 +212,15 @@ export class Runner {
     const instance: Instance = { id: ++this.ids, version: invocation.version, worker, state: 'idle', runs: 0, output: invocation.output }
     this.instances.add(instance)
     const name = invocation.name
-    const output = (line: string, stream: 'stdout' | 'stderr') => (instance.run ? instance.run.invocation.output : instance.output)(line, stream)
+    const output: Invocation['output'] = (line, stream, record) => (instance.run ? instance.run.invocation.output : instance.output)(line, stream, record)
     forwardLines(worker.stdout, (line) => output(line, 'stdout'))
     forwardLines(worker.stderr, (line) => output(line, 'stderr'))
     worker.on('message', (message: WorkerMessage) => {
       if (!message || typeof message !== 'object') return
       if (message.kind === 'output') {
-        for (const line of String(message.text).split('\n')) output(line, message.stream === 'stderr' ? 'stderr' : 'stdout')
+        const stream = message.stream === 'stderr' ? 'stderr' : 'stdout'
+        if (message.fields && typeof message.fields === 'object') output(String(message.text), stream, { fields: message.fields, level: String(message.level) })
+        else for (const line of String(message.text).split('\n')) output(line, stream)
       } else if (message.kind === 'answer' && instance.run) {
         // A module that could not load is not kept: the next call loads it afresh. Nor is an instance that holds
         // more than a function's memory once it has answered: Buffers and ArrayBuffers are outside its heap's

@@ -164,9 +164,9 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
           startTime = new Date()
           start = at
         },
-        output: (line, stream) => {
+        output: (line, stream, logged) => {
           log.add(line)
-          record({ kind: 'output', outcome: stream === 'stdout' ? 'ok' : 'error', ms: 0, message: line })
+          record({ kind: 'output', outcome: stream === 'stdout' ? 'ok' : 'error', ms: 0, message: line, ...(logged ? { fields: logged.fields, level: logged.level } : {}) })
         },
       })
     } finally {
@@ -316,6 +316,8 @@ function environment(options: FunctionsOptions, name: string, config: FunctionCo
     TENCENTCLOUD_SECRETKEY: options.adminKey.secretKey,
     // node-sdk's "server inject URL" (utils/tcbcontext.ts): where wx-server-sdk inside the function sends its requests.
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${options.url()}/admin` }),
+    // SCF's advanced logging is on: cloud.logger() hands its records to the runtime (worker-source.ts) as fields.
+    _SCF_TCB_LOG: '1',
   })
   return env
 }

@@ -7,7 +7,8 @@
  * The emulator posts `{ kind: 'invoke', event, context, env }`; the instance sets `env` (the caller's identity:
  * `WX_CONTEXT_KEYS`, `WX_OPENID`, `TCB_SOURCE`, ...) into `process.env` for that invocation, as CloudBase's
  * runtime does from the context's `environ`, calls `main(event, context)` and posts back, on its port:
- * - `{ kind: 'output', stream, text }` for each console call (see below);
+ * - `{ kind: 'output', stream, text }` for each console call (see below), with `fields` and `level` for a
+ *   `cloud.logger()` record;
  * - then one `{ kind: 'answer', ok: true, json, memory }`, `json` the UTF-8 bytes of the value's JSON text
  *   (so the emulator can check their size before it makes a string of them), or `{ kind: 'answer', ok: false,
  *   message, stack?, loaded }`, or `{ kind: 'answer', ok: false, tooLarge: true }` for a value whose JSON passes
@@ -34,6 +35,19 @@ const STREAMS = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr'
 for (const method of Object.keys(STREAMS)) {
   console[method] = (...args) => post({ kind: 'output', stream: STREAMS[method], text: format(...args) })
 }
+// cloud.logger() (node-sdk's Logger) hands each record to the runtime's console.__baseLog__ when _SCF_TCB_LOG
+// is 1, as SCF's advanced logging does: the record's key/value pairs become searchable fields, each value a
+// string. Its text (the JSON of the fields) is a line of the run's log as well.
+Object.defineProperty(console, '__baseLog__', {
+  value: (record, level) => {
+    const fields = {}
+    for (const key of Object.keys(record || {})) {
+      const value = record[key]
+      try { fields[key] = typeof value === 'string' ? value : JSON.stringify(value) } catch (_) { fields[key] = String(value) }
+    }
+    post({ kind: 'output', stream: level === 'warn' || level === 'error' ? 'stderr' : 'stdout', text: JSON.stringify(fields), fields, level: String(level) })
+  },
+})
 const describe = (error) => {
   if (error instanceof Error || (error && typeof error === 'object' && typeof error.message === 'string')) {
     return { message: String(error.message), stack: error.stack ? String(error.stack) : undefined }

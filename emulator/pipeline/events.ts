@@ -32,6 +32,10 @@ export interface EmulatorEvent {
   ms: number
   /** Free text: the error message, the output line, the notice. */
   message?: string
+  /** A `cloud.logger()` record's fields (each value a string: CloudBase's searchable fields), on an `output` event. */
+  fields?: Record<string, string>
+  /** That record's level: `log`, `info`, `warn` or `error`. */
+  level?: string
   /** The security-rule decisions the request met, in order (only when rules are enforced). */
   rules?: RuleDecision[]
   /** On an `invocation` event: the run as CloudBase's function log records it. */
