@@ -88,7 +88,7 @@ module.exports = {
       name: 'emulator-services-do-not-import-each-other',
       severity: 'error',
       comment: 'docs/architecture.md: a service imports the pipeline, the store, the query engine and itself; index.ts composes them',
-      from: { path: '^emulator/(auth|database|realtime|storage|functions|openapi|gateway|http-access)/' },
+      from: { path: '^emulator/(auth|database|realtime|storage|functions|openapi|gateway|http-access|logs)/' },
       to: { path: '^emulator/', pathNot: ['^emulator/$1/', '^emulator/(pipeline|store|query)/', '^emulator/errors\\.ts$'] },
     },
     {

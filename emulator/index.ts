@@ -21,6 +21,7 @@ import { functionsService, type FunctionsService } from './functions/service'
 import { gatewayService } from './gateway/service'
 import { createEmulatorServer } from './http/server'
 import { httpAccessService, type HttpAccessService } from './http-access/service'
+import { logsService } from './logs/service'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
 import { EMULATOR, sourceOf, type Principal } from './pipeline/principal'
@@ -256,6 +257,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     databaseTriggers,
     functions,
     openapiService(),
+    // Function logs and metrics (functions.getLogs, functions.getStats): read from the structured log.
+    logsService(events),
   ]
   if (httpAccess) services.push(httpAccess)
   // The gateway dialect (js-sdk 3.x's default) runs the client dialect's actions, as the bearer's user.
