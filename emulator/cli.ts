@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { parseAdminKey } from './auth/admin-key'
 import { banner } from './cli/banner'
 import { commandHelp, mainHelp } from './cli/help'
+import { logsCommand, statsCommand } from './cli/logs-command'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
 import { readProject, type ProjectDefaults } from './cli/project'
@@ -172,6 +173,8 @@ export async function main(argv: string[]): Promise<void> {
   })
   if (values.help) return void console.log(commandHelp(command))
   if (command === 'trigger') return void (process.exitCode = await triggerCommand(values))
+  if (command === 'logs') return void (process.exitCode = await logsCommand(values))
+  if (command === 'stats') return void (process.exitCode = await statsCommand(values))
   await emulator(values, project)
 }
 

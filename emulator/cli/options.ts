@@ -109,6 +109,36 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     examples: ['npx mpcloud trigger dailyTasks --data .mpcloud', 'npx mpcloud trigger cleanup nightly --admin-key AKIDlocal:secret --url http://127.0.0.1:9100'],
   },
+  logs: {
+    summary: "prints the function runs a running emulator logged (CloudBase's log fields), newest last; --follow prints later ones until Ctrl+C",
+    arguments: [{ name: 'function', required: false, description: "only this function's runs" }],
+    options: {
+      follow: { type: 'boolean', default: false, description: 'keep printing later runs (asks every second) until Ctrl+C' },
+      errors: { type: 'boolean', default: false, description: 'only the runs that failed (RetCode not 0)' },
+      limit: { type: 'string', value: 'N', default: '100', description: 'print at most the latest N runs first', example: '--limit 20' },
+      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
+      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
+      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
+      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
+      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      help: { type: 'boolean', default: false, description: 'show this help' },
+    },
+    examples: ['npx mpcloud logs --data .mpcloud', 'npx mpcloud logs api --follow --errors --data .mpcloud'],
+  },
+  stats: {
+    summary: 'prints per function the count, errors and p50/p95/max duration of its runs in a running emulator, over a window',
+    arguments: [{ name: 'function', required: false, description: 'only this function' }],
+    options: {
+      window: { type: 'string', value: 'SECONDS', default: '300', description: 'how far back to count', example: '--window 60' },
+      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
+      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
+      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
+      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
+      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      help: { type: 'boolean', default: false, description: 'show this help' },
+    },
+    examples: ['npx mpcloud stats --data .mpcloud', 'npx mpcloud stats api --window 60 --data .mpcloud'],
+  },
 }
 
 /** A mistake on the command line: printed as one line, with where to look. */

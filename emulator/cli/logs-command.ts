@@ -1,0 +1,163 @@
+/**
+ * `mpcloud logs [<function>] [--follow] [--errors]` and `mpcloud stats [<function>]`: a running emulator's
+ * function logs and metrics (docs/logs.md), through the admin actions `functions.getLogs` and
+ * `functions.getStats`, signed with the emulator's admin key as `mpcloud trigger` signs (`--admin-key ID:KEY`
+ * or the emulator's `--data DIR`). `--follow` asks every second for the runs after the cursor of its last
+ * answer, so each later run prints exactly once, until Ctrl+C.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { checkAdminKey, parseAdminKey } from '../auth/admin-key'
+import type { AdminCredentials } from '../auth/admin-signature'
+import type { InvocationRecord } from '../pipeline/events'
+import { adminRequest, type AdminAnswer, type AdminTarget } from './admin-client'
+import { integerOption, UsageError, type Values } from './options'
+
+/** How often `--follow` asks for more. */
+export const FOLLOW_POLL_MS = 1000
+
+/** The key to sign with: `--admin-key`, else the data dir's admin-key.json (as `mpcloud trigger` takes it). */
+function adminKeyOf(command: string, values: Values): AdminCredentials {
+  const given = values['admin-key'] as string | undefined
+  const data = values.data as string | undefined
+  if (given !== undefined && data !== undefined) throw new UsageError('give --admin-key or --data, not both: the key is in one place')
+  if (given !== undefined) {
+    try {
+      return parseAdminKey(given)
+    } catch (error) {
+      throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  if (data === undefined) {
+    throw new UsageError(`mpcloud ${command} signs with the emulator's admin key: give --admin-key ID:KEY (the emulator prints it when it starts) or --data DIR (the emulator's --data, where it keeps admin-key.json)`)
+  }
+  const file = join(data, 'admin-key.json')
+  if (!existsSync(file)) throw new UsageError(`--data ${data}: there is no admin-key.json in it; is it the --data of the emulator? (or give --admin-key ID:KEY)`)
+  try {
+    const key = JSON.parse(readFileSync(file, 'utf8')) as AdminCredentials
+    checkAdminKey(key)
+    return { secretId: key.secretId, secretKey: key.secretKey }
+  } catch (error) {
+    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+function targetOf(command: string, values: Values): AdminTarget {
+  const url = values.url as string
+  if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be the emulator's http:// address, e.g. http://127.0.0.1:9000, got ${JSON.stringify(url)}`)
+  return { url, env: values.env as string, key: adminKeyOf(command, values) }
+}
+
+/** One admin call; an emulator that does not answer is a UsageError, an error answer is printed (undefined). */
+async function call(command: string, target: AdminTarget, action: string, params: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  let answer: AdminAnswer
+  try {
+    answer = await adminRequest(target, action, params)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') throw new UsageError(`no emulator answers at ${target.url}: start one (npx mpcloud emulator) or point --url at it`)
+    throw error
+  }
+  if (answer.code !== undefined) {
+    const hint =
+      answer.code === 'SIGN_PARAM_INVALID'
+        ? " (sign with this emulator's key: --admin-key as its banner prints it, or its --data DIR)"
+        : answer.code === 'INVALID_ENV'
+          ? ' (--env names the env the emulator serves)'
+          : answer.code === 'INVALID_ACTION'
+            ? ` (is this emulator older than mpcloud ${command}?)`
+            : ''
+    console.error(`mpcloud: ${answer.code}: ${answer.message}${hint}`)
+    return undefined
+  }
+  return answer.data as Record<string, unknown>
+}
+
+/** A record as `mpcloud logs` prints it: one line, then its Log lines and RetMsg indented. */
+export function formatInvocation(record: InvocationRecord): string {
+  const head = [
+    record.StartTime,
+    record.FunctionName,
+    `RetCode ${record.RetCode}`,
+    `${record.Duration.toFixed(2)}ms/${record.BillDuration}ms`,
+    // Bytes as MB with 3 decimals, as the tcb CLI prints MemUsage.
+    `${(record.MemUsage / 1024 / 1024).toFixed(3)}MB`,
+    ...(record.cold ? ['cold'] : []),
+    record.RequestId,
+  ].join('  ')
+  const lines = record.Log === '' ? [] : record.Log.split('\n').map((line) => `    ${line}`)
+  return [head, ...lines, `    RetMsg: ${record.RetMsg}`].join('\n')
+}
+
+/** `mpcloud logs`: resolves with the exit code (`--follow` only when interrupted, or when the emulator stops answering). */
+export async function logsCommand(values: Values): Promise<number> {
+  const limit = integerOption('limit', values.limit as string, 1, 2000)
+  const target = targetOf('logs', values)
+  const query = {
+    ...(values.function !== undefined ? { function_name: values.function as string } : {}),
+    ...(values.errors === true ? { errors_only: true } : {}),
+  }
+  const first = await call('logs', target, 'functions.getLogs', { ...query, limit })
+  if (!first) return 1
+  for (const record of first.logs as InvocationRecord[]) console.log(formatInvocation(record))
+  if (values.follow !== true) return 0
+  let cursor = first.cursor as number
+  let stopped = false
+  let wake = () => {}
+  const stop = () => {
+    stopped = true
+    wake()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    while (!stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FOLLOW_POLL_MS)
+        wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      if (stopped) break
+      // Until the answer is empty: a cursor cut by the limit asks again at once.
+      for (;;) {
+        const next = await call('logs', target, 'functions.getLogs', { ...query, since: cursor, limit: 2000 })
+        if (!next) return 1
+        for (const record of next.logs as InvocationRecord[]) console.log(formatInvocation(record))
+        const moved = next.cursor as number
+        const more = (next.logs as unknown[]).length === 2000 && moved > cursor
+        cursor = moved
+        if (!more) break
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', stop)
+    process.removeListener('SIGTERM', stop)
+  }
+  return 0
+}
+
+/** `mpcloud stats`: a table of count, errors and p50/p95/max duration per function over the window. */
+export async function statsCommand(values: Values): Promise<number> {
+  const windowSeconds = integerOption('window', values.window as string, 1, 86_400)
+  const target = targetOf('stats', values)
+  const data = await call('stats', target, 'functions.getStats', {
+    ...(values.function !== undefined ? { function_name: values.function as string } : {}),
+    window_seconds: windowSeconds,
+  })
+  if (!data) return 1
+  const functions = data.functions as { function_name: string; count: number; errors: number; p50_ms: number; p95_ms: number; max_ms: number }[]
+  if (!functions.length) {
+    console.log(`mpcloud: no function ran in the last ${windowSeconds} s${values.function !== undefined ? ` (function "${values.function as string}")` : ''}`)
+    return 0
+  }
+  const rows = [
+    ['FUNCTION', 'COUNT', 'ERRORS', 'P50 ms', 'P95 ms', 'MAX ms'],
+    ...functions.map((f) => [f.function_name, String(f.count), String(f.errors), f.p50_ms.toFixed(2), f.p95_ms.toFixed(2), f.max_ms.toFixed(2)]),
+  ]
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  console.log(`function runs in the last ${windowSeconds} s`)
+  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '))
+  return 0
+}
