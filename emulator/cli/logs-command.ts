@@ -5,42 +5,13 @@
  * or the emulator's `--data DIR`). `--follow` asks every second for the runs after the cursor of its last
  * answer, so each later run prints exactly once, until Ctrl+C.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { checkAdminKey, parseAdminKey } from '../auth/admin-key'
-import type { AdminCredentials } from '../auth/admin-signature'
 import type { InvocationRecord } from '../pipeline/events'
+import { adminKeyOf } from './admin-key-option'
 import { adminRequest, type AdminAnswer, type AdminTarget } from './admin-client'
 import { integerOption, UsageError, type Values } from './options'
 
 /** How often `--follow` asks for more. */
 export const FOLLOW_POLL_MS = 1000
-
-/** The key to sign with: `--admin-key`, else the data dir's admin-key.json (as `mpcloud trigger` takes it). */
-function adminKeyOf(command: string, values: Values): AdminCredentials {
-  const given = values['admin-key'] as string | undefined
-  const data = values.data as string | undefined
-  if (given !== undefined && data !== undefined) throw new UsageError('give --admin-key or --data, not both: the key is in one place')
-  if (given !== undefined) {
-    try {
-      return parseAdminKey(given)
-    } catch (error) {
-      throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
-    }
-  }
-  if (data === undefined) {
-    throw new UsageError(`mpcloud ${command} signs with the emulator's admin key: give --admin-key ID:KEY (the emulator prints it when it starts) or --data DIR (the emulator's --data, where it keeps admin-key.json)`)
-  }
-  const file = join(data, 'admin-key.json')
-  if (!existsSync(file)) throw new UsageError(`--data ${data}: there is no admin-key.json in it; is it the --data of the emulator? (or give --admin-key ID:KEY)`)
-  try {
-    const key = JSON.parse(readFileSync(file, 'utf8')) as AdminCredentials
-    checkAdminKey(key)
-    return { secretId: key.secretId, secretKey: key.secretKey }
-  } catch (error) {
-    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
-  }
-}
 
 function targetOf(command: string, values: Values): AdminTarget {
   const url = values.url as string

@@ -5,38 +5,9 @@
  * this takes from `--admin-key ID:KEY` (as the emulator's banner prints it) or from the emulator's `--data
  * DIR` (its admin-key.json). Prints what the function returned; fails (exit 1) when the run fails.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { checkAdminKey, parseAdminKey } from '../auth/admin-key'
-import type { AdminCredentials } from '../auth/admin-signature'
+import { adminKeyOf } from './admin-key-option'
 import { adminRequest, type AdminAnswer } from './admin-client'
 import { UsageError, type Values } from './options'
-
-/** The key to sign with: `--admin-key`, else the data dir's admin-key.json. */
-function adminKeyOf(values: Values): AdminCredentials {
-  const given = values['admin-key'] as string | undefined
-  const data = values.data as string | undefined
-  if (given !== undefined && data !== undefined) throw new UsageError('give --admin-key or --data, not both: the key is in one place')
-  if (given !== undefined) {
-    try {
-      return parseAdminKey(given)
-    } catch (error) {
-      throw new UsageError(`--admin-key: ${error instanceof Error ? error.message : String(error)}`)
-    }
-  }
-  if (data === undefined) {
-    throw new UsageError("mpcloud trigger signs with the emulator's admin key: give --admin-key ID:KEY (the emulator prints it when it starts) or --data DIR (the emulator's --data, where it keeps admin-key.json)")
-  }
-  const file = join(data, 'admin-key.json')
-  if (!existsSync(file)) throw new UsageError(`--data ${data}: there is no admin-key.json in it; is it the --data of the emulator? (or give --admin-key ID:KEY)`)
-  try {
-    const key = JSON.parse(readFileSync(file, 'utf8')) as AdminCredentials
-    checkAdminKey(key)
-    return { secretId: key.secretId, secretKey: key.secretKey }
-  } catch (error) {
-    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
-  }
-}
 
 /** Runs the command; resolves with the exit code. */
 export async function triggerCommand(values: Values): Promise<number> {
@@ -44,7 +15,7 @@ export async function triggerCommand(values: Values): Promise<number> {
   const trigger = values.trigger as string | undefined
   const url = values.url as string
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be the emulator's http:// address, e.g. http://127.0.0.1:9000, got ${JSON.stringify(url)}`)
-  const key = adminKeyOf(values)
+  const key = adminKeyOf('trigger', values)
   let answer: AdminAnswer
   try {
     answer = await adminRequest({ url, env: values.env as string, key }, 'functions.fireTrigger', { function_name: name, ...(trigger !== undefined ? { trigger_name: trigger } : {}) })
