@@ -6,43 +6,11 @@
  * answer, so each later run prints exactly once, until Ctrl+C.
  */
 import type { InvocationRecord } from '../pipeline/events'
-import { adminKeyOf } from './admin-key-option'
-import { adminRequest, type AdminAnswer, type AdminTarget } from './admin-client'
-import { integerOption, UsageError, type Values } from './options'
+import { callEmulator, targetOf } from './emulator-call'
+import { integerOption, type Values } from './options'
 
 /** How often `--follow` asks for more. */
 export const FOLLOW_POLL_MS = 1000
-
-function targetOf(command: string, values: Values): AdminTarget {
-  const url = values.url as string
-  if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be the emulator's http:// address, e.g. http://127.0.0.1:9000, got ${JSON.stringify(url)}`)
-  return { url, env: values.env as string, key: adminKeyOf(command, values) }
-}
-
-/** One admin call; an emulator that does not answer is a UsageError, an error answer is printed (undefined). */
-async function call(command: string, target: AdminTarget, action: string, params: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-  let answer: AdminAnswer
-  try {
-    answer = await adminRequest(target, action, params)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') throw new UsageError(`no emulator answers at ${target.url}: start one (npx mpcloud emulator) or point --url at it`)
-    throw error
-  }
-  if (answer.code !== undefined) {
-    const hint =
-      answer.code === 'SIGN_PARAM_INVALID'
-        ? " (sign with this emulator's key: --admin-key as its banner prints it, or its --data DIR)"
-        : answer.code === 'INVALID_ENV'
-          ? ' (--env names the env the emulator serves)'
-          : answer.code === 'INVALID_ACTION'
-            ? ` (is this emulator older than mpcloud ${command}?)`
-            : ''
-    console.error(`mpcloud: ${answer.code}: ${answer.message}${hint}`)
-    return undefined
-  }
-  return answer.data as Record<string, unknown>
-}
 
 /** A record as `mpcloud logs` prints it: one line, then its Log lines and RetMsg indented. */
 export function formatInvocation(record: InvocationRecord): string {
@@ -68,7 +36,7 @@ export async function logsCommand(values: Values): Promise<number> {
     ...(values.function !== undefined ? { function_name: values.function as string } : {}),
     ...(values.errors === true ? { errors_only: true } : {}),
   }
-  const first = await call('logs', target, 'functions.getLogs', { ...query, limit })
+  const first = await callEmulator('logs', target, 'functions.getLogs', { ...query, limit })
   if (!first) return 1
   for (const record of first.logs as InvocationRecord[]) console.log(formatInvocation(record))
   if (values.follow !== true) return 0
@@ -93,7 +61,7 @@ export async function logsCommand(values: Values): Promise<number> {
       if (stopped) break
       // Until the answer is empty: a cursor cut by the limit asks again at once.
       for (;;) {
-        const next = await call('logs', target, 'functions.getLogs', { ...query, since: cursor, limit: 2000 })
+        const next = await callEmulator('logs', target, 'functions.getLogs', { ...query, since: cursor, limit: 2000 })
         if (!next) return 1
         for (const record of next.logs as InvocationRecord[]) console.log(formatInvocation(record))
         const moved = next.cursor as number
@@ -113,7 +81,7 @@ export async function logsCommand(values: Values): Promise<number> {
 export async function statsCommand(values: Values): Promise<number> {
   const windowSeconds = integerOption('window', values.window as string, 1, 86_400)
   const target = targetOf('stats', values)
-  const data = await call('stats', target, 'functions.getStats', {
+  const data = await callEmulator('stats', target, 'functions.getStats', {
     ...(values.function !== undefined ? { function_name: values.function as string } : {}),
     window_seconds: windowSeconds,
   })

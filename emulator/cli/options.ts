@@ -33,6 +33,15 @@ export interface CommandSpec {
   examples: string[]
 }
 
+/** The options of every command that calls a running emulator (trigger, logs, stats): where it is, and the key to sign with. */
+const CALLING_AN_EMULATOR: Record<string, OptionSpec> = {
+  url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
+  env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
+  'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
+  data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
+  project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+}
+
 /** Every command, by name. */
 export const COMMANDS: Record<string, CommandSpec> = {
   emulator: {
@@ -100,11 +109,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { name: 'trigger', required: false, description: "the trigger's name, checked against its config.json (a function has one)" },
     ],
     options: {
-      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
-      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
-      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
-      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
-      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      ...CALLING_AN_EMULATOR,
       help: { type: 'boolean', default: false, description: 'show this help' },
     },
     examples: ['npx mpcloud trigger dailyTasks --data .mpcloud', 'npx mpcloud trigger cleanup nightly --admin-key AKIDlocal:secret --url http://127.0.0.1:9100'],
@@ -116,11 +121,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       follow: { type: 'boolean', default: false, description: 'keep printing later runs (asks every second) until Ctrl+C' },
       errors: { type: 'boolean', default: false, description: 'only the runs that failed (RetCode not 0)' },
       limit: { type: 'string', value: 'N', default: '100', description: 'print at most the latest N runs first', example: '--limit 20' },
-      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
-      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
-      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
-      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
-      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      ...CALLING_AN_EMULATOR,
       help: { type: 'boolean', default: false, description: 'show this help' },
     },
     examples: ['npx mpcloud logs --data .mpcloud', 'npx mpcloud logs api --follow --errors --data .mpcloud'],
@@ -130,11 +131,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     arguments: [{ name: 'function', required: false, description: 'only this function' }],
     options: {
       window: { type: 'string', value: 'SECONDS', default: '300', description: 'how far back to count', example: '--window 60' },
-      url: { type: 'string', value: 'URL', default: 'http://127.0.0.1:9000', description: 'where the emulator runs', example: '--url http://127.0.0.1:9100' },
-      env: { type: 'string', value: 'ID', default: 'demo-env', description: 'the environment id the emulator serves', example: '--env my-env-1a2b' },
-      'admin-key': { type: 'string', value: 'ID:KEY', description: "the emulator's admin key, as its banner prints it (secretId:secretKey)", example: '--admin-key AKIDlocal:secret' },
-      data: { type: 'string', value: 'DIR', description: "the emulator's --data DIR: the admin key is read from its admin-key.json", example: '--data .mpcloud' },
-      project: { type: 'string', value: 'DIR', default: '.', description: 'the project folder, whose mpcloud.json or cloudbaserc.json may name the env', example: '--project ../my-mini-program' },
+      ...CALLING_AN_EMULATOR,
       help: { type: 'boolean', default: false, description: 'show this help' },
     },
     examples: ['npx mpcloud stats --data .mpcloud', 'npx mpcloud stats api --window 60 --data .mpcloud'],
