@@ -113,6 +113,7 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
     env: text('env')!,
     collections: (values.collection as string[] | undefined) || [],
     functionTimeout: positiveOption('function-timeout', text('function-timeout')!),
+    functionIdleTimeout: positiveOption('function-idle-timeout', text('function-idle-timeout')!),
     maxFunctionWorkers: integerOption('max-function-workers', text('max-function-workers')!, 1, 256),
     maxQueuedFunctionCalls: integerOption('max-queued-function-calls', text('max-queued-function-calls')!, 0, 100_000),
     maxUploadBytes: Math.floor(positiveOption('max-upload-mb', text('max-upload-mb')!) * 1024 * 1024),

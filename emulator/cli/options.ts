@@ -60,6 +60,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       collection: { type: 'string', multiple: true, value: 'NAME', description: 'create this collection at start if missing (repeat for more)', example: '--collection todos --collection users' },
       functions: { type: 'string', value: 'DIR', description: 'serve the cloud functions in DIR (<DIR>/<name>/index.js exporting main)', example: '--functions cloudfunctions' },
       'function-timeout': { type: 'string', value: 'MS', default: '3000', description: "how long a function may run before its call fails (CloudBase's default)", example: '--function-timeout 10000' },
+      'function-idle-timeout': { type: 'string', value: 'MS', default: '600000', description: 'how long an idle warm instance of a function is kept before it ends (the next call is a cold start)', example: '--function-idle-timeout 60000' },
       'max-function-workers': { type: 'string', value: 'N', default: '4', description: 'how many functions may run at once (each in a worker of up to 256 MB); more calls wait', example: '--max-function-workers 8' },
       'max-queued-function-calls': {
         type: 'string',

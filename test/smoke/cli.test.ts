@@ -43,7 +43,7 @@ describe('help and version', () => {
   it('mpcloud emulator --help describes every option with its default and an example', () => {
     const result = run('emulator', '--help')
     expect(result.status).toBe(0)
-    for (const option of ['--port N', '--host ADDRESS', '--data DIR', '--env ID', '--collection NAME', '--functions DIR', '--function-timeout MS', '--max-function-workers N', '--max-queued-function-calls N', '--max-upload-mb N', '--admin-key ID:KEY', '--allow-unauthenticated', '--log FORMAT', '--quiet']) {
+    for (const option of ['--port N', '--host ADDRESS', '--data DIR', '--env ID', '--collection NAME', '--functions DIR', '--function-timeout MS', '--function-idle-timeout MS', '--max-function-workers N', '--max-queued-function-calls N', '--max-upload-mb N', '--admin-key ID:KEY', '--allow-unauthenticated', '--log FORMAT', '--quiet']) {
       expect(result.stdout).toContain(`  ${option}`)
     }
     expect(result.stdout).toMatch(/--port N\s+TCP port to listen on; 0 picks a free one \(default 9000\)\n\s+e\.g\. --port 0/)
