@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readProject } from '../../emulator/cli/project'
+import { startEmulatorCommand } from '../helpers/cli'
 import { writeFunction } from '../helpers/functions'
 
 const CLI = new URL('../../emulator/cli.ts', import.meta.url).pathname
@@ -27,18 +28,8 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Runs `mpcloud emulator ...` until its banner is out; `stop()` ends it. */
-async function serve(cwd: string, ...rest: string[]) {
-  const child = spawn(process.execPath, args('emulator', ...rest), { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => /DevTools/.test(out) && (clearInterval(timer), resolve()), 20)
-    child.once('exit', (code) => (clearInterval(timer), reject(new Error(`the emulator exited (${code}): ${out}`))))
-  })
-  return { output: () => out, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT'))) }
-}
+/** `mpcloud emulator ...` from source in `cwd`, until its banner is out. */
+const serve = (cwd: string, ...rest: string[]) => startEmulatorCommand(args('emulator', ...rest), cwd)
 
 describe('mpcloud.json "http"', () => {
   it('gives the routes as --http values', () => {

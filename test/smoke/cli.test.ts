@@ -2,13 +2,14 @@
  * The built command line, run as a user runs it (`node dist/cli.js`, what `npx mpcloud` starts): help
  * texts, the version, bad options, a taken port, `--host`, the banner and the event lines.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
 import { writeFunction } from '../helpers/functions'
+import { startEmulatorCommand } from '../helpers/cli'
 import { anonymousToken } from '../helpers/web'
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname
@@ -16,19 +17,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 })
 
-/** Starts the emulator command and resolves once its banner is out; `lines` keeps everything it prints. */
-async function serve(...args: string[]) {
-  const child = spawn(process.execPath, [CLI, 'emulator', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => /DevTools/.test(out) && (clearInterval(timer), resolve()), 20)
-    child.once('exit', (code) => (clearInterval(timer), reject(new Error(`the emulator exited (${code}): ${out}`))))
-  })
-  const url = /endpoint\s+(http:\/\/\S+)/.exec(out)![1]!
-  return { child, url, output: () => out, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT'))) }
-}
+/** The built emulator command, until its banner is out. */
+const serve = (...args: string[]) => startEmulatorCommand([CLI, 'emulator', ...args])
 
 describe('help and version', () => {
   it('mpcloud --help lists the commands and exits 0; so does mpcloud alone', () => {
