@@ -25,6 +25,7 @@ import { logsService } from './logs/service'
 import { createEventLog, type EmulatorEvent } from './pipeline/events'
 import { createPipeline } from './pipeline/pipeline'
 import { EMULATOR, sourceOf, type Principal } from './pipeline/principal'
+import { seedCollections, type SeedDocuments, type SeedOutcome } from './database/seed'
 import type { Action, Incoming, Service } from './pipeline/service'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
@@ -40,6 +41,7 @@ export type { AdminCredentials } from './auth/admin-signature'
 export type { EmulatorEvent } from './pipeline/events'
 export { formatEvent } from './pipeline/events'
 export type { Principal } from './pipeline/principal'
+export type { SeedDocuments } from './database/seed'
 export type { RulesSource } from './rules/gate'
 export type { RulesInForce } from './rules/enforcement'
 export type { Fired as FiredTrigger, TimerEvent } from './triggers/timers'
@@ -113,6 +115,12 @@ export interface EmulatorOptions {
    * CloudEvents envelope, after the write. A wrong one fails the start, naming the trigger and the field.
    */
   databaseTriggers?: DatabaseTriggerConfig[]
+  /**
+   * Documents to start with, per collection (`{ todos: [{ _id: 't1', title: 'Milk' }] }`): written into each
+   * collection that is empty at start (a data dir that holds documents keeps them; restarts never duplicate),
+   * by the system, so they carry no `_openid` unless given one, and fire no database trigger.
+   */
+  seed?: SeedDocuments
 }
 
 export interface RunningEmulator {
@@ -238,6 +246,13 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   const triggerList = checkDatabaseTriggers(options.databaseTriggers || [])
   const store = new Store(file, (message) => report(message))
   for (const name of options.collections || []) store.createCollection(name)
+  let seeded: SeedOutcome[]
+  try {
+    seeded = seedCollections(store, options.seed || {})
+  } catch (error) {
+    store.close()
+    throw error
+  }
   // They read the change feed from start(), once the emulator listens (a function's own SDK calls it back).
   const databaseTriggers = databaseTriggersService({
     env,
@@ -268,6 +283,9 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
   // Function rules are the pipeline's authorize hook: an invoke is allowed or refused before it runs.
   const pipeline = createPipeline({ env, services, events, authorize: enforcement.authorize })
   report = (message) => pipeline.notice(message, 'SYS_ERR')
+  for (const { collection, inserted } of seeded) {
+    pipeline.notice(inserted ? `seeded ${collection} with ${inserted} document${inserted === 1 ? '' : 's'}` : `${collection} holds documents: its seed is not loaded again`)
+  }
   const server = createEmulatorServer(
     pipeline,
     services.flatMap((service) => service.routes || []),
