@@ -124,6 +124,7 @@ async function emulator(values: Values, project: ProjectDefaults): Promise<void>
     ...(rules !== undefined ? { rules } : {}),
     ...(routes ? { http: { routes, port: httpPort } } : {}),
     ...(project.databaseTriggers ? { databaseTriggers: project.databaseTriggers } : {}),
+    ...(project.seed ? { seed: project.seed } : {}),
     ...(values.quiet ? {} : { onEvent: (event) => console.log(json ? JSON.stringify(event) : `[mpcloud] ${formatEvent(event)}`) }),
   }
   let running
@@ -169,7 +170,7 @@ export async function main(argv: string[]): Promise<void> {
   const values = parseCommand(command, rest, (given) => {
     if (given.help) return {}
     project = readProject(resolve(typeof given.project === 'string' ? given.project : '.'))
-    const { found: _found, inlineRules: _inline, databaseTriggers: _triggers, ...defaults } = project
+    const { found: _found, inlineRules: _inline, databaseTriggers: _triggers, seed: _seed, ...defaults } = project
     return defaults
   })
   if (values.help) return void console.log(commandHelp(command))

@@ -12,10 +12,15 @@
  * `rules` is a rules file's path (followed while it changes, as `--rules FILE`), `"open"`, or the rules
  * themselves; `http` the HTTP access routes (path prefix → function, as `--http /api=api`);
  * `databaseTriggers` the database triggers (`[{ "name", "collection", "events", "condition", "function" }]`,
- * docs/triggers.md), which no flag sets. Paths are relative to the project folder.
+ * docs/triggers.md), which no flag sets; `seed` the documents each collection starts with when it is empty
+ * (`{ "todos": "seed/todos.json", "tags": [{ "_id": "t1", "name": "home" }] }`: a file, of one JSON array or of
+ * JSON Lines as a CloudBase export writes, or the documents themselves; values in EJSON, e.g.
+ * `{ "$date": "2026-01-01T00:00:00Z" }`). Paths are relative to the project folder.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { SeedDocuments } from '../database/seed'
+import { parseEJSON } from '../query/ejson'
 import type { RulesSource } from '../rules/gate'
 import { checkDatabaseTriggers, type DatabaseTrigger } from '../triggers/database-config'
 import { UsageError } from './options'
@@ -33,6 +38,8 @@ export interface ProjectDefaults {
   http?: string[]
   /** mpcloud.json's database triggers, checked. */
   databaseTriggers?: DatabaseTrigger[]
+  /** mpcloud.json's seed documents, decoded. */
+  seed?: SeedDocuments
   /** The files read, and what each said, for the banner. */
   found: string[]
 }
@@ -45,6 +52,7 @@ const KEYS: Record<string, string> = {
   rules: 'a rules file (relative to the project), "open", or the rules object ({ "database", "storage", "functions" })',
   http: 'an object of HTTP access routes, each a path starting with "/" and the function serving it ({ "/api": "api" })',
   databaseTriggers: 'an array of database triggers ({ "name", "collection", "events"?, "condition"?, "function" })',
+  seed: 'an object of collection name → its documents: an array of them, or a file (relative to the project) of a JSON array or JSON Lines',
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
@@ -67,6 +75,40 @@ function folderIn(dir: string, relative: unknown, what: string): string {
   const folder = resolve(dir, String(relative))
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${what} names the folder ${folder}, which does not exist`)
   return folder
+}
+
+/** The documents of one JSON Lines text (a CloudBase export) or JSON array text, in EJSON; `where` names them in errors. */
+function documentsOf(text: string, where: string): Record<string, unknown>[] {
+  const decode = (json: string, at: string): unknown => {
+    try {
+      return parseEJSON(json, at, Date.now(), `${at} is not JSON`)
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error))
+    }
+  }
+  const whole = text.trimStart().startsWith('[')
+  const values = whole ? decode(text, where) : text.split('\n').flatMap((line, index) => (line.trim() ? [decode(line, `${where} line ${index + 1}`)] : []))
+  if (!Array.isArray(values)) throw new UsageError(`${where} must hold a JSON array of documents or one document per line`)
+  values.forEach((doc, index) => {
+    if (!isObject(doc)) throw new UsageError(`${where}${whole ? `[${index}]` : ` document ${index + 1}`} must be an object, not ${JSON.stringify(doc)}`)
+  })
+  return values as Record<string, unknown>[]
+}
+
+/** mpcloud.json's "seed": each collection's documents, read from their file or written inline. */
+function readSeed(dir: string, value: unknown, wrong: () => UsageError): SeedDocuments {
+  if (!isObject(value)) throw wrong()
+  const seed: Record<string, Record<string, unknown>[]> = {}
+  for (const [collection, given] of Object.entries(value)) {
+    const where = `mpcloud.json: "seed"."${collection}"`
+    if (typeof given === 'string' && given) {
+      const file = resolve(dir, given)
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${where} names the file ${file}, which does not exist`)
+      seed[collection] = documentsOf(readFileSync(file, 'utf8'), file)
+    } else if (Array.isArray(given)) seed[collection] = documentsOf(JSON.stringify(given), where)
+    else throw wrong()
+  }
+  return seed
 }
 
 /** Reads the project files of `dir` (none of them is required). */
@@ -110,6 +152,8 @@ export function readProject(dir: string): ProjectDefaults {
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error))
       }
+    } else if (key === 'seed') {
+      defaults.seed = readSeed(dir, value, () => wrong(key, value))
     } else if (typeof value === 'string' && value) {
       defaults.rules = value === 'open' ? 'open' : resolve(dir, value)
     } else if (isObject(value)) {
