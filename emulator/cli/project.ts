@@ -44,7 +44,7 @@ export interface ProjectDefaults {
   found: string[]
 }
 
-/** The keys of `mpcloud.json`, each with what it must be. */
+/** The keys of `mpcloud.json`, each with what it must be (mpcloud.schema.json says the same for editors). */
 const KEYS: Record<string, string> = {
   env: 'an environment id (letters, digits, _ and -)',
   collections: 'an array of collection names',
@@ -54,6 +54,9 @@ const KEYS: Record<string, string> = {
   databaseTriggers: 'an array of database triggers ({ "name", "collection", "events"?, "condition"?, "function" })',
   seed: 'an object of collection name → its documents: an array of them, or a file (relative to the project) of a JSON array or JSON Lines',
 }
+
+/** `mpcloud.json`'s keys, besides `$schema`. */
+export const PROJECT_KEYS: readonly string[] = Object.keys(KEYS)
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
 
@@ -133,6 +136,8 @@ export function readProject(dir: string): ProjectDefaults {
   if (!own) return defaults
   const wrong = (key: string, value: unknown) => new UsageError(`mpcloud.json: "${key}" must be ${KEYS[key]}, not ${JSON.stringify(value)}`)
   for (const [key, value] of Object.entries(own)) {
+    // An editor's pointer to mpcloud.schema.json (the same keys, for completion and checking as one types).
+    if (key === '$schema') continue
     if (!Object.prototype.hasOwnProperty.call(KEYS, key)) throw new UsageError(`mpcloud.json: unknown key "${key}"; the keys are ${Object.keys(KEYS).join(', ')}`)
     if (key === 'env') {
       if (typeof value !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/.test(value)) throw wrong(key, value)
