@@ -120,6 +120,20 @@ module.exports = {
       to: { path: '^testing/' },
     },
     {
+      name: 'nobody-imports-the-plugins',
+      severity: 'error',
+      comment: 'docs/architecture.md: plugins/ (mpcloud/taro-plugin, mpcloud/vite) is Node-only build tooling on top; nothing that ships or serves imports it',
+      from: { path: '^(src|adapters|emulator|testing)/' },
+      to: { path: '^plugins/' },
+    },
+    {
+      name: 'plugins-use-the-emulator-entry',
+      severity: 'error',
+      comment: "docs/architecture.md: plugins/ imports the emulator's entry and the CLI's project-folder reader (so a plugin reads a project as `npx mpcloud emulator` does), never the SDK",
+      from: { path: '^plugins/' },
+      to: { path: '^(src|adapters|emulator|testing)/', pathNot: ['^emulator/index\\.ts$', '^emulator/cli/project\\.ts$'] },
+    },
+    {
       name: 'only-cloud-ts-wires-features',
       severity: 'error',
       comment: 'rule 3/5: only src/cloud.ts and src/index.ts import feature folders from outside them',

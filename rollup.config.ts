@@ -19,8 +19,12 @@ const entries = {
 }
 /** ES2015 is what every mini program host runs (no optional chaining, no `??`). */
 const es2015 = () => esbuild({ target: 'es2015', tsconfig: 'tsconfig.json' })
-/** Node-only entries: the emulator, `mpcloud/testing` and the CLI, with their npm dependencies left external. */
-const nodeEntries = { emulator: 'emulator/index.ts', testing: 'testing/index.ts' }
+/**
+ * Node-only entries: the emulator, `mpcloud/testing`, the build plugins (`mpcloud/taro-plugin`, `mpcloud/vite`)
+ * and the CLI, with their npm dependencies left external. One build, so the plugins share the emulator's
+ * chunks instead of carrying a copy.
+ */
+const nodeEntries = { emulator: 'emulator/index.ts', testing: 'testing/index.ts', 'taro-plugin': 'plugins/taro.ts', vite: 'plugins/vite.ts' }
 /**
  * `mpcloud/testing` builds clouds with `mpcloud/node`: it imports that entry's file rather than a copy of the
  * SDK, so a `CloudError` from a test context is the same class as the user's.
@@ -73,7 +77,9 @@ export default defineConfig([
     input: nodeEntries,
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node/[name]-[hash].js', paths: nodeAdapterAs('./node.js') },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'node/[name]-[hash].cjs', paths: nodeAdapterAs('./node.cjs') },
+      // `exports: 'named'`: a plugin's default export is `exports.default` beside `__esModule`, which Taro's
+      // Kernel unwraps (@tarojs/helper getModuleDefaultExport) and which the `.d.cts` `export default` describes.
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'node/[name]-[hash].cjs', paths: nodeAdapterAs('./node.cjs'), exports: 'named' },
     ],
     external: [...external, NODE_ADAPTER],
     plugins: [esbuild({ target: 'node20', tsconfig: 'tsconfig.json' })],

@@ -25,6 +25,29 @@ function callsOf(get: () => Cloud): Omit<Cloud, 'init'> {
   }
 }
 
+/**
+ * The endpoint a development build compiled in: `mpcloud/taro-plugin` and `mpcloud/vite` define
+ * `process.env.MPCLOUD_ENDPOINT` as the emulator's URL in development and as `undefined` in production.
+ * Written in full, as the bundlers replace only this exact expression; where nothing replaced it there is
+ * no `process` (a mini program), hence the catch.
+ */
+export function compiledEndpoint(): string | undefined {
+  let endpoint: unknown
+  try {
+    // @ts-ignore `process` is the bundler's constant here, not Node's (no Node types in this build)
+    endpoint = process.env.MPCLOUD_ENDPOINT
+  } catch {
+    endpoint = undefined
+  }
+  return typeof endpoint === 'string' && endpoint ? endpoint : undefined
+}
+
+/** `config` with the compiled-in endpoint when it names none: an explicit `endpoint` always wins. */
+function withCompiledEndpoint(config: InitConfig | undefined): InitConfig | undefined {
+  const endpoint = config && config.endpoint !== undefined ? undefined : compiledEndpoint()
+  return endpoint ? Object.assign({}, config || {}, { endpoint }) : config
+}
+
 export interface CloudInstanceOptions {
   resourceEnv: string
   resourceAppid?: string
@@ -63,7 +86,8 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
   }
 
   return Object.assign(callsOf(main), {
-    init(config?: InitConfig) {
+    init(given?: InitConfig) {
+      const config = withCompiledEndpoint(given)
       main().init(config)
       // As on wx, the first call wins; instances inherit its endpoint and identity.
       if (!initial) initial = Object.assign({}, config || {})
