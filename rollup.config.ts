@@ -3,6 +3,7 @@
  * `require`). A circular import fails the build (docs/architecture.md, import rule 8); modules are declared
  * side-effect free so unused features drop out.
  */
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
@@ -38,6 +39,73 @@ function alsoWrite(fileName: string, source: string): Plugin {
   return { name: 'also-write', generateBundle() { this.emitFile({ type: 'asset', fileName, source }) } }
 }
 
+/** This package's package.json: the uni_modules manifest carries its version and description. */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string; description: string; license: string }
+
+/**
+ * uni-app's plugin market format (`uni_modules/<id>`, docs/plugins.md): a manifest with uni's `dcloudext` and
+ * `uni_modules` keys, a readme, and the uni entry built from the same sources as `mpcloud/uni` into one
+ * ES2015 file, `js_sdk/index.js`. A build output, so there is no second copy of the SDK to keep in step.
+ */
+const uniModule = {
+  manifest: () =>
+    JSON.stringify(
+      {
+        id: 'mpcloud',
+        displayName: 'mpcloud: wx.cloud for uni-app, with a local emulator',
+        version: pkg.version,
+        description: pkg.description,
+        keywords: ['wx.cloud', 'cloudbase', '云开发', 'emulator', 'mpcloud'],
+        license: pkg.license,
+        engines: { HBuilderX: '^3.1.0' },
+        dcloudext: {
+          category: ['JS SDK', '通用 SDK'],
+          declaration: {
+            ads: '无',
+            data: '插件不采集任何数据；云开发请求只发往应用自己配置的云环境（微信或支付宝云开发，或 cloud.init 的 endpoint）',
+            permissions: '无',
+          },
+          npmurl: 'https://www.npmjs.com/package/mpcloud',
+        },
+        uni_modules: {
+          dependencies: [],
+          encrypt: [],
+          platforms: {
+            cloud: { tcb: 'u', aliyun: 'u', alipay: 'u' },
+            client: {
+              Vue: { vue2: 'y', vue3: 'y' },
+              App: { 'app-vue': 'y', 'app-nvue': 'u' },
+              'H5-mobile': { Safari: 'y', 'Android Browser': 'y', '微信浏览器(Android)': 'y', 'QQ浏览器(Android)': 'u' },
+              'H5-pc': { Chrome: 'y', IE: 'n', Edge: 'y', Firefox: 'y', Safari: 'y' },
+              小程序: { 微信: 'y', 阿里: 'y', 百度: 'u', 字节跳动: 'u', QQ: 'u' },
+              快应用: { 华为: 'u', 联盟: 'u' },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    ) + '\n',
+  readme: () =>
+    [
+      '# mpcloud',
+      '',
+      "`wx.cloud`'s API for uni-app: WeChat's cloud on mp-weixin, Alipay's on mp-alipay, and over HTTP (the local",
+      'emulator, or a CloudBase endpoint) on H5 and App. The same SDK as the npm package `mpcloud` (`mpcloud/uni`),',
+      'version ' + pkg.version + '.',
+      '',
+      '```js',
+      "import cloud from '@/uni_modules/mpcloud/js_sdk/index.js'",
+      "cloud.init({ env: 'my-env-1a2b' })",
+      "const { data } = await cloud.database().collection('todos').get()",
+      '```',
+      '',
+      'The local emulator (`npx mpcloud emulator`) and the vite plugin that points development builds at it',
+      "(`import mpcloud from 'mpcloud/vite'`) come with the npm package: `npm install -D mpcloud`.",
+      '',
+    ].join('\n'),
+}
+
 function failOnCircular(log: RollupLog, warn: (log: RollupLog) => void): void {
   if (log.code === 'CIRCULAR_DEPENDENCY') throw new Error(`circular import: ${log.message}`)
   warn(log)
@@ -71,6 +139,19 @@ export default defineConfig([
     input: { index: 'adapters/wx/index.ts' },
     output: { dir: 'miniprogram_dist', format: 'es', entryFileNames: '[name].d.ts' },
     plugins: [dts({ tsconfig: 'tsconfig.json' }), alsoWrite('wx.d.ts', "export * from './index'\nexport { default } from './index'\n")],
+    onwarn: failOnCircular,
+  },
+  {
+    input: { index: 'adapters/uni/index.ts' },
+    output: { dir: 'dist/uni_modules/mpcloud', format: 'es', entryFileNames: 'js_sdk/[name].js', inlineDynamicImports: true },
+    plugins: [es2015(), alsoWrite('package.json', uniModule.manifest()), alsoWrite('readme.md', uniModule.readme())],
+    treeshake: { moduleSideEffects: false },
+    onwarn: failOnCircular,
+  },
+  {
+    input: { index: 'adapters/uni/index.ts' },
+    output: { dir: 'dist/uni_modules/mpcloud', format: 'es', entryFileNames: 'js_sdk/[name].d.ts' },
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
     onwarn: failOnCircular,
   },
   {
