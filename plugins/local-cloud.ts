@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   port: number
   /** What to listen on (`127.0.0.1`, or `0.0.0.0` for a phone). */
   listen: string
+  /** The endpoint compiled into the app, for the start line. */
+  endpoint: string
   emulator: MpcloudEmulatorOptions
   /** Names the plugin in messages. */
   plugin: string
@@ -42,12 +44,6 @@ function projectOf(dir: string, plugin: string): ProjectDefaults {
   } catch (error) {
     throw new Error(`${plugin}: ${error instanceof Error ? error.message : String(error)}`)
   }
-}
-
-/** The environment the emulator serves: the plugin's `env`, else the project files', else the CLI's default. */
-export function envOf(options: Pick<LocalCloudOptions, 'root' | 'env' | 'emulator' | 'plugin'>): string {
-  if (options.env) return options.env
-  return projectOf(resolve(options.root, options.emulator.project || '.'), options.plugin).env || 'demo-env'
 }
 
 /** A rules file's JSON, its mistakes named with the file. */
@@ -75,7 +71,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   const found = await probePort(port, env)
   if (found.state === 'emulator') {
-    print(`[mpcloud] using the emulator already on port ${port} (env ${env})`)
+    // One started as `npx mpcloud emulator` listens on loopback only unless told otherwise: a phone would not reach it.
+    const lan = listen === '0.0.0.0' ? '; a phone reaches it only if it listens on the LAN (npx mpcloud emulator --host 0.0.0.0)' : ''
+    print(`[mpcloud] using the emulator already on port ${port} (env ${env}) at ${options.endpoint}${lan}`)
     return { env, url: `http://127.0.0.1:${port}`, reused: true, stop: () => Promise.resolve() }
   }
   if (found.state === 'other-env') throw new Error(`${plugin}: the emulator on port ${port} serves another environment (${found.message}); stop it, or set the plugin's "env" or "port"`)
@@ -113,7 +111,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw new Error(`${plugin}: the emulator did not start: ${error instanceof Error ? error.message : String(error)}`)
   }
   const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running, plugin, print)
-  print(`[mpcloud] local cloud for env ${env} at ${running.url}${project.found.length ? ` (from ${project.found.join(', ')})` : ''}`)
+  print(`[mpcloud] local cloud for env ${env} at ${options.endpoint}${project.found.length ? ` (from ${project.found.join(', ')})` : ''}`)
   let stopped: Promise<void> | undefined
   return {
     env,

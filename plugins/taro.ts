@@ -61,7 +61,7 @@ export default function mpcloudTaroPlugin(ctx: TaroPluginContext, given?: Mpclou
   ctx.onBuildStart(async () => {
     // A one-off build ends when it is written: only a watch build keeps an emulator to talk to.
     if (!address || !isWatch || !options.emulator || cloud) return
-    cloud = await startLocalCloud({ root: ctx.paths.appPath, port: options.port, listen: address.listen, emulator: options.emulator, plugin: PLUGIN, ...(options.env ? { env: options.env } : {}) })
+    cloud = await startLocalCloud({ root: ctx.paths.appPath, port: options.port, listen: address.listen, endpoint: address.endpoint, emulator: options.emulator, plugin: PLUGIN, ...(options.env ? { env: options.env } : {}) })
   })
 
   ctx.onBuildFinish(() => {

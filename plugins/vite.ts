@@ -62,7 +62,7 @@ export default function mpcloud(given?: MpcloudPluginOptions): MpcloudVitePlugin
 
   const start = () => {
     if (!address || !options.emulator) return Promise.resolve()
-    const running = cloud || (cloud = startLocalCloud({ root, port: options.port, listen: address.listen, emulator: options.emulator, plugin: PLUGIN, ...(options.env ? { env: options.env } : {}) }))
+    const running = cloud || (cloud = startLocalCloud({ root, port: options.port, listen: address.listen, endpoint: address.endpoint, emulator: options.emulator, plugin: PLUGIN, ...(options.env ? { env: options.env } : {}) }))
     return running.then(() => undefined)
   }
   const stop = () => {

@@ -15,14 +15,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * What an emulator on `127.0.0.1:port` says to a client request of env `env` for an action that does not
+ * What an emulator on `host:port` (default 127.0.0.1) says to a client request of env `env` for an action that does not
  * exist (protocol.md: `INVALID_ACTION`, or `INVALID_ENV` from an emulator of another env), or `refused`.
  * A fresh connection each time (no keep-alive), so a stopped emulator is seen as one.
  */
-export function emulatorAnswer(port: number, env: string): Promise<string> {
+export function emulatorAnswer(port: number, env: string, host = '127.0.0.1'): Promise<string> {
   const body = JSON.stringify({ env, action: 'test.no-such-action' })
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/web', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request({ host, port, path: '/web', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = ''
       res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
       res.on('end', () => resolve(String((JSON.parse(text) as { code?: string }).code)))

@@ -131,6 +131,25 @@ describe('mpcloud/vite: the emulator with the dev server', () => {
     }
   })
 
+  it('a host other than "localhost" (a phone must reach it): the emulator listens on every interface, not loopback only', async () => {
+    // 127.0.0.2 is this machine too (127.0.0.0/8 on Linux), yet not the 127.0.0.1 a loopback-only listener binds.
+    const port = await freePort()
+    const server = await createServer(config({ port, env: 'vite-env', host: '127.0.0.2' }, { server: { port: 0 } }))
+    try {
+      expect(await emulatorAnswer(port, 'vite-env', '127.0.0.2')).toBe('INVALID_ACTION')
+      expect(await servedDefine(server)).toBe(`http://127.0.0.2:${port}`)
+    } finally {
+      await server.close()
+    }
+    const local = await freePort()
+    const loopback = await createServer(config({ port: local, env: 'vite-env' }, { server: { port: 0 } }))
+    try {
+      expect(await emulatorAnswer(local, 'vite-env', '127.0.0.2')).toBe('refused')
+    } finally {
+      await loopback.close()
+    }
+  })
+
   it('emulator: false starts none', async () => {
     const port = await freePort()
     const server = await createServer(config({ port, emulator: false }, { server: { port: 0 } }))
