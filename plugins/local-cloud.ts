@@ -99,7 +99,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ...(functions ? { functions } : {}),
     ...(emulator.dataDir ? { dataDir: resolve(root, emulator.dataDir) } : {}),
     ...(rules !== undefined ? { rules } : {}),
-    ...(project.http ? { http: { routes: routesOf(project.http) } } : {}),
+    // The CLI's default HTTP access port is 9001 beside 9000: the next port, likewise.
+    ...(project.http ? { http: { routes: routesOf(project.http), port: port + 1 } } : {}),
     ...(project.databaseTriggers ? { databaseTriggers: project.databaseTriggers } : {}),
   }
 
@@ -111,7 +112,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw new Error(`${plugin}: the emulator did not start: ${error instanceof Error ? error.message : String(error)}`)
   }
   const unfollow = rulesFile === undefined ? () => {} : followRules(rulesFile, running, plugin, print)
-  print(`[mpcloud] local cloud for env ${env} at ${options.endpoint}${project.found.length ? ` (from ${project.found.join(', ')})` : ''}`)
+  const from = project.found.length ? ` (from ${project.found.join(', ')})` : ''
+  print(`[mpcloud] local cloud for env ${env} at ${options.endpoint}${running.httpUrl ? `, HTTP access at ${running.httpUrl}` : ''}${from}`)
+  if (rules === 'open') print('[mpcloud] WARNING rules "open": no security rule is enforced, which no CloudBase environment allows')
   let stopped: Promise<void> | undefined
   return {
     env,

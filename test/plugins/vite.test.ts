@@ -12,6 +12,7 @@ import { createContext, runInContext } from 'node:vm'
 import { build, createServer, type InlineConfig, type Plugin, type ViteDevServer } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../emulator/index'
+import { connectHttp, createCloud, nodePlatform } from '../helpers/sdk'
 import mpcloud from '../../plugins/vite'
 import type { MpcloudPluginOptions } from '../../plugins/options'
 import { emulatorAnswer, freePort } from './ports'
@@ -160,13 +161,19 @@ describe('mpcloud/vite: the emulator with the dev server', () => {
     }
   })
 
-  it('the env comes from the project folder (mpcloud.json) when the options name none', async () => {
+  it('the project folder is read as the CLI reads it: mpcloud.json names the env and the collections', async () => {
     const port = await freePort()
     const project = mkdtempSync(join(tmpdir(), 'mpcloud-vite-project-'))
     writeFileSync(join(project, 'mpcloud.json'), JSON.stringify({ env: 'from-project', collections: ['todos'] }))
     const server = await createServer(config({ port, emulator: { project } }, { server: { port: 0 } }))
     try {
       expect(await emulatorAnswer(port, 'from-project')).toBe('INVALID_ACTION')
+      // An add needs the collection to exist (DATABASE_COLLECTION_NOT_EXIST otherwise): mpcloud.json made it.
+      const cloud = createCloud({ platform: nodePlatform, connect: connectHttp })
+      cloud.init({ env: 'from-project', endpoint: `http://127.0.0.1:${port}` })
+      const added = await cloud.database().collection('todos').add({ data: { title: 'first' } })
+      expect(typeof added._id).toBe('string')
+      await expect(cloud.database().collection('notes').add({ data: { title: 'x' } })).rejects.toMatchObject({ errMsg: expect.stringContaining('-502005') })
     } finally {
       await server.close()
       rmSync(project, { recursive: true, force: true })
