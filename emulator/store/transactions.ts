@@ -22,8 +22,16 @@ interface Transaction {
 
 const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`
 
-function conflict(id: string): EmulatorError {
-  return new EmulatorError('DATABASE_TRANSACTION_CONFLICT', `transaction conflict: document ${id} was changed by another write`)
+/**
+ * CloudBase's answer to a conflicting write, word for word (docs/transactions.md): the official SDKs' runTransaction
+ * retries on the code, and code that runs under wx-server-sdk (whose wrapper replaces the code with −501001) can
+ * only recognise it by the tag in the message.
+ */
+export const CONFLICT_MESSAGE =
+  '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.'
+
+function conflict(): EmulatorError {
+  return new EmulatorError('DATABASE_TRANSACTION_CONFLICT', CONFLICT_MESSAGE)
 }
 
 export class Transactions {
@@ -43,7 +51,8 @@ export class Transactions {
   private get(id: unknown): Transaction {
     this.expire()
     const tx = typeof id === 'string' ? this.open.get(id) : undefined
-    if (!tx) throw new EmulatorError('DATABASE_TRANSACTION_FAIL', `transaction ${shown(id)} does not exist or has ended`)
+    // CloudBase's tag, then what happened; a transaction that met a conflict has ended too, as CloudBase's (MongoDB's) aborts itself.
+    if (!tx) throw new EmulatorError('DATABASE_TRANSACTION_FAIL', `[ResourceUnavailable.TransactionNotExist] transaction ${shown(id)} does not exist or has ended: a transaction must be committed or aborted within 30 seconds`)
     tx.touched = Date.now()
     return tx
   }
@@ -74,7 +83,7 @@ export class Transactions {
     const holder = this.locks.get(key)
     if ((holder && holder !== tx.id) || this.store.versionOf(op.collection, op.id) > tx.snapshot) {
       this.end(tx)
-      throw conflict(op.id)
+      throw conflict()
     }
     this.locks.set(key, tx.id)
     tx.writes.set(key, op)
@@ -85,7 +94,7 @@ export class Transactions {
     const tx = this.get(id)
     try {
       for (const op of tx.writes.values()) {
-        if (this.store.versionOf(op.collection, op.id) > tx.snapshot) throw conflict(op.id)
+        if (this.store.versionOf(op.collection, op.id) > tx.snapshot) throw conflict()
       }
       this.store.write([...tx.writes.values()], origin)
     } finally {
