@@ -49,13 +49,13 @@ export function mpcloudCaller(emulator: RunningEmulator, openid: string): Call {
   return async (name, data = {}) => (await cloud.callFunction({ name, data })).result
 }
 
-/** Calls functions through the official @cloudbase/js-sdk (its default gateway mode), signed in anonymously; and that user's id. */
-export async function jsSdkCaller(emulator: RunningEmulator): Promise<{ call: Call; uid: string }> {
+/** Calls functions through the official @cloudbase/js-sdk (its default gateway mode), signed in anonymously; that user's id, and the js-sdk app. */
+export async function jsSdkCaller(emulator: RunningEmulator): Promise<{ call: Call; uid: string; app: any }> {
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(emulatorAdapter(emulator.url))
   const app = cloudbase.init({ env: emulator.env, region: 'ap-shanghai' })
   const { user } = await app.auth({ persistence: 'local' }).signInAnonymously()
-  return { call: async (name, data = {}) => (await app.callFunction({ name, data })).result, uid: user.uid }
+  return { call: async (name, data = {}) => (await app.callFunction({ name, data })).result, uid: user.uid, app }
 }
 
 /**
