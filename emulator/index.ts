@@ -27,6 +27,7 @@ import { createPipeline } from './pipeline/pipeline'
 import { EMULATOR, sourceOf, type Principal } from './pipeline/principal'
 import { seedCollections, type SeedDocuments, type SeedOutcome } from './database/seed'
 import type { Action, Incoming, Service } from './pipeline/service'
+import type { OutboxEntry, OutboxQuery } from './openapi/outbox'
 import { openapiService } from './openapi/service'
 import { realtimeService } from './realtime/server'
 import { createEnforcement, type RulesInForce } from './rules/enforcement'
@@ -47,6 +48,7 @@ export type { RulesInForce } from './rules/enforcement'
 export type { Fired as FiredTrigger, TimerEvent } from './triggers/timers'
 export type { DatabaseTriggerConfig, TriggerCondition, ConditionItem, DatabaseEventType } from './triggers/database-config'
 export type { DatabaseTriggerEvent } from './triggers/database'
+export type { OutboxEntry, OutboxQuery } from './openapi/outbox'
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -166,6 +168,11 @@ export interface RunningEmulator {
    * when given must be its name. Resolves with the event it was given and what it returned.
    */
   fireTrigger(name: string, trigger?: string): Promise<FiredTrigger>
+  /**
+   * The `cloud.openapi` calls functions made (docs/openapi.md), oldest first: the last 1,000 accepted, each
+   * `{ id, time, api, appid, functionName, requestId, data }` with `data` as sent (snake_case keys).
+   */
+  outbox(query?: OutboxQuery): OutboxEntry[]
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -263,6 +270,8 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     notice: (message, code) => pipeline.notice(message, code),
   })
 
+  // cloud.openapi: checked against the calling invocation's config.json, recorded in the outbox.
+  const openapi = openapiService({ invocationFor: functions.invocationFor })
   const services: Service[] = [
     actingForInvocations(authService({ env, tokens, adminKey, allowUnauthenticated: options.allowUnauthenticated === true }), functions, () => services),
     databaseService(store, enforcement.database),
@@ -271,7 +280,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     timers,
     databaseTriggers,
     functions,
-    openapiService(),
+    openapi,
     // Function logs and metrics (functions.getLogs, functions.getStats): read from the structured log.
     logsService(events),
   ]
@@ -333,6 +342,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     },
     clearStorage: () => storage.clear(),
     fireTrigger: (name, trigger) => timers.fire(name, trigger),
+    outbox: (query) => openapi.outbox.list(query).entries,
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
       for (const service of services) {

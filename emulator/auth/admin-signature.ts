@@ -208,7 +208,7 @@ function payloadHash(body: unknown, signedParams: string[]): string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw refuse('the body is not a JSON object: node-sdk posts { action, envName, ...parameters }')
   }
-  const params = new Map<string, { key: string; value: string }>()
+  const params = new Map<string, { key: string; value: string | Buffer }>()
   for (const [key, raw] of Object.entries(body)) {
     const value = paramValue(key, raw)
     const name = paramName(key)
@@ -248,8 +248,10 @@ function paramName(key: string): string {
 }
 
 /** A body value as the signer hashes it: a string as it is, anything else as JSON, trimmed. */
-function paramValue(key: string, value: unknown): string {
+function paramValue(key: string, value: unknown): string | Buffer {
   if (typeof value === 'string') return value.trim()
+  // A multipart file part (wx.openApi's protobuf requestData): the signer hashes its bytes as they are.
+  if (Buffer.isBuffer(value)) return value
   let json: string | undefined
   try {
     json = JSON.stringify(value)

@@ -85,6 +85,16 @@ export interface FunctionsService extends Service {
    * requests act for the system, so a trigger's writes carry the source `trigger`.
    */
   runningFor(token: unknown): Principal | undefined
+  /** The invocation running now with this WX_API_TOKEN: its function, request id and config.json's `permissions.openapi` (for `cloud.openapi`). */
+  invocationFor(token: unknown): RunningInvocation | undefined
+}
+
+/** A running invocation as the open API service needs it. */
+export interface RunningInvocation {
+  functionName: string
+  requestId: string
+  /** Its config.json's `permissions.openapi`. */
+  openapi: readonly string[]
 }
 
 /** `functions.invokeFunction` on `/web` (a user calls) and `/admin` (the server SDKs call). */
@@ -105,7 +115,7 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
    * The invocations running now by their WX_API_TOKEN: a function's server SDK sends it (`wxCloudApiToken`) with
    * every call it makes, so that a function calling another is known for who it runs, as on CloudBase.
    */
-  const running = new Map<string, { origin: CallOrigin; source: string | undefined }>()
+  const running = new Map<string, { origin: CallOrigin; source: string | undefined; invocation?: RunningInvocation }>()
 
   const call = async (name: string, event: unknown, origin: CallOrigin): Promise<string> => {
     if (!FUNCTION_NAME.test(name)) throw invalidParam(`function_name ${JSON.stringify(name)} is not a function name (letters, digits, "_" and "-", at most 60)`)
@@ -147,7 +157,7 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
     let startTime = new Date()
     let start = { cold: false, instance: 0 }
     const log = new Lines(MAX_LOG_CHARS)
-    running.set(token, { origin, source: origin.source })
+    running.set(token, { origin, source: origin.source, invocation: { functionName: name, requestId, openapi: config.openapi } })
     let outcome: Outcome
     try {
       outcome = await runner.run({
@@ -198,6 +208,7 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
   }
 
   const runningFor = (token: unknown): Principal | undefined => (typeof token === 'string' ? running.get(token)?.origin.principal : undefined)
+  const invocationFor = (token: unknown): RunningInvocation | undefined => (typeof token === 'string' && token ? running.get(token)?.invocation : undefined)
 
   const invoke = async ({ body: request, principal, dialect, headers }: Request) => {
     const name = request.function_name
@@ -224,7 +235,7 @@ export function functionsService(options: FunctionsOptions): FunctionsService {
   }
 
   const action = { access: 'principal' as const, target: (body: Record<string, unknown>) => (typeof body.function_name === 'string' ? body.function_name : undefined), handle: invoke }
-  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop(), call, dir, runningFor }
+  return { name: 'functions', actions: { web: { 'functions.invokeFunction': action }, admin: { 'functions.invokeFunction': action } }, stop: () => runner.stop(), call, dir, runningFor, invocationFor }
 }
 
 /** RetCode of a failed run: SCF's status codes (407 and 430 from its status-code table; docs/protocol.md §8). */

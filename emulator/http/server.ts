@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import busboy from 'busboy'
 import { EmulatorError, invalidParam, shown } from '../errors'
 import type { Dialect } from '../pipeline/events'
+import { bytesOf } from '../pipeline/binary-answer'
 import type { Answer, Pipeline, RawRoute, Trace } from '../pipeline/service'
 import { pathPatterns, type PatternMatch } from './path-patterns'
 
@@ -157,8 +158,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * A multipart body's text fields (node-sdk posts `wx.openApi` and its kin as multipart/form-data, with a
- * protobuf part). Bounded like JSON bodies; file parts are read off and left out.
+ * A multipart body: text fields as strings, file parts as Buffers (node-sdk posts `wx.openApi` and its kin as
+ * multipart/form-data, the protobuf `requestData` as an `application/octet-stream` part). Bounded like JSON
+ * bodies: the file parts together hold at most MAX_BODY_BYTES, or the request is refused with 413.
  */
 function readForm(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -169,12 +171,33 @@ function readForm(req: IncomingMessage): Promise<Record<string, unknown>> {
       return reject(invalidParam(`the multipart body could not be read: ${error instanceof Error ? error.message : String(error)}`))
     }
     const fields: Record<string, unknown> = {}
+    const tooLarge = () => new EmulatorError('INVALID_PARAM', `request body larger than ${MAX_BODY_BYTES} bytes`, 413)
+    let size = 0
+    let failed = false
+    const fail = (error: EmulatorError) => {
+      if (failed) return
+      failed = true
+      reject(error)
+      req.unpipe(parser)
+      req.resume()
+    }
     parser.on('field', (name, value) => {
       if (name !== '__proto__') fields[name] = value
     })
-    parser.on('file', (_name, stream) => stream.resume())
-    parser.on('error', (error: Error) => reject(invalidParam(`the multipart body could not be read: ${error.message}`)))
-    parser.on('close', () => resolve(fields))
+    parser.on('file', (name, stream) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > MAX_BODY_BYTES) fail(tooLarge())
+        else if (!failed) chunks.push(chunk)
+      })
+      stream.on('limit', () => fail(tooLarge()))
+      stream.on('end', () => {
+        if (name !== '__proto__' && !failed) fields[name] = Buffer.concat(chunks)
+      })
+    })
+    parser.on('error', (error: Error) => fail(invalidParam(`the multipart body could not be read: ${error.message}`)))
+    parser.on('close', () => failed || resolve(fields))
     req.pipe(parser)
   })
 }
@@ -238,7 +261,11 @@ export function createEmulatorServer(pipeline: Pipeline, raw: RawRoute[], url: (
       })
       .then(
         (answer: Answer) => {
-          sendText(res, 200, envelope.success(answer, trace.requestId), envelope.cors)
+          const bytes = bytesOf(answer)
+          if (bytes) {
+            res.writeHead(200, Object.assign({ 'content-type': 'application/octet-stream', 'content-length': bytes.length }, envelope.cors ? CORS : {}))
+            res.end(bytes)
+          } else sendText(res, 200, envelope.success(answer, trace.requestId), envelope.cors)
           pipeline.end(trace)
         },
         (error: unknown) => {
