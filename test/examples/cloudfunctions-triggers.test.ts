@@ -3,14 +3,15 @@
  * route /api answers by httpMethod, the dailyTasks timer (fired now) resets the daily counters and reports
  * yesterday's orders in China time, a client's new order runs onOrderCreate (stock, status), getProducts' cache
  * hits on the second call of a warm instance, and queryOrders answers the indexed query. Called through
- * mpcloud, the official js-sdk and plain HTTP; expected values from mpcloud.json's seed and the test's inputs.
+ * mpcloud, the official js-sdk and plain HTTP; each order's subscribe message lands in the openapi outbox; expected values from mpcloud.json's seed and the test's inputs.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningEmulator } from '../../emulator/index'
 import type { InvocationRecord } from '../../emulator/pipeline/events'
 import { adminCall } from '../helpers/admin'
 import { signedIn } from '../helpers/emulator'
-import { adminDatabase, jsSdkCaller, mpcloudCaller, seedOf, startGuideProject, type Call } from './guide-project'
+import { adminDatabase, jsSdkCaller, mpcloudCaller, PROJECT, seedOf, startGuideProject, type Call } from './guide-project'
 
 let emulator: RunningEmulator
 let db: any
@@ -102,6 +103,26 @@ describe('onOrderCreate (database trigger on orders, insert, status = new)', () 
     const runs = (await logsOf('onOrderCreate')).map((run) => JSON.parse(run.RetMsg))
     expect(runs).toHaveLength(2)
     expect(runs).toEqual(expect.arrayContaining([{ success: true, processed: first }, { success: true, processed: second }]))
+  }, 30_000)
+
+  it('each new order’s notification is in the openapi outbox, to the admin and template config.json names', async () => {
+    const { envVariables } = JSON.parse(readFileSync(`${PROJECT}/cloudfunctions/onOrderCreate/config.json`, 'utf8'))
+    const sent = emulator.outbox({ api: 'subscribeMessage.send', functionName: 'onOrderCreate' })
+    const orders = (await db.collection('orders').where({ status: 'processing' }).get()).data as { _id: string; amount: number }[]
+    expect(sent).toHaveLength(orders.length)
+    for (const order of orders) {
+      // wx-server-sdk sends the keys in snake_case (templateId → template_id).
+      expect(sent).toContainEqual(expect.objectContaining({ data: {
+        touser: envVariables.ADMIN_OPENID,
+        template_id: envVariables.ORDER_TEMPLATE_ID,
+        data: { thing1: { value: `New order: ${order._id}` }, amount3: { value: String(order.amount) }, time4: { value: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/) } },
+      } }))
+    }
+    // The console's view of the same outbox.
+    const listed = await adminCall(emulator, 'openapi.getOutbox', { api: 'subscribeMessage.send' })
+    expect((listed.data as { entries: unknown[] }).entries).toEqual(sent)
+    // No run reported a failed notification.
+    expect((await logsOf('onOrderCreate')).map((run) => run.Log).join('\n')).not.toContain('failed')
   }, 30_000)
 
   it('an order that is not new does not run it', async () => {
