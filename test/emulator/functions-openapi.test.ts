@@ -10,11 +10,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
+import tcb from '@cloudbase/node-sdk'
+import protobuf from 'protobufjs'
 import { encodeCommApiData } from '../../emulator/openapi/messages'
+import { adminCall } from '../helpers/admin'
 import { webCaller, type WebCall } from '../helpers/web'
 import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
 
 let dir: string
+
+/** CommOpenApiResp's errorCode (field 3, int32), read with protobufjs's reader, not the emulator's declarations. */
+function decodeResp(bytes: Uint8Array): { errorCode: number } {
+  const reader = protobuf.Reader.create(bytes)
+  let errorCode = 0
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32()
+    if (tag >>> 3 === 3) errorCode = reader.int32()
+    else reader.skipType(tag & 7)
+  }
+  return { errorCode }
+}
 let emulator: RunningEmulator
 let call: WebCall
 
@@ -97,18 +112,41 @@ describe('cloud.openapi inside a function', () => {
   })
 })
 
-describe('wx.openApi on the wire', () => {
-  /** Posts a signed multipart wx.openApi as node-sdk does, through node-sdk's own request code. */
-  async function post(fields: Record<string, string | Buffer>): Promise<{ status: number; type: string; body: Buffer }> {
-    const { default: FormData } = await import('form-data')
-    const form = new FormData()
-    for (const [key, value] of Object.entries(fields)) form.append(key, value)
-    const response = await fetch(`${emulator.url}/admin`, { method: 'POST', headers: form.getHeaders(), body: form.getBuffer() })
-    return { status: response.status, type: response.headers.get('content-type') || '', body: Buffer.from(await response.arrayBuffer()) }
-  }
+describe('wx.openApi on the wire, from node-sdk itself', () => {
+  /** node-sdk's own callCompatibleWxOpenApi, signed with the admin key, outside any function. */
+  const app = () => tcb.init({ env: emulator.env, secretId: emulator.adminCredentials.secretId, secretKey: emulator.adminCredentials.secretKey, serviceUrl: `${emulator.url}/admin` } as Parameters<typeof tcb.init>[0])
+  const pair = (key: string, json: string) => ({ key, value: Buffer.from(json) })
 
-  it('refuses an unsigned call before reading it', async () => {
-    const answer = await post({ action: 'wx.openApi', apiName: 'subscribeMessage.send', requestData: Buffer.from(encodeCommApiData({ pairs: [] })) })
-    expect(JSON.parse(answer.body.toString())).toMatchObject({ code: expect.stringMatching(/SIGN|PERMISSION|CREDENTIALS|AUTH/) })
+  it('a call from no running function is refused with -604104 (illegal source) and not recorded', async () => {
+    const before = emulator.outbox().length
+    const raw = (await app().callCompatibleWxOpenApi({ apiName: 'subscribeMessage.send', requestData: Buffer.from(encodeCommApiData({ pairs: [pair('touser', '"o1"')] })) })) as Buffer
+    expect(Buffer.isBuffer(raw)).toBe(true)
+    expect(decodeResp(raw).errorCode).toBe(-604104)
+    expect(emulator.outbox().length).toBe(before)
+  })
+
+  it.each([
+    ['bytes that are not protobuf', { apiName: 'subscribeMessage.send', requestData: Buffer.from([0x0a, 0xff, 0xff, 0xff]) }, /not a protobuf CommApiData/],
+    ['a pair whose value is not JSON', { apiName: 'subscribeMessage.send', requestData: Buffer.from(encodeCommApiData({ pairs: [pair('touser', 'o1 not json')] })) }, /"touser".*not JSON/],
+    ['requestData as a text field', { apiName: 'subscribeMessage.send', requestData: 'hello' }, /requestData must be the protobuf/],
+    ['an apiName that is not namespace.method', { apiName: '../etc', requestData: Buffer.from(encodeCommApiData({ pairs: [] })) }, /apiName must name the API/],
+  ])('%s is INVALID_PARAM with a message that says what is wrong', async (_what, options, message) => {
+    // node-sdk 3.18 throws the JSON error it is answered (wx-server-sdk's copy maps it to -501007 INVALID_PARAM).
+    await expect(app().callCompatibleWxOpenApi(options as { apiName: string; requestData: Buffer })).rejects.toMatchObject({ code: 'INVALID_PARAM', message: expect.stringMatching(message) })
+    // The emulator still serves.
+    expect(emulator.outbox()).toBeInstanceOf(Array)
+  })
+
+  it('openapi.getOutbox lists the entries by api and function after a cursor, and is the administrator\'s only', async () => {
+    const all = await adminCall(emulator, 'openapi.getOutbox', {})
+    const { entries, cursor } = all.data as { entries: { id: number; api: string; functionName: string }[]; cursor: number }
+    expect(entries.map((e) => e.api)).toEqual(emulator.outbox().map((e) => e.api))
+    expect(cursor).toBe(entries[entries.length - 1]!.id)
+    const byFunction = await adminCall(emulator, 'openapi.getOutbox', { function_name: 'notify' })
+    expect((byFunction.data as { entries: { functionName: string }[] }).entries.every((e) => e.functionName === 'notify')).toBe(true)
+    const after = await adminCall(emulator, 'openapi.getOutbox', { since: cursor })
+    expect((after.data as { entries: unknown[] }).entries).toEqual([])
+    expect(await adminCall(emulator, 'openapi.getOutbox', { since: -1 })).toMatchObject({ code: 'INVALID_PARAM' })
+    expect(await call('openapi.getOutbox', {})).toMatchObject({ code: expect.any(String) })
   })
 })
