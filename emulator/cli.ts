@@ -11,6 +11,7 @@ import { parseAdminKey } from './auth/admin-key'
 import { banner } from './cli/banner'
 import { commandHelp, mainHelp } from './cli/help'
 import { logsCommand, statsCommand } from './cli/logs-command'
+import { outboxCommand } from './cli/outbox-command'
 import { COMMANDS, integerOption, parseCommand, positiveOption, UsageError, type Values } from './cli/options'
 import { portHolder } from './cli/port-holder'
 import { readProject, type ProjectDefaults } from './cli/project'
@@ -177,6 +178,7 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'trigger') return void (process.exitCode = await triggerCommand(values))
   if (command === 'logs') return void (process.exitCode = await logsCommand(values))
   if (command === 'stats') return void (process.exitCode = await statsCommand(values))
+  if (command === 'outbox') return void (process.exitCode = await outboxCommand(values))
   await emulator(values, project)
 }
 

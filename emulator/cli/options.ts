@@ -137,6 +137,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     examples: ['npx mpcloud stats --data .mpcloud', 'npx mpcloud stats api --window 60 --data .mpcloud'],
   },
+  outbox: {
+    summary: 'prints the cloud.openapi calls (subscribe messages, SMS, ...) the functions of a running emulator made, oldest first; --follow prints later ones until Ctrl+C',
+    options: {
+      api: { type: 'string', value: 'NAME', description: 'only this API', example: '--api subscribeMessage.send' },
+      function: { type: 'string', value: 'NAME', description: 'only the calls this function made', example: '--function onOrderCreate' },
+      follow: { type: 'boolean', default: false, description: 'keep printing later calls (asks every second) until Ctrl+C' },
+      json: { type: 'boolean', default: false, description: 'print each call as one line of JSON' },
+      ...CALLING_AN_EMULATOR,
+      help: { type: 'boolean', default: false, description: 'show this help' },
+    },
+    examples: ['npx mpcloud outbox --data .mpcloud', 'npx mpcloud outbox --api subscribeMessage.send --function onOrderCreate --follow --data .mpcloud'],
+  },
 }
 
 /** A mistake on the command line: printed as one line, with where to look. */
