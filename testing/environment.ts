@@ -4,7 +4,7 @@
  * administrator (for seeding). Every context signs in for real, over HTTP, as a mini program would.
  */
 import { Aggregate, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, nodePlatform, storageCalls, type Cloud, type Connection, type Database } from '../adapters/node/index'
-import { startEmulator, type EmulatorOptions, type RulesInForce, type RunningEmulator } from '../emulator/index'
+import { startEmulator, type EmulatorOptions, type OutboxEntry, type OutboxQuery, type RulesInForce, type RunningEmulator } from '../emulator/index'
 
 /** How to set up a test environment. */
 export interface TestEnvironmentOptions extends Omit<EmulatorOptions, 'rules' | 'port'> {
@@ -55,6 +55,12 @@ export interface TestEnvironment {
   clearDatabase(): Promise<void>
   /** Deletes every file. */
   clearStorage(): Promise<void>
+  /**
+   * The `cloud.openapi` calls the emulator's functions made (docs/openapi.md), oldest first, as
+   * `emulator.outbox()`: `{ api, appid, functionName, requestId, data }`, `data` in the snake_case sent.
+   * `{ since: id }` gives only later calls, so a test can ignore the ones before it.
+   */
+  outbox(query?: OutboxQuery): OutboxEntry[]
   /** Stops the emulator it started. Using the environment afterwards fails, saying so. */
   cleanup(): Promise<void>
 }
@@ -128,6 +134,10 @@ export async function createTestEnvironment(options: TestEnvironmentOptions = {}
     async clearStorage() {
       live()
       emulator.clearStorage()
+    },
+    outbox(query) {
+      live()
+      return emulator.outbox(query)
     },
     async cleanup() {
       if (cleanedUp) return

@@ -12,4 +12,4 @@
  */
 export { createTestEnvironment, type TestContext, type TestEnvironment, type TestEnvironmentOptions, type TestUser } from './environment'
 export { assertFails, assertSucceeds, isPermissionDenied } from './assertions'
-export type { RulesInForce, RulesSource } from '../emulator/index'
+export type { OutboxEntry, OutboxQuery, RulesInForce, RulesSource } from '../emulator/index'

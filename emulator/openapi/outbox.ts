@@ -40,6 +40,16 @@ export interface Outbox {
   clear(): void
 }
 
+/** A public caller's query (RunningEmulator.outbox, the testing accessor): a wrong one is an Error naming the field. */
+function checkQuery(query: unknown): asserts query is OutboxQuery {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new TypeError('the outbox query must be an object: { api?, functionName?, since?, limit? }')
+  const { api, functionName, since, limit } = query as Record<string, unknown>
+  if (api !== undefined && typeof api !== 'string') throw new TypeError(`the outbox query's api must be a string such as 'subscribeMessage.send', got ${JSON.stringify(api)}`)
+  if (functionName !== undefined && typeof functionName !== 'string') throw new TypeError(`the outbox query's functionName must be a string, got ${JSON.stringify(functionName)}`)
+  if (since !== undefined && !(Number.isSafeInteger(since) && (since as number) >= 0)) throw new TypeError(`the outbox query's since must be an entry id (a whole number), got ${JSON.stringify(since)}`)
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 1)) throw new TypeError(`the outbox query's limit must be a whole number from 1, got ${JSON.stringify(limit)}`)
+}
+
 export function createOutbox(max = MAX_OUTBOX_ENTRIES): Outbox {
   let entries: OutboxEntry[] = []
   let last = 0
@@ -51,6 +61,7 @@ export function createOutbox(max = MAX_OUTBOX_ENTRIES): Outbox {
       return full
     },
     list(query = {}) {
+      checkQuery(query)
       const limit = query.limit ?? max
       const matching = entries.filter(
         (e) => (query.since === undefined || e.id > query.since) && (query.api === undefined || e.api === query.api) && (query.functionName === undefined || e.functionName === query.functionName),
