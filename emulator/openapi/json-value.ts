@@ -23,12 +23,23 @@ export function parseJsonExact(text: string): unknown {
       else if (c === '"') inString = false
     } else if (c === '"') {
       inString = true
-      out += c
+      // A sent string that itself starts with the mark gets one more, so the reviver's one strip gives it back.
+      out += /^"\\u0000int:/i.test(text.slice(i, i + 12)) ? '"\\u0000int:' : c
     } else if (c === '-' || (c >= '0' && c <= '9')) {
       const literal = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i))![0]
       out += unsafe(literal) ? JSON.stringify(mark + literal) : literal
       i += literal.length - 1
     } else out += c
   }
-  return JSON.parse(out, (_key, v: unknown) => (typeof v === 'string' && v.startsWith(mark) ? v.slice(mark.length) : v))
+  const strip = (v: string) => v.slice(mark.length)
+  return JSON.parse(out, (_key, v: unknown) => {
+    if (typeof v === 'string') return v.startsWith(mark) ? strip(v) : v
+    // A key is a string too: one that started with the mark got one more above.
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.startsWith(mark))) {
+      const renamed: Record<string, unknown> = {}
+      for (const [k, value] of Object.entries(v)) Object.defineProperty(renamed, k.startsWith(mark) ? strip(k) : k, { value, enumerable: true, writable: true, configurable: true })
+      return renamed
+    }
+    return v
+  })
 }
