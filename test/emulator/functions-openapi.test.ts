@@ -6,6 +6,8 @@
  * (ERR_CODE "function has no permission to call this API") for an undeclared API.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -124,6 +126,37 @@ describe('wx.openApi on the wire, from node-sdk itself', () => {
     expect(Buffer.isBuffer(raw)).toBe(true)
     expect(decodeResp(raw).errorCode).toBe(-604104)
     expect(emulator.outbox().length).toBe(before)
+  })
+
+  it('the signature covers requestData by its bytes: as sent it verifies, one byte changed after signing is refused', async () => {
+    // A relay between node-sdk and the emulator that may rewrite the body (same length) on the way.
+    let rewrite = (body: Buffer) => body
+    const relay = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        const body = rewrite(Buffer.concat(chunks))
+        const headers = { ...req.headers, 'content-length': String(body.length) }
+        delete headers['transfer-encoding']
+        const forward = httpRequest(`${emulator.url}${req.url}`, { method: req.method, headers }, (answer) => {
+          res.writeHead(answer.statusCode || 500, answer.headers)
+          answer.pipe(res)
+        })
+        forward.end(body)
+      })
+    })
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    const port = (relay.address() as AddressInfo).port
+    const relayed = tcb.init({ env: emulator.env, secretId: emulator.adminCredentials.secretId, secretKey: emulator.adminCredentials.secretKey, serviceUrl: `http://127.0.0.1:${port}/admin` } as Parameters<typeof tcb.init>[0])
+    const send = () => relayed.callCompatibleWxOpenApi({ apiName: 'subscribeMessage.send', requestData: Buffer.from(encodeCommApiData({ pairs: [pair('touser', '"oAAA"')] })) })
+    try {
+      // As signed: verified, then refused as a call from no function.
+      expect(decodeResp((await send()) as Buffer).errorCode).toBe(-604104)
+      rewrite = (body) => Buffer.from(body.toString('latin1').replace('"oAAA"', '"oBBB"'), 'latin1')
+      await expect(send()).rejects.toMatchObject({ code: 'SIGN_PARAM_INVALID' })
+    } finally {
+      relay.close()
+    }
   })
 
   it.each([
