@@ -86,10 +86,10 @@ export function openapiService(options: { invocationFor: InvocationLookup; max?:
     if (typeof value !== 'string' || value.length > 200) throw invalidParam(`${name}, when given, must be a string`)
     return value
   }
-  const optionalCount = (name: string, value: unknown, max: number) => {
+  const optionalCount = (name: string, value: unknown, min: number, max: number) => {
     if (value === undefined || value === null || value === '') return undefined
     const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
-    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0 || number > max) throw invalidParam(`${name}, when given, must be a whole number from 0 to ${max}`)
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max) throw invalidParam(`${name}, when given, must be a whole number from ${min} to ${max}`)
     return number
   }
 
@@ -99,13 +99,13 @@ export function openapiService(options: { invocationFor: InvocationLookup; max?:
     handle({ body }: Request) {
       const api = optionalString('api', body.api)
       const functionName = optionalString('function_name', body.function_name)
-      const since = optionalCount('since', body.since, Number.MAX_SAFE_INTEGER)
-      const limit = optionalCount('limit', body.limit, MAX_OUTBOX_ENTRIES)
+      const since = optionalCount('since', body.since, 0, Number.MAX_SAFE_INTEGER)
+      const limit = optionalCount('limit', body.limit, 1, MAX_OUTBOX_ENTRIES)
       const { entries, cursor } = outbox.list({
         ...(api !== undefined ? { api } : {}),
         ...(functionName !== undefined ? { functionName } : {}),
         ...(since !== undefined ? { since } : {}),
-        ...(limit !== undefined ? { limit: Math.max(1, limit) } : {}),
+        ...(limit !== undefined ? { limit } : {}),
       })
       return { data: { entries: entries as OutboxEntry[], cursor } }
     },
