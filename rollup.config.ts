@@ -32,7 +32,7 @@ const nodeEntries = { emulator: 'emulator/index.ts', testing: 'testing/index.ts'
  */
 const NODE_ADAPTER = fileURLToPath(new URL('./adapters/node/index.ts', import.meta.url))
 const nodeAdapterAs = (file: string) => (id: string) => (id === NODE_ADAPTER ? file : id)
-const external = [/^node:/, 'better-sqlite3', 'mingo', /^mingo\//, 'bson', 'ws', 'busboy', 're2js', 'jsep', 'croner', /^@turf\//, '@tarojs/taro']
+const external = [/^node:/, 'better-sqlite3', 'mingo', /^mingo\//, 'bson', 'ws', 'busboy', 're2js', 'jsep', 'croner', 'protobufjs', /^@turf\//, '@tarojs/taro']
 
 /** An extra file next to a bundle: `mpcloud/wx` in a mini program is the same drop-in as `mpcloud`. */
 function alsoWrite(fileName: string, source: string): Plugin {
