@@ -210,7 +210,7 @@ describe('the project folder', () => {
 
   it('a mistake in mpcloud.json is one line naming the key and what it must be (exit 2)', () => {
     for (const [content, message] of [
-      [{ colections: ['a'] }, /^mpcloud: mpcloud\.json: unknown key "colections"; the keys are env, collections, functions, rules, http, databaseTriggers$/],
+      [{ colections: ['a'] }, /^mpcloud: mpcloud\.json: unknown key "colections"; the keys are env, collections, functions, rules, http, databaseTriggers, seed$/],
       [{ collections: 'todos' }, /^mpcloud: mpcloud\.json: "collections" must be an array of collection names, not "todos"$/],
       [{ rules: { database: { notes: { read: 'doc.a = 1' } } } }, /^mpcloud: mpcloud\.json: "rules": .*collection notes: in `read`: .*line 1, column 7/],
       ['{ "env": ', /^mpcloud: .*mpcloud\.json is not JSON/],
