@@ -71,10 +71,11 @@ describe('built output', () => {
   })
 
   it('every file that ships to mini programs parses as ES2015 and never names globalThis', () => {
-    // The emulator, mpcloud/testing and the CLI (emulator.*, testing.*, cli.js, node/) run on Node 20 only.
+    // The emulator, mpcloud/testing, the CLI and the build plugins (emulator.*, testing.*, cli.js, node/,
+    // taro-plugin.*, vite.*) run on Node 20 only, inside the developer's build, never in a mini program.
     const files = readdirSync(DIST, { recursive: true })
       .map(String)
-      .filter((f) => /\.c?js$/.test(f) && !/^(emulator\.|testing\.|cli\.|node\/)/.test(f))
+      .filter((f) => /\.c?js$/.test(f) && !/^(emulator\.|testing\.|cli\.|node\/|taro-plugin\.|vite\.)/.test(f))
       .map((f) => new URL(f, DIST))
       .concat(new URL('../../miniprogram_dist/index.js', import.meta.url))
     expect(files.length).toBeGreaterThan(8)
