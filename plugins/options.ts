@@ -56,7 +56,8 @@ const ENV_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/
 const HOST_NAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
-const shown = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? JSON.stringify(value) : String(value))
+/** A value as the message shows it: strings and objects as JSON (so `"9000"` is told from `9000`), the rest as written. */
+const shown = (value: unknown) => (typeof value === 'string' || typeof value === 'object' ? JSON.stringify(value) : String(value))
 
 /** Checks what the user passed to `plugin` (`mpcloud/taro-plugin` or `mpcloud/vite`). */
 export function resolveOptions(given: unknown, plugin: string): ResolvedOptions {
