@@ -68,3 +68,39 @@ export async function callEmulator(command: string, target: AdminTarget, action:
   }
   return answer.data as Record<string, unknown>
 }
+
+/** How often `--follow` asks for more. */
+export const FOLLOW_POLL_MS = 1000
+
+/**
+ * `--follow`'s loop for the commands that print what a running emulator recorded: `poll` every
+ * FOLLOW_POLL_MS until Ctrl+C or SIGTERM (exit code 0), or until `poll` says the emulator stopped
+ * answering (false: exit code 1). A signal cuts the wait short rather than waiting for the next poll.
+ */
+export async function followUntilInterrupted(poll: () => Promise<boolean>): Promise<number> {
+  let stopped = false
+  let wake = () => {}
+  const stop = () => {
+    stopped = true
+    wake()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    while (!stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FOLLOW_POLL_MS)
+        wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      if (stopped) break
+      if (!(await poll())) return 1
+    }
+  } finally {
+    process.removeListener('SIGINT', stop)
+    process.removeListener('SIGTERM', stop)
+  }
+  return 0
+}

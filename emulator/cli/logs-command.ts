@@ -6,11 +6,8 @@
  * answer, so each later run prints exactly once, until Ctrl+C.
  */
 import type { InvocationRecord } from '../pipeline/events'
-import { callEmulator, targetOf } from './emulator-call'
+import { callEmulator, followUntilInterrupted, targetOf } from './emulator-call'
 import { integerOption, type Values } from './options'
-
-/** How often `--follow` asks for more. */
-export const FOLLOW_POLL_MS = 1000
 
 /** A record as `mpcloud logs` prints it: one line, then its Log lines and RetMsg indented. */
 export function formatInvocation(record: InvocationRecord): string {
@@ -41,40 +38,18 @@ export async function logsCommand(values: Values): Promise<number> {
   for (const record of first.logs as InvocationRecord[]) console.log(formatInvocation(record))
   if (values.follow !== true) return 0
   let cursor = first.cursor as number
-  let stopped = false
-  let wake = () => {}
-  const stop = () => {
-    stopped = true
-    wake()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-  try {
-    while (!stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, FOLLOW_POLL_MS)
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      if (stopped) break
-      // Until the answer is empty: a cursor cut by the limit asks again at once.
-      for (;;) {
-        const next = await callEmulator('logs', target, 'functions.getLogs', { ...query, since: cursor, limit: 2000 })
-        if (!next) return 1
-        for (const record of next.logs as InvocationRecord[]) console.log(formatInvocation(record))
-        const moved = next.cursor as number
-        const more = (next.logs as unknown[]).length === 2000 && moved > cursor
-        cursor = moved
-        if (!more) break
-      }
+  return followUntilInterrupted(async () => {
+    // Until the answer is empty: a cursor cut by the limit asks again at once.
+    for (;;) {
+      const next = await callEmulator('logs', target, 'functions.getLogs', { ...query, since: cursor, limit: 2000 })
+      if (!next) return false
+      for (const record of next.logs as InvocationRecord[]) console.log(formatInvocation(record))
+      const moved = next.cursor as number
+      const more = (next.logs as unknown[]).length === 2000 && moved > cursor
+      cursor = moved
+      if (!more) return true
     }
-  } finally {
-    process.removeListener('SIGINT', stop)
-    process.removeListener('SIGTERM', stop)
-  }
-  return 0
+  })
 }
 
 /** `mpcloud stats`: a table of count, errors and p50/p95/max duration per function over the window. */

@@ -5,8 +5,7 @@
  * exactly once, until Ctrl+C; `--json` prints each entry as one line of JSON (for scripts).
  */
 import type { OutboxEntry } from '../openapi/outbox'
-import { callEmulator, targetOf } from './emulator-call'
-import { FOLLOW_POLL_MS } from './logs-command'
+import { callEmulator, followUntilInterrupted, targetOf } from './emulator-call'
 import type { Values } from './options'
 
 /** An entry as `mpcloud outbox` prints it: one line, then its data as indented JSON. */
@@ -33,32 +32,11 @@ export async function outboxCommand(values: Values): Promise<number> {
     return 0
   }
   let cursor = first.cursor as number
-  let stopped = false
-  let wake = () => {}
-  const stop = () => {
-    stopped = true
-    wake()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-  try {
-    while (!stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, FOLLOW_POLL_MS)
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      if (stopped) break
-      const next = await callEmulator('outbox', target, 'openapi.getOutbox', { ...query, since: cursor })
-      if (!next) return 1
-      print(next.entries as OutboxEntry[])
-      cursor = next.cursor as number
-    }
-  } finally {
-    process.removeListener('SIGINT', stop)
-    process.removeListener('SIGTERM', stop)
-  }
-  return 0
+  return followUntilInterrupted(async () => {
+    const next = await callEmulator('outbox', target, 'openapi.getOutbox', { ...query, since: cursor })
+    if (!next) return false
+    print(next.entries as OutboxEntry[])
+    cursor = next.cursor as number
+    return true
+  })
 }
