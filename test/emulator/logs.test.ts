@@ -3,7 +3,6 @@
  * `functions.getLogs` and `functions.getStats`, signed as the server SDKs sign them, and refused to a
  * client; and the command line (run from source) `mpcloud logs [--errors] [--follow]` and `mpcloud stats`.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,38 +11,9 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { percentile } from '../../emulator/logs/service'
 import type { InvocationRecord } from '../../emulator/pipeline/events'
 import { adminCall } from '../helpers/admin'
+import { runCli, startCli, until } from '../helpers/cli'
 import { writeFunction } from '../helpers/functions'
 import { webCaller } from '../helpers/web'
-
-const CLI = new URL('../../emulator/cli.ts', import.meta.url).pathname
-
-function start(...args: string[]): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (status) => resolve(status))
-  })
-  return { child, output: () => ({ stdout, stderr }), exited }
-}
-
-/** Runs the command line from source to its end, without blocking this process (the emulator runs in it). */
-async function mpcloud(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const run = start(...args)
-  const status = await run.exited
-  return { status, ...run.output() }
-}
-
-async function until(check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 let root: string
 let emulator: RunningEmulator
@@ -126,13 +96,13 @@ describe('functions.getStats and mpcloud stats', () => {
     const only = (await adminCall(emulator, 'functions.getStats', { function_name: 'sleepy', window_seconds: 60 })).data as { functions: unknown[] }
     expect(only.functions).toEqual([sleepy])
 
-    const table = await mpcloud('stats', ...connect)
+    const table = await runCli('stats', ...connect)
     expect(table.stderr).toBe('')
     expect(table.status).toBe(0)
     expect(table.stdout).toMatch(/^function runs in the last 300 s\nFUNCTION +COUNT +ERRORS +P50 ms +P95 ms +MAX ms\n/)
     expect(table.stdout).toMatch(/^sleepy +10 +0 +\d+\.\d\d +\d+\.\d\d +\d+\.\d\d$/m)
     expect(table.stdout).toMatch(/^broken +1 +1 /m)
-    const one = await mpcloud('stats', 'nothing-ran', ...connect)
+    const one = await runCli('stats', 'nothing-ran', ...connect)
     expect(one.stdout).toBe('mpcloud: no function ran in the last 300 s (function "nothing-ran")\n')
   }, 60_000)
 
@@ -146,12 +116,12 @@ describe('functions.getStats and mpcloud stats', () => {
 
 describe('mpcloud logs', () => {
   it('prints one line per run, its Log lines and RetMsg indented; --errors only the failures', async () => {
-    const all = await mpcloud('logs', 'hello', ...connect)
+    const all = await runCli('logs', 'hello', ...connect)
     expect(all.stderr).toBe('')
     expect(all.status).toBe(0)
     expect(all.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}hello {2}RetCode 0 {2}\d+\.\d\dms\/\d+ms {2}\d+\.\d{3}MB {2}cold {2}\S+\n {4}hello ann\n {4}second line\n {4}RetMsg: \{"hi":"ann"\}\n/)
     expect(all.stdout.match(/ hello {2}RetCode/g)).toHaveLength(2)
-    const errors = await mpcloud('logs', '--errors', ...connect)
+    const errors = await runCli('logs', '--errors', ...connect)
     expect(errors.status).toBe(0)
     expect(errors.stdout).toMatch(/^\S+ \S+ {2}broken {2}RetCode [1-9]\d* /)
     expect(errors.stdout).not.toMatch(/ hello | sleepy /)
@@ -159,7 +129,7 @@ describe('mpcloud logs', () => {
   }, 30_000)
 
   it('--follow prints a later run exactly once, until interrupted', async () => {
-    const follow = start('logs', 'hello', '--follow', '--limit', '1', ...connect)
+    const follow = startCli('logs', 'hello', '--follow', '--limit', '1', ...connect)
     await until(() => follow.output().stdout.includes('{"hi":"bob"}'))
     await invoke('hello', { who: 'carol' })
     await invoke('broken')
@@ -176,27 +146,27 @@ describe('mpcloud logs', () => {
   }, 30_000)
 
   it('says what is wrong: the key, the env, the emulator, an option (exit 1 or 2)', async () => {
-    const noKey = await mpcloud('logs', '--url', emulator.url)
+    const noKey = await runCli('logs', '--url', emulator.url)
     expect(noKey.status).toBe(2)
     expect(noKey.stderr).toMatch(/^mpcloud: mpcloud logs signs with the emulator's admin key: give --admin-key ID:KEY/)
-    const badEnv = await mpcloud('stats', '--url', emulator.url, '--data', join(root, 'data'))
+    const badEnv = await runCli('stats', '--url', emulator.url, '--data', join(root, 'data'))
     expect(badEnv.status).toBe(1)
     expect(badEnv.stderr).toBe('mpcloud: INVALID_ENV: this emulator serves env "logs-env", not "demo-env" (--env names the env the emulator serves)\n')
-    const badKey = await mpcloud('logs', '--url', emulator.url, '--env', 'logs-env', '--admin-key', 'AKIDother:secret')
+    const badKey = await runCli('logs', '--url', emulator.url, '--env', 'logs-env', '--admin-key', 'AKIDother:secret')
     expect(badKey.status).toBe(1)
     expect(badKey.stderr).toMatch(/^mpcloud: SIGN_PARAM_INVALID: .*\(sign with this emulator's key/)
-    const nobody = await mpcloud('logs', '--url', 'http://127.0.0.1:1', '--admin-key', 'A:B')
+    const nobody = await runCli('logs', '--url', 'http://127.0.0.1:1', '--admin-key', 'A:B')
     expect(nobody.status).toBe(2)
     expect(nobody.stderr).toBe('mpcloud: no emulator answers at http://127.0.0.1:1: start one (npx mpcloud emulator) or point --url at it\n')
-    const badLimit = await mpcloud('logs', '--limit', 'many', ...connect)
+    const badLimit = await runCli('logs', '--limit', 'many', ...connect)
     expect(badLimit.status).toBe(2)
     expect(badLimit.stderr).toBe('mpcloud: --limit must be a whole number from 1 to 2000, got "many"\n')
-    const extra = await mpcloud('stats', 'a', 'b', ...connect)
+    const extra = await runCli('stats', 'a', 'b', ...connect)
     expect(extra.status).toBe(2)
-    const help = await mpcloud('--help')
+    const help = await runCli('--help')
     expect(help.stdout).toMatch(/^ {2}logs +prints the function runs/m)
     expect(help.stdout).toMatch(/^ {2}stats +prints per function/m)
-    const own = await mpcloud('logs', '--help')
+    const own = await runCli('logs', '--help')
     expect(own.stdout).toContain('Usage: mpcloud logs [<function>] [options]')
   }, 60_000)
 })

@@ -3,38 +3,14 @@
  * subscribe message through the real wx-server-sdk: the entry printed, the filters, --json, --follow
  * printing a later call exactly once, and one-line errors.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { adminCall } from '../helpers/admin'
+import { runCli, startCli, until } from '../helpers/cli'
 import { writeFunction, WX_SERVER_SDK } from '../helpers/functions'
-
-const CLI = new URL('../../emulator/cli.ts', import.meta.url).pathname
-
-function start(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { child, output: () => ({ stdout, stderr }), exited }
-}
-const mpcloud = async (...args: string[]) => {
-  const run = start(...args)
-  const status = await run.exited
-  return { status, ...run.output() }
-}
-async function until(check: () => boolean, ms = 15_000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 let root: string
 let emulator: RunningEmulator
@@ -62,23 +38,23 @@ afterAll(async () => {
 
 describe('mpcloud outbox', () => {
   it('prints each call: time, api, function, request id, then its snake_case data', async () => {
-    const out = await mpcloud('outbox', ...connect)
+    const out = await runCli('outbox', ...connect)
     expect(out.stderr).toBe('')
     expect(out.status).toBe(0)
     expect(out.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+ {2}subscribeMessage\.send {2}from notify {2}\S+\n/)
     expect(out.stdout).toContain('"template_id": "TPL1"')
     expect(out.stdout).toContain('"touser": "oAnn"')
-    const json = await mpcloud('outbox', '--json', '--function', 'notify', ...connect)
+    const json = await runCli('outbox', '--json', '--function', 'notify', ...connect)
     const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { api: string; functionName: string; data: Record<string, unknown> })
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ api: 'subscribeMessage.send', functionName: 'notify', data: { touser: 'oAnn', template_id: 'TPL1' } })
-    const none = await mpcloud('outbox', '--api', 'uniformMessage.send', '--json', ...connect)
+    const none = await runCli('outbox', '--api', 'uniformMessage.send', '--json', ...connect)
     expect(none.stdout).toBe('')
     expect(none.status).toBe(0)
   }, 30_000)
 
   it('--follow prints a later call exactly once, until interrupted', async () => {
-    const follow = start('outbox', '--follow', '--json', ...connect)
+    const follow = startCli('outbox', '--follow', '--json', ...connect)
     await until(() => follow.output().stdout.includes('oAnn'))
     expect((await send('oBob')).code).toBeUndefined()
     await until(() => follow.output().stdout.includes('oBob'))
@@ -89,13 +65,13 @@ describe('mpcloud outbox', () => {
   }, 30_000)
 
   it('says what is wrong in one line', async () => {
-    const noKey = await mpcloud('outbox', '--url', emulator.url)
+    const noKey = await runCli('outbox', '--url', emulator.url)
     expect(noKey.status).toBe(2)
     expect(noKey.stderr).toMatch(/^mpcloud: mpcloud outbox signs with the emulator's admin key/)
-    const badEnv = await mpcloud('outbox', '--url', emulator.url, '--admin-key', 'A:B')
+    const badEnv = await runCli('outbox', '--url', emulator.url, '--admin-key', 'A:B')
     expect(badEnv.status).toBe(1)
     expect(badEnv.stderr.trim().split('\n')).toHaveLength(1)
-    const help = await mpcloud('outbox', '--help')
+    const help = await runCli('outbox', '--help')
     expect(help.stdout).toContain('--follow')
     expect(help.stdout).toContain('--api')
   }, 30_000)
