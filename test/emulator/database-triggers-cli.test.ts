@@ -54,12 +54,18 @@ describe('mpcloud.json "databaseTriggers"', () => {
         (await (await fetch(`${url}/web`, { method: 'POST', body: JSON.stringify({ action: 'database.addDocument', env: 'shop-env', access_token, collectionName: 'orders', data }) })).json()) as { data: { _id: string } }
       await add({ status: 'draft' })
       const { _id: id } = (await add({ status: 'new' })).data
+      // The invocations printed so far (complete lines only: the last one may still be arriving).
+      const invocations = () =>
+        out
+          .split('\n')
+          .slice(0, -1)
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { kind: string; action: string; dialect: string; outcome: string })
+          .filter((event) => event.kind === 'invocation' && event.action === 'onOrderCreate')
       await wait('the trigger run', () => out.includes(`order ${id} com.tcb.database.insert`))
-      const runs = out
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { kind: string; action: string; dialect: string; outcome: string })
-        .filter((event) => event.kind === 'invocation' && event.action === 'onOrderCreate')
+      // Its invocation record is printed when the run ends, after the line the function printed.
+      await wait('the run\'s invocation record', () => invocations().length > 0)
+      const runs = invocations()
       // The draft did not match the condition: one run, the trigger's.
       expect(runs).toEqual([expect.objectContaining({ dialect: 'trigger', outcome: 'ok' })])
     } finally {
