@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { alias: { '@tarojs/taro': new URL('./test/fakes/taro-module.ts', import.meta.url).pathname } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The examples' real builds and browser runs: their own config, run after this one (vitest.toolchains.config.ts).
+    exclude: ['test/toolchains/**', '**/node_modules/**'],
     setupFiles: ['test/helpers/quiet-official-realtime.ts'],
     // js-sdk 3.7.0 rejects an internal promise nobody awaits when a watch's INIT_WATCH is refused, besides
     // calling the watch's onError: the rules tests refuse watches on purpose, so that one rejection is

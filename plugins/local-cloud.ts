@@ -18,6 +18,8 @@ export interface LocalCloud {
   url: string
   /** True when another process's emulator was found on the port: `stop()` leaves it running. */
   reused: boolean
+  /** The emulator this plugin started (its admin side: tickets, credentials, the log); none when one was reused. */
+  emulator?: RunningEmulator
   stop(): Promise<void>
 }
 
@@ -102,6 +104,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // The CLI's default HTTP access port is 9001 beside 9000: the next port, likewise.
     ...(project.http ? { http: { routes: routesOf(project.http), port: port + 1 } } : {}),
     ...(project.databaseTriggers ? { databaseTriggers: project.databaseTriggers } : {}),
+    ...(project.seed ? { seed: project.seed } : {}),
   }
 
   let running: RunningEmulator
@@ -120,6 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     env,
     url: running.url,
     reused: false,
+    emulator: running,
     stop: () => {
       if (!stopped) {
         unfollow()

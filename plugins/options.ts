@@ -59,15 +59,37 @@ const isObject = (value: unknown): value is Record<string, unknown> => !!value &
 /** A value as the message shows it: strings and objects as JSON (so `"9000"` is told from `9000`), the rest as written. */
 const shown = (value: unknown) => (typeof value === 'string' || typeof value === 'object' ? JSON.stringify(value) : String(value))
 
-/** Checks what the user passed to `plugin` (`mpcloud/taro-plugin` or `mpcloud/vite`). */
-export function resolveOptions(given: unknown, plugin: string): ResolvedOptions {
-  const wrong = (option: string, value: unknown, allowed: string) => new Error(`${plugin}: option "${option}" must be ${allowed}, not ${shown(value)}`)
+/**
+ * The environment variables that override an option for one build, without editing the config: a second
+ * app on another port, a CI job building for development (`MPCLOUD_MODE=development taro build ...`).
+ */
+const ENVIRONMENT: [variable: string, option: 'port' | 'host' | 'mode'][] = [
+  ['MPCLOUD_PORT', 'port'],
+  ['MPCLOUD_HOST', 'host'],
+  ['MPCLOUD_MODE', 'mode'],
+]
+
+/**
+ * Checks what the user passed to `plugin` (`mpcloud/taro-plugin` or `mpcloud/vite`), with the overrides
+ * `MPCLOUD_PORT`, `MPCLOUD_HOST` and `MPCLOUD_MODE` from `environment` (the build's `process.env`).
+ */
+export function resolveOptions(given: unknown, plugin: string, environment: Record<string, string | undefined> = process.env): ResolvedOptions {
+  const sources: Record<string, string> = {}
+  const wrong = (option: string, value: unknown, allowed: string) => new Error(`${plugin}: ${sources[option] || `option "${option}"`} must be ${allowed}, not ${shown(value)}`)
   if (given === undefined || given === null) given = {}
   if (!isObject(given)) throw new Error(`${plugin}: the options must be an object ({ env, port, host, emulator, mode }), not ${shown(given)}`)
   for (const key of Object.keys(given)) {
     if (KEYS.indexOf(key) < 0) throw new Error(`${plugin}: unknown option "${key}"; the options are ${KEYS.join(', ')}`)
   }
-  const { env, port = 9000, host = 'localhost', emulator = true, mode } = given
+  const overridden: Record<string, unknown> = Object.assign({}, given)
+  for (const [name, option] of ENVIRONMENT) {
+    const text = environment[name]
+    if (text === undefined || text === '') continue
+    sources[option] = `environment variable ${name}`
+    // A port is a number in the config; from the environment it is digits, and anything else stays text to be refused.
+    overridden[option] = option === 'port' && /^\d+$/.test(text) ? Number(text) : text
+  }
+  const { env, port = 9000, host = 'localhost', emulator = true, mode } = overridden
   if (env !== undefined && (typeof env !== 'string' || !ENV_ID.test(env))) throw wrong('env', env, 'an environment id (letters, digits, _ and -, up to 64)')
   // 0 ("any free port") cannot be compiled into the app before the emulator has started.
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw wrong('port', port, 'a TCP port from 1 to 65535')

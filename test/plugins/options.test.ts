@@ -12,8 +12,8 @@ const P = 'mpcloud/vite'
 
 describe('plugin options', () => {
   it('defaults: port 9000, host localhost, the emulator on, env and mode left to the project and the build', () => {
-    expect(resolveOptions(undefined, P)).toEqual({ port: 9000, host: 'localhost', emulator: {} })
-    expect(resolveOptions({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' }, P)).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' })
+    expect(resolveOptions(undefined, P, {})).toEqual({ port: 9000, host: 'localhost', emulator: {} })
+    expect(resolveOptions({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' }, P, {})).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' })
   })
 
   const wrong: [string, unknown, string][] = [
@@ -34,9 +34,23 @@ describe('plugin options', () => {
   ]
   for (const [what, given, message] of wrong) {
     it(`refuses ${what}`, () => {
-      expect(() => resolveOptions(given, P)).toThrow(message)
+      expect(() => resolveOptions(given, P, {})).toThrow(message)
     })
   }
+
+  it('MPCLOUD_PORT, MPCLOUD_HOST and MPCLOUD_MODE override the options for one build', () => {
+    const environment = { MPCLOUD_PORT: '9100', MPCLOUD_HOST: 'lan', MPCLOUD_MODE: 'development' }
+    expect(resolveOptions({ env: 'my-env-1a2b', port: 9000, mode: 'production' }, P, environment)).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: {}, mode: 'development' })
+    // Empty is unset, as in a shell's `MPCLOUD_PORT= npm run build`.
+    expect(resolveOptions({ port: 9200 }, P, { MPCLOUD_PORT: '' })).toEqual({ port: 9200, host: 'localhost', emulator: {} })
+  })
+
+  it('a wrong environment variable is named as such', () => {
+    expect(() => resolveOptions({}, P, { MPCLOUD_PORT: '9000x' })).toThrow(`${P}: environment variable MPCLOUD_PORT must be a TCP port from 1 to 65535, not "9000x"`)
+    expect(() => resolveOptions({}, P, { MPCLOUD_PORT: '0' })).toThrow(`${P}: environment variable MPCLOUD_PORT must be a TCP port from 1 to 65535, not 0`)
+    expect(() => resolveOptions({}, P, { MPCLOUD_MODE: 'dev' })).toThrow(`${P}: environment variable MPCLOUD_MODE must be "development" or "production", not "dev"`)
+    expect(() => resolveOptions({}, P, { MPCLOUD_HOST: 'http://10.0.0.2' })).toThrow(`${P}: environment variable MPCLOUD_HOST must be`)
+  })
 
   it('the vite plugin checks its options when the config is loaded, before anything builds', () => {
     expect(() => mpcloudVite({ port: 70000 })).toThrow(`${P}: option "port" must be a TCP port from 1 to 65535, not 70000`)
