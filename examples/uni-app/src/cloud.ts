@@ -1,19 +1,14 @@
 import cloud from 'mpcloud/uni'
 
 /**
- * Called once, from App.vue's onLaunch. uni-app's conditional compilation picks the cloud per platform:
- * the comments below are directives that uni's build evaluates (tsc sees every branch and checks them all).
+ * Called once, from App.vue's onLaunch, the same on every platform: mpcloud/vite compiles the local
+ * emulator's endpoint into development builds (`npm run dev:h5`, `npm run dev:mp-weixin`), so they talk to
+ * it; production builds use the platform's own cloud (WeChat's on mp-weixin).
+ *
+ * H5 (and App) have no native cloud: a production H5 build needs an `endpoint` here, an emulator or a
+ * server reachable from the browser, e.g. `cloud.init({ env: 'demo-env', endpoint: 'https://cloud.example.com' })`
+ * under `// #ifdef H5`.
  */
 export function initCloud(): void {
-  // #ifdef H5 || APP-PLUS
-  // H5 and App have no native cloud: an endpoint, here the local emulator
-  // (`npx mpcloud emulator --env demo-env --collection todos`), over uni.request and uni.connectSocket.
-  cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
-  // #endif
-
-  // #ifdef MP-WEIXIN || MP-ALIPAY
-  // mp-weixin: WeChat's cloud (wx.cloud); mp-alipay: Alipay's (my.cloud); mpcloud picks it from
-  // process.env.UNI_PLATFORM. To use the emulator from a mini program too, pass the endpoint as above.
   cloud.init({ env: 'demo-env' })
-  // #endif
 }

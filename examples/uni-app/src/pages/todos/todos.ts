@@ -21,10 +21,21 @@ export interface TodosState {
   owners: OwnerRow[]
   title: string
   error: string
+  /** The caller's openid, from the `login` cloud function. */
+  openid: string
+  /** The fileID of the last file attached (`cloud.uploadFile`). */
+  attachment: string
 }
 
 export function initialState(): TodosState {
-  return { todos: [], openCount: 0, owners: [], title: '', error: '' }
+  return { todos: [], openCount: 0, owners: [], title: '', error: '', openid: '', attachment: '' }
+}
+
+/** What the `login` cloud function (cloudfunctions/login) returns: the caller as the cloud knows them. */
+export interface LoginResult {
+  openid: string
+  appid?: string
+  unionid?: string
 }
 
 const todos = () => cloud.database().collection('todos')
@@ -34,10 +45,37 @@ const openTodos = () => todos().where({ done: false }).orderBy('priority', 'desc
 
 const messageOf = (error: unknown) => (error as { errMsg?: string }).errMsg || String(error)
 
+/** One image from the album or the camera: its local path, and its file name where the platform has one (H5's File). */
+function chooseImage(): Promise<{ path: string; name?: string }> {
+  return new Promise((resolve, reject) => {
+    uni.chooseImage({
+      count: 1,
+      success: (result) => {
+        const paths = ([] as string[]).concat(result.tempFilePaths)
+        const files = ([] as unknown[]).concat(result.tempFiles) as { name?: string }[]
+        resolve({ path: paths[0], name: files[0] && files[0].name })
+      },
+      fail: reject,
+    })
+  })
+}
+
+/** The extension for the cloud path: from H5's file name (its path is a blob: URL, which has none), else the path's; jpg when neither says. */
+function extensionOf(file: { path: string; name?: string }): string {
+  const match = /\.([a-zA-Z0-9]+)$/.exec(file.name || file.path)
+  return match ? match[1].toLowerCase() : 'jpg'
+}
+
 /** The page's behaviour over `state` (a `reactive()` object in index.vue, so the view follows every change). */
 export function todosPage(state: TodosState) {
   let listener: RealtimeListener | undefined
   let timer: ReturnType<typeof setInterval> | undefined
+
+  /** A write that failed: said on the page (where it stays until the next success) and in a toast. */
+  function fail(error: unknown): void {
+    state.error = messageOf(error)
+    uni.showToast({ title: state.error, icon: 'none' })
+  }
 
   async function loadList(): Promise<void> {
     const { data } = await openTodos().get()
@@ -71,6 +109,12 @@ export function todosPage(state: TodosState) {
   return {
     /** onLoad: start following the list. */
     load(): void {
+      // Who the cloud says we are: on mp-weixin WeChat's openid, on the emulator the one it gave this client.
+      cloud
+        .callFunction<LoginResult>({ name: 'login' })
+        .then(({ result }) => (state.openid = result.openid))
+        .catch((error: unknown) => (state.error = messageOf(error)))
+
       // #ifndef MP-ALIPAY
       // WeChat's cloud (mp-weixin), and the endpoint H5 and App use, have realtime watch: the first snapshot
       // is the whole result, then one per change.
@@ -116,9 +160,10 @@ export function todosPage(state: TodosState) {
       try {
         await todos().add({ data: { title, done: false, priority: 2, tags: [], owner: { name: 'me', level: 1 }, createdAt: new Date() } })
         state.title = ''
+        state.error = ''
         if (!listener) await refresh() // a watch shows the new todo by itself
       } catch (error) {
-        uni.showToast({ title: messageOf(error), icon: 'none' })
+        fail(error)
       }
     },
 
@@ -131,9 +176,35 @@ export function todosPage(state: TodosState) {
       // #endif
       try {
         await todos().doc(id).update({ data: levelUp ? { done: true, 'owner.level': _.inc(1) } : { done: true } })
+        state.error = ''
         if (!listener) await refresh()
       } catch (error) {
-        uni.showToast({ title: messageOf(error), icon: 'none' })
+        fail(error)
+      }
+    },
+
+    /** Deletes a todo (the rules let only its creator do it). */
+    async removeTodo(id: Item['_id']): Promise<void> {
+      try {
+        await todos().doc(id).remove()
+        state.error = ''
+        if (!listener) await refresh()
+      } catch (error) {
+        fail(error)
+      }
+    },
+
+    /** Uploads an image to cloud storage, under a name of its own so that two uploads never collide. */
+    async attach(): Promise<void> {
+      try {
+        const file = await chooseImage()
+        const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+        const { fileID } = await cloud.uploadFile({ cloudPath: `attachments/${unique}.${extensionOf(file)}`, filePath: file.path })
+        state.attachment = fileID
+        state.error = ''
+      } catch (error) {
+        // Closing the picker is not an error.
+        if (!/cancel/.test(messageOf(error))) fail(error)
       }
     },
   }
