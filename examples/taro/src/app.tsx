@@ -1,19 +1,14 @@
 import { type PropsWithChildren } from 'react'
-import Taro, { useLaunch } from '@tarojs/taro'
+import { useLaunch } from '@tarojs/taro'
 import cloud from 'mpcloud/taro'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
-    if (Taro.getEnv() === Taro.ENV_TYPE.WEB) {
-      // H5 has no native cloud: use an endpoint, here the local emulator
-      // (`npx mpcloud emulator --env demo-env --collection todos`), over Taro.request and Taro.connectSocket.
-      cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
-    } else {
-      // weapp: WeChat's cloud (Taro.cloud, i.e. wx.cloud); alipay: Alipay's (my.cloud). mpcloud picks it from
-      // process.env.TARO_ENV. For the emulator on a mini program too, pass the endpoint as above:
-      // cloud.init({ env: 'demo-env', endpoint: 'http://127.0.0.1:9000' })
-      cloud.init({ env: 'demo-env' })
-    }
+    // The same line in every build. mpcloud/taro-plugin (config/index.ts) compiles the local emulator's
+    // endpoint in for development builds, so they talk to the emulator it starts; production builds get no
+    // endpoint and use the platform's own cloud (Taro.cloud on weapp). H5 has no native cloud: an H5
+    // production build needs a deployed endpoint, `cloud.init({ env, endpoint: 'https://...' })`.
+    cloud.init({ env: 'demo-env' })
   })
   return children
 }

@@ -23,12 +23,25 @@ const canWatch = Taro.getEnv() !== Taro.ENV_TYPE.ALIPAY
 
 const messageOf = (error: unknown) => (error as { errMsg?: string }).errMsg || String(error)
 
+/**
+ * The chosen image's extension: from its path on a mini program (`wxfile://tmp_….png`), from its MIME type on
+ * H5, where the path is a `blob:` URL without one.
+ */
+function extensionOf(file: { path: string; type?: string }): string {
+  const fromPath = /\.(\w+)$/.exec(file.path)
+  if (fromPath) return fromPath[1].toLowerCase()
+  const fromType = file.type && /^image\/(\w+)/.exec(file.type)
+  return fromType ? fromType[1].replace('jpeg', 'jpg') : 'jpg'
+}
+
 export default function TodosPage() {
   const [items, setItems] = useState<Item[]>([])
   const [openCount, setOpenCount] = useState(0)
   const [owners, setOwners] = useState<OwnerRow[]>([])
   const [title, setTitle] = useState('')
   const [error, setError] = useState('')
+  const [openid, setOpenid] = useState('')
+  const [attachment, setAttachment] = useState('')
 
   const loadList = useCallback(async () => {
     const { data } = await openTodos().get()
@@ -78,6 +91,14 @@ export default function TodosPage() {
     }
   }, [refresh, loadList, loadStats])
 
+  // Who the cloud says is calling: the login function's getWXContext().OPENID.
+  useEffect(() => {
+    cloud
+      .callFunction({ name: 'login' })
+      .then(({ result }) => setOpenid((result as { openid: string }).openid))
+      .catch((e: unknown) => setError(messageOf(e)))
+  }, [])
+
   usePullDownRefresh(() => {
     refresh().then(() => Taro.stopPullDownRefresh())
   })
@@ -105,8 +126,35 @@ export default function TodosPage() {
     }
   }
 
+  /** Deletes a todo: the rules let only its creator do so (mpcloud.json), so another's fails with a message. */
+  const remove = async (id: Item['_id']) => {
+    try {
+      await todos().doc(id).remove()
+      if (!canWatch) await refresh()
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+
+  /** Uploads one chosen image to cloud storage, under a name of its own (a timestamp and a random part). */
+  const attach = async () => {
+    try {
+      const { tempFiles } = await Taro.chooseImage({ count: 1 })
+      const file = tempFiles[0]
+      // Taro's H5 chooseImage drops a file the browser cannot decode as an image, and answers with none.
+      if (!file) throw new Error('the chosen file is not an image')
+      const cloudPath = `attachments/${Date.now()}-${Math.random().toString(36).slice(2, 8)}.${extensionOf(file)}`
+      const { fileID } = await cloud.uploadFile({ cloudPath, filePath: file.path })
+      setAttachment(fileID)
+    } catch (e) {
+      // Closing the picker is not an error to show.
+      if (!/cancel/.test(messageOf(e))) setError(messageOf(e))
+    }
+  }
+
   return (
     <View className='page'>
+      {openid && <View className='whoami'>signed in as {openid}</View>}
       <View className='summary'>{openCount} open</View>
       <View className='add'>
         <Input className='add-input' placeholder='New todo' value={title} onInput={(e) => setTitle(e.detail.value)} onConfirm={addTodo} />
@@ -127,9 +175,18 @@ export default function TodosPage() {
           <Button size='mini' onClick={() => markDone(todo._id)}>
             Done
           </Button>
+          <Button size='mini' type='warn' onClick={() => remove(todo._id)}>
+            Delete
+          </Button>
         </View>
       ))}
       {!items.length && <View className='empty'>Nothing open.</View>}
+      <View className='attach'>
+        <Button size='mini' onClick={attach}>
+          Attach
+        </Button>
+        {attachment && <Text className='attachment'>{attachment}</Text>}
+      </View>
       <View className='section'>By owner</View>
       {owners.map((row) => (
         <View className='owner' key={row.owner}>
