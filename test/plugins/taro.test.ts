@@ -1,7 +1,7 @@
 /**
- * mpcloud/taro-plugin through Taro's real CLI (`@tarojs/cli` 4.2.1, installed by this test into
- * test/plugins/taro-cli/): `taro build --type weapp [--watch]` in an app whose config lists the plugin by
- * its package name, as a user writes it. The CLI, its Kernel, its config loading, the plugin resolution,
+ * mpcloud/taro-plugin through Taro's real CLI (`@tarojs/cli` 4.2.1, the one examples/taro builds with, which
+ * `npm test` installs first by `npm run examples:install`): `taro build --type weapp [--watch]` in an app whose
+ * config lists the plugin by its package name, as a user writes it. The CLI, its Kernel, its config loading, the plugin resolution,
  * the hooks, the build command and the project.config.json writer are Taro's; only the weapp platform
  * package is this test's (node_modules/@tarojs/plugin-platform-weapp), and it does what the real one does
  * before and after compiling: writes the project config through the CLI's `generateProjectConfig`, hands
@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorAnswer, freePort } from './ports'
 
 const root = new URL('../../', import.meta.url).pathname
-const cliFolder = new URL('./taro-cli/', import.meta.url).pathname
-const taro = join(cliFolder, 'node_modules/@tarojs/cli/bin/taro')
+/** The CLI the Taro example builds with: one install of Taro's toolchain for the repository. */
+const taro = join(root, 'examples/taro/node_modules/@tarojs/cli/bin/taro')
 const SOURCE_PROJECT = { appid: 'wx0000000000000000', setting: { urlCheck: true, es6: true } }
 
 /** The weapp platform as far as the plugin sees it: Taro's project config written, the runner config handed over, the compile reported done. */
@@ -42,16 +42,10 @@ module.exports = (ctx) => {
 
 let temp = ''
 
-beforeAll(async () => {
-  if (!existsSync(taro)) {
-    await new Promise<void>((resolve, reject) =>
-      execFile('npm', ['install', '--prefix', cliFolder, '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', '--legacy-peer-deps'], { encoding: 'utf8' }, (error, stdout, stderr) =>
-        error ? reject(new Error(`installing @tarojs/cli failed: ${stdout}${stderr}`)) : resolve(),
-      ),
-    )
-  }
+beforeAll(() => {
+  if (!existsSync(taro)) throw new Error(`${taro} is missing: run \`npm run examples:install\` at the repository root (\`npm test\` does)`)
   temp = mkdtempSync(join(tmpdir(), 'mpcloud-taro-'))
-}, 300_000)
+})
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
 /** A Taro app listing the plugin with `options`, mpcloud installed as a package (a link to this repository). */
