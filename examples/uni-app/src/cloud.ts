@@ -7,7 +7,8 @@ import cloud from 'mpcloud/uni'
  *
  * H5 (and App) have no native cloud: a production H5 build needs an `endpoint` here, an emulator or a
  * server reachable from the browser, e.g. `cloud.init({ env: 'demo-env', endpoint: 'https://cloud.example.com' })`
- * under `// #ifdef H5`.
+ * in an H5-only block like the one below (uni's conditional compilation; its directives are read even
+ * inside comments, so none is spelled out here).
  */
 export function initCloud(): void {
   // #ifdef H5
