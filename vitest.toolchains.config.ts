@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/toolchains/**/*.test.ts'],
+    // The production mini program smoke runs the official js-sdk (as wx.cloud), whose realtime client logs every socket event.
+    setupFiles: ['test/helpers/quiet-official-realtime.ts'],
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 600_000,

@@ -4,7 +4,7 @@
  * its time recorded for the report.
  */
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { record } from './report'
@@ -42,6 +42,13 @@ function userEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env
 }
 
+const copies: string[] = []
+
+/** Removes the output copies this test file's builds made (call it in `afterAll`). */
+export function removeBuildCopies(): void {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+
 /** Runs the build; fails with the toolchain's own output when it exits non-zero or writes nothing. */
 export function runBuild(request: BuildRequest): Promise<Build> {
   const started = performance.now()
@@ -53,6 +60,7 @@ export function runBuild(request: BuildRequest): Promise<Build> {
       if (error) return reject(new Error(`${request.example} ${request.target} (${request.mode}) failed: ${error.message}\n${log}`))
       if (!existsSync(output)) return reject(new Error(`${request.example} ${request.target} (${request.mode}) wrote no ${request.output}\n${log}`))
       const dir = mkdtempSync(join(tmpdir(), `mpcloud-${request.target}-${request.mode}-`))
+      copies.push(dir)
       cpSync(output, dir, { recursive: true })
       record({ example: request.example, target: request.target, mode: request.mode, seconds })
       resolve({ dir, seconds, log })
