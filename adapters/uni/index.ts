@@ -39,8 +39,29 @@ export const cloud = /*#__PURE__*/ hostCloud(() => {
   const platform = uniPlatform()
   const native =
     platform === 'mp-weixin' && typeof wx !== 'undefined' ? wxNative(wx.cloud, createNativeWatch) : platform === 'mp-alipay' && typeof my !== 'undefined' ? myNative(my.cloud) : undefined
-  return wxPlatform(uni, native)
+  return wxPlatform(uniApis(), native)
 })
+
+/**
+ * The uni APIs mpcloud uses, each read as a literal `uni.<name>`: uni's H5 build (`uni build`) tree-shakes
+ * its API, turning each `uni.<name>` it finds in the code (this package's included) into an import and
+ * leaving the global `uni` an empty object, so the global handed over whole would have none of them.
+ * Called once `uni` is known to exist.
+ */
+function uniApis(): WxLikeApi {
+  return {
+    request: uni!.request,
+    connectSocket: uni!.connectSocket,
+    uploadFile: uni!.uploadFile,
+    downloadFile: uni!.downloadFile,
+    getStorageSync: uni!.getStorageSync,
+    setStorageSync: uni!.setStorageSync,
+    removeStorageSync: uni!.removeStorageSync,
+    onAppShow: uni!.onAppShow,
+    onAppHide: uni!.onAppHide,
+  }
+}
+
 export default cloud
 export type { CloudInstance, CloudInstanceOptions, HostCloud } from '../shared/host-cloud'
 export * from '../../src/index'

@@ -15,9 +15,10 @@ import { startLocalCloud, type LocalCloud } from '../../plugins/local-cloud'
 import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
-import { runBuild, type BuildMode } from './build'
+import { removeBuildCopies, runBuild, type BuildMode } from './build'
 import { budget, bytesFrom, filesIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
 import { checkTodosApp } from './h5-todos'
+import { expectTodosShown } from './mini-program-smoke'
 import { recordSize, table } from './report'
 
 const APP = fileURLToPath(new URL('../../examples/uni-app/', import.meta.url))
@@ -72,6 +73,8 @@ let local: LocalCloud | undefined
 
 beforeAll(async () => {
   port = await freePort()
+  // The emulator `npm run dev:h5` / `dev:mp-weixin` start, from the same project files, on the port compiled in.
+  local = await startLocalCloud({ root: APP, port, listen: '127.0.0.1', endpoint: `http://127.0.0.1:${port}`, emulator: {}, plugin: 'test', print: () => {} })
 })
 
 afterAll(async () => {
@@ -79,6 +82,7 @@ afterAll(async () => {
   if (local) await local.stop()
   if (browser) await browser.close()
   rmSync(join(APP, 'dist/build'), { recursive: true, force: true })
+  removeBuildCopies()
   console.log(table())
 })
 
@@ -90,6 +94,8 @@ describe('uni-app mp-weixin', () => {
     expect(Object.values(occurrences(out, MPCLOUD_MARKER)).reduce((a, b) => a + b, 0)).toBe(1)
     expect(filesContaining(out, `http://127.0.0.1:${port}`)).not.toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(false)
+    // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
+    await expectTodosShown(out, local!.emulator!, seededTitles, 'development')
   })
 
   test('production: ES2015, one mpcloud, no endpoint, the manifest domain check, mpcloud measured', async () => {
@@ -99,12 +105,15 @@ describe('uni-app mp-weixin', () => {
     expect(Object.values(occurrences(out, MPCLOUD_MARKER)).reduce((a, b) => a + b, 0)).toBe(1)
     expect(filesContaining(out, '127.0.0.1')).toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(manifestUrlCheck)
+    // Launched with wx.cloud: the page uses it, init()ed with the env alone.
+    await expectTodosShown(out, local!.emulator!, seededTitles, 'production')
 
     // bytesFrom reads each map beside its script: put uni's .sourcemap folder over a copy of the output.
     const mapped = mkdtempSync(join(tmpdir(), 'mpcloud-uni-mapped-'))
     cpSync(out, mapped, { recursive: true })
     cpSync(join(dir, '.sourcemap', 'mp-weixin'), mapped, { recursive: true })
     const size = bytesFrom(mapped, isMpcloud)
+    rmSync(mapped, { recursive: true, force: true })
     expect(size.bytes).toBeGreaterThan(0)
     recordSize('uni-app', 'mp-weixin', 'production', { bytes: size.bytes, gzip: size.gzip }, budget('wx: full drop-in cloud (goal 16 KB)'))
   })
@@ -116,12 +125,10 @@ describe('uni-app h5', () => {
     const endpoint = `http://127.0.0.1:${port}`
     expect(filesContaining(dir, endpoint)).not.toEqual([])
 
-    // The emulator `npm run dev:h5` starts, from the same project files, on the port compiled in.
-    local = await startLocalCloud({ root: APP, port, listen: '127.0.0.1', endpoint, emulator: {}, plugin: 'test', print: () => {} })
-    expect(local.env).toBe(project.env)
+    expect(local!.env).toBe(project.env)
     server = await serveFolder(dir)
     browser = await launchChromium()
-    await checkTodosApp(browser, server.url, local.emulator!, seededTitles)
+    await checkTodosApp(browser, server.url, local!.emulator!, seededTitles)
   })
 
   test('production: builds, no endpoint', async () => {
