@@ -46,15 +46,19 @@ export function taroPlatform(Taro: TaroApi, native?: Platform['native']): Platfo
   if (uploadFile) {
     platform.uploadFile = ({ url, filePath, name, formData }) =>
       // `fileType` is Alipay's required label (see my-platform.ts for why 'image') and `hideLoading` keeps
-      // Alipay's loading toast off, as wx shows none; WeChat ignores both.
-      uploadFile.call(Taro, { url, filePath, name, formData, fileType: 'image', hideLoading: true }).then(
+      // Alipay's loading toast off, as wx shows none; WeChat ignores both. On H5 Taro's XHR sends cookies
+      // unless told not to, and a cross-origin upload with credentials is refused by the browser when the
+      // server answers `Access-Control-Allow-Origin: *` (as the emulator and COS do): mpcloud signs its
+      // uploads in the form, never with cookies.
+      uploadFile.call(Taro, { url, filePath, name, formData, fileType: 'image', hideLoading: true, withCredentials: false }).then(
         (result) => ({ statusCode: result.statusCode, data: result.data }),
         (error: TaroFailure) => Promise.reject(new Error(describe(error, 'Taro.uploadFile failed'))),
       )
   }
   if (downloadFile) {
     platform.downloadFile = ({ url }) =>
-      downloadFile.call(Taro, { url }).then(
+      // No cookies, as for uploads: a download URL carries its own signature.
+      downloadFile.call(Taro, { url, withCredentials: false }).then(
         // Alipay before base library 2.8.8 reports no statusCode: there a success is the file itself.
         (result) => ({ statusCode: result.statusCode || 200, tempFilePath: result.tempFilePath || result.apFilePath || '' }),
         (error: TaroFailure) => Promise.reject(new Error(describe(error, 'Taro.downloadFile failed'))),

@@ -18,12 +18,14 @@ export interface TaroApi {
     formData: Record<string, string>
     fileType?: 'image' | 'video' | 'audio'
     hideLoading?: boolean
+    /** H5 only: whether the XHR sends cookies (Taro's default: true). */
+    withCredentials?: boolean
   }): Promise<{ statusCode: number; data: unknown }>
   /**
    * `DownloadTaskPromise`. On Alipay the result is Alipay's with `tempFilePath = apFilePath` added, and
    * without `statusCode` before base library 2.8.8.
    */
-  downloadFile?(option: { url: string }): Promise<{ statusCode?: number; tempFilePath?: string; apFilePath?: string }>
+  downloadFile?(option: { url: string; withCredentials?: boolean }): Promise<{ statusCode?: number; tempFilePath?: string; apFilePath?: string }>
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, data: string): unknown
   removeStorageSync?(key: string): unknown

@@ -14,9 +14,11 @@ import { startLocalCloud, type LocalCloud } from '../../plugins/local-cloud'
 import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
-import { runBuild, type BuildMode } from './build'
-import { budget, bytesFrom, filesIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { removeBuildCopies, runBuild, type BuildMode } from './build'
+import { budget, bytesFrom, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
 import { checkTodosApp } from './h5-todos'
+import { expectTodosShown } from './mini-program-smoke'
 import { recordSize, table } from './report'
 
 const APP = fileURLToPath(new URL('../../examples/taro/', import.meta.url))
@@ -24,25 +26,9 @@ const APP = fileURLToPath(new URL('../../examples/taro/', import.meta.url))
 const TARO = 'node_modules/@tarojs/cli/bin/taro'
 
 /** The fixtures the expectations come from: the app's project file and its DevTools project. */
-interface SeedTodo {
-  title: string
-  done: boolean
-  priority: number
-}
-const project = JSON.parse(readFileSync(join(APP, 'mpcloud.json'), 'utf8')) as { env: string; seed: { todos: SeedTodo[] } }
-/** The open seeded todos as the page lists them: highest priority first. */
-const seededTitles = project.seed.todos
-  .filter((todo) => !todo.done)
-  .sort((a, b) => b.priority - a.priority)
-  .map((todo) => todo.title)
+const project = readExampleProject(APP)
+const { seededTitles } = project
 const sourceUrlCheck = (JSON.parse(readFileSync(join(APP, 'project.config.json'), 'utf8')) as { setting: { urlCheck: boolean } }).setting.urlCheck
-
-/**
- * The files under `dir` (any kind: scripts, JSON, templates) whose text contains `text`, source maps left out:
- * they hold mpcloud's sources, which name the endpoint constant in every build.
- */
-const filesContaining = (dir: string, text: string) =>
-  filesIn(dir, '').filter((file) => !file.endsWith('.map') && readFileSync(join(dir, file), 'utf8').includes(text))
 
 /**
  * mpcloud's modules as Taro's source maps name them: webpack's module path with `/` written `_`
@@ -65,9 +51,6 @@ function build(target: 'weapp' | 'h5', mode: BuildMode, port?: number) {
   })
 }
 
-const projectConfig = (dir: string) => JSON.parse(readFileSync(join(dir, 'project.config.json'), 'utf8')) as { setting: { urlCheck?: boolean } }
-const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
-
 let port: number
 let browser: Browser | undefined
 let server: StaticServer | undefined
@@ -75,6 +58,8 @@ let local: LocalCloud | undefined
 
 beforeAll(async () => {
   port = await freePort()
+  // The emulator `npm run dev:weapp` / `dev:h5` start, from the same project files, on the port compiled in.
+  local = await startLocalCloud({ root: APP, port, listen: '127.0.0.1', endpoint: `http://127.0.0.1:${port}`, emulator: {}, plugin: 'test', print: () => {} })
 })
 
 afterAll(async () => {
@@ -82,6 +67,7 @@ afterAll(async () => {
   if (local) await local.stop()
   if (browser) await browser.close()
   rmSync(join(APP, 'dist'), { recursive: true, force: true })
+  removeBuildCopies()
   console.log(table())
 })
 
@@ -92,6 +78,8 @@ describe('Taro weapp', () => {
     expect(total(occurrences(dir, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(dir, `http://127.0.0.1:${port}`)).not.toEqual([])
     expect(projectConfig(dir).setting.urlCheck).toBe(false)
+    // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
+    await expectTodosShown(dir, local!.emulator!, seededTitles, 'development')
   })
 
   test('production: ES2015, one mpcloud, no endpoint, the source domain check, mpcloud measured', async () => {
@@ -101,6 +89,8 @@ describe('Taro weapp', () => {
     expect(filesContaining(dir, '127.0.0.1')).toEqual([])
     expect(filesContaining(dir, 'MPCLOUD_ENDPOINT')).toEqual([])
     expect(projectConfig(dir).setting.urlCheck).toBe(sourceUrlCheck)
+    // Launched with wx.cloud: the page uses it, init()ed with the env alone.
+    await expectTodosShown(dir, local!.emulator!, seededTitles, 'production')
 
     const size = bytesFrom(dir, isMpcloud)
     expect(size.bytes).toBeGreaterThan(0)
@@ -117,12 +107,10 @@ describe('Taro h5', () => {
     const endpoint = `http://127.0.0.1:${port}`
     expect(filesContaining(dir, endpoint)).not.toEqual([])
 
-    // The emulator `npm run dev:h5` starts, from the same project files, on the port compiled in.
-    local = await startLocalCloud({ root: APP, port, listen: '127.0.0.1', endpoint, emulator: {}, plugin: 'test', print: () => {} })
-    expect(local.env).toBe(project.env)
+    expect(local!.env).toBe(project.env)
     server = await serveFolder(dir)
     browser = await launchChromium()
-    await checkTodosApp(browser, server.url, local.emulator!, seededTitles)
+    await checkTodosApp(browser, server.url, local!.emulator!, seededTitles)
   })
 
   test('production: builds, no endpoint', async () => {

@@ -16,7 +16,8 @@ import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
 import { removeBuildCopies, runBuild, type BuildMode } from './build'
-import { budget, bytesFrom, filesIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { budget, bytesFrom, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
 import { checkTodosApp } from './h5-todos'
 import { expectTodosShown } from './mini-program-smoke'
 import { recordSize, table } from './report'
@@ -26,22 +27,10 @@ const APP = fileURLToPath(new URL('../../examples/uni-app/', import.meta.url))
 const UNI = 'node_modules/@dcloudio/vite-plugin-uni/bin/uni.js'
 
 /** The fixtures the expectations come from: the app's project file and its manifest. */
-interface SeedTodo {
-  title: string
-  done: boolean
-  priority: number
-}
-const project = JSON.parse(readFileSync(join(APP, 'mpcloud.json'), 'utf8')) as { env: string; seed: { todos: SeedTodo[] } }
-/** The open seeded todos as the page lists them: highest priority first. */
-const seededTitles = project.seed.todos
-  .filter((todo) => !todo.done)
-  .sort((a, b) => b.priority - a.priority)
-  .map((todo) => todo.title)
+const project = readExampleProject(APP)
+const { seededTitles } = project
 const manifest = JSON.parse(readFileSync(join(APP, 'src/manifest.json'), 'utf8')) as { 'mp-weixin': { setting: { urlCheck: boolean } } }
 const manifestUrlCheck = manifest['mp-weixin'].setting.urlCheck
-
-/** The files under `dir` (any kind: scripts, JSON, templates) whose text contains `text`. */
-const filesContaining = (dir: string, text: string) => filesIn(dir, '').filter((file) => readFileSync(join(dir, file), 'utf8').includes(text))
 
 /** mpcloud's modules as uni's source maps name them: the package, linked to this repository, under the app's node_modules. */
 const isMpcloud = (source: string) => source.includes('node_modules/mpcloud/')
@@ -63,8 +52,6 @@ function build(target: 'mp-weixin' | 'h5', mode: BuildMode, port?: number) {
     output: target === 'h5' ? 'dist/build/h5' : 'dist/build',
   })
 }
-
-const projectConfig = (dir: string) => JSON.parse(readFileSync(join(dir, 'project.config.json'), 'utf8')) as { setting: { urlCheck?: boolean } }
 
 let port: number
 let browser: Browser | undefined
@@ -91,7 +78,7 @@ describe('uni-app mp-weixin', () => {
     const { dir } = await build('mp-weixin', 'development', port)
     const out = join(dir, 'mp-weixin')
     expect(notEs2015(out)).toEqual([])
-    expect(Object.values(occurrences(out, MPCLOUD_MARKER)).reduce((a, b) => a + b, 0)).toBe(1)
+    expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(out, `http://127.0.0.1:${port}`)).not.toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(false)
     // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
@@ -102,7 +89,7 @@ describe('uni-app mp-weixin', () => {
     const { dir } = await build('mp-weixin', 'production')
     const out = join(dir, 'mp-weixin')
     expect(notEs2015(out)).toEqual([])
-    expect(Object.values(occurrences(out, MPCLOUD_MARKER)).reduce((a, b) => a + b, 0)).toBe(1)
+    expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(out, '127.0.0.1')).toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(manifestUrlCheck)
     // Launched with wx.cloud: the page uses it, init()ed with the env alone.
