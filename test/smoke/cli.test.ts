@@ -63,7 +63,7 @@ describe('mistakes', () => {
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
       expect(result.stderr.trim()).toMatch(message)
     }
-  })
+  }, 30_000) // one CLI process per case, each loading the emulator: seconds apiece on a busy 2-core machine
 
   it('--rules: a missing file, a file that is not JSON and a bad rule are one line naming the file; open warns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpcloud-cli-rules-'))
