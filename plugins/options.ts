@@ -63,7 +63,7 @@ const shown = (value: unknown) => (typeof value === 'string' || typeof value ===
  * The environment variables that override an option for one build, without editing the config: a second
  * app on another port, a CI job building for development (`MPCLOUD_MODE=development taro build ...`).
  */
-const ENVIRONMENT: [variable: string, option: 'port' | 'host' | 'mode'][] = [
+export const ENVIRONMENT: [variable: string, option: 'port' | 'host' | 'mode'][] = [
   ['MPCLOUD_PORT', 'port'],
   ['MPCLOUD_HOST', 'host'],
   ['MPCLOUD_MODE', 'mode'],

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ENVIRONMENT } from '../../plugins/options'
 import { record } from './report'
 
 export type BuildMode = 'development' | 'production'
@@ -34,11 +35,14 @@ export interface Build {
   log: string
 }
 
-/** The environment a user's shell gives the toolchain: vitest's NODE_ENV=test removed, so the CLI decides it itself. */
+/**
+ * The environment a user's shell gives the toolchain: vitest's NODE_ENV=test removed, so the CLI decides it
+ * itself, and the plugins' overrides only as this build asks.
+ */
 function userEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = Object.assign({}, process.env, extra)
   if (!('NODE_ENV' in extra)) delete env.NODE_ENV
-  for (const name of ['MPCLOUD_PORT', 'MPCLOUD_HOST', 'MPCLOUD_MODE']) if (!(name in extra)) delete env[name]
+  for (const [name] of ENVIRONMENT) if (!(name in extra)) delete env[name]
   return env
 }
 
