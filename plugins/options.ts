@@ -37,6 +37,12 @@ export interface MpcloudPluginOptions {
   emulator?: boolean | MpcloudEmulatorOptions
   /** Which kind of build this is, when the build tool's own answer is not wanted (default: development for watch builds and dev servers). */
   mode?: 'development' | 'production'
+  /**
+   * Keep the endpoint client (HTTP, sign-in, the realtime socket) in production builds for WeChat and Alipay,
+   * for an app that calls `cloud.init({ env, endpoint })` at run time (default false: those builds reach only
+   * the host's own cloud, about 5 KB gzipped smaller, and `init({ endpoint })` fails saying so).
+   */
+  runtimeEndpoint?: boolean
 }
 
 /** The options checked, defaults applied where they do not depend on the project. */
@@ -46,9 +52,10 @@ export interface ResolvedOptions {
   host: string
   emulator: false | MpcloudEmulatorOptions
   mode?: 'development' | 'production'
+  runtimeEndpoint: boolean
 }
 
-const KEYS = ['env', 'port', 'host', 'emulator', 'mode']
+const KEYS = ['env', 'port', 'host', 'emulator', 'mode', 'runtimeEndpoint']
 const EMULATOR_KEYS = ['project', 'dataDir', 'functions', 'collections', 'rules', 'log']
 /** CloudBase's environment ids, as the emulator checks them. */
 const ENV_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/
@@ -77,7 +84,7 @@ export function resolveOptions(given: unknown, plugin: string, environment: Reco
   const sources: Record<string, string> = {}
   const wrong = (option: string, value: unknown, allowed: string) => new Error(`${plugin}: ${sources[option] || `option "${option}"`} must be ${allowed}, not ${shown(value)}`)
   if (given === undefined || given === null) given = {}
-  if (!isObject(given)) throw new Error(`${plugin}: the options must be an object ({ env, port, host, emulator, mode }), not ${shown(given)}`)
+  if (!isObject(given)) throw new Error(`${plugin}: the options must be an object ({ ${KEYS.join(', ')} }), not ${shown(given)}`)
   for (const key of Object.keys(given)) {
     if (KEYS.indexOf(key) < 0) throw new Error(`${plugin}: unknown option "${key}"; the options are ${KEYS.join(', ')}`)
   }
@@ -89,7 +96,7 @@ export function resolveOptions(given: unknown, plugin: string, environment: Reco
     // A port is a number in the config; from the environment it is digits, and anything else stays text to be refused.
     overridden[option] = option === 'port' && /^\d+$/.test(text) ? Number(text) : text
   }
-  const { env, port = 9000, host = 'localhost', emulator = true, mode } = overridden
+  const { env, port = 9000, host = 'localhost', emulator = true, mode, runtimeEndpoint = false } = overridden
   if (env !== undefined && (typeof env !== 'string' || !ENV_ID.test(env))) throw wrong('env', env, 'an environment id (letters, digits, _ and -, up to 64)')
   // 0 ("any free port") cannot be compiled into the app before the emulator has started.
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw wrong('port', port, 'a TCP port from 1 to 65535')
@@ -97,7 +104,8 @@ export function resolveOptions(given: unknown, plugin: string, environment: Reco
     throw wrong('host', host, `"localhost", "lan", or a host name or IPv4 address without scheme or port (e.g. "192.168.1.20")`)
   }
   if (mode !== undefined && mode !== 'development' && mode !== 'production') throw wrong('mode', mode, '"development" or "production"')
-  return { port, host, emulator: resolveEmulator(emulator, wrong, plugin), ...(env !== undefined ? { env } : {}), ...(mode !== undefined ? { mode } : {}) }
+  if (typeof runtimeEndpoint !== 'boolean') throw wrong('runtimeEndpoint', runtimeEndpoint, 'true or false')
+  return { port, host, runtimeEndpoint, emulator: resolveEmulator(emulator, wrong, plugin), ...(env !== undefined ? { env } : {}), ...(mode !== undefined ? { mode } : {}) }
 }
 
 function resolveEmulator(emulator: unknown, wrong: (option: string, value: unknown, allowed: string) => Error, plugin: string): false | MpcloudEmulatorOptions {

@@ -11,11 +11,12 @@
  * (so `cloud.init({ env })` from `mpcloud/taro` goes to the emulator), turns WeChat DevTools' domain check
  * off in the generated `project.config.json` (weapp), and, in watch mode, starts the emulator before the
  * first compile, in Taro's process: it ends with the build. A production build gets the constant defined
- * as `undefined`: the native cloud, and no endpoint in the bundle.
+ * as `undefined`: the native cloud, and no endpoint in the bundle; for weapp and alipay, no endpoint client
+ * either (`__MPCLOUD_NATIVE_ONLY__`, unless `runtimeEndpoint: true`).
  */
 import { join } from 'node:path'
 import { addressFor, type Address } from './address'
-import { endpointDefine } from './define'
+import { cloudDefines, hasNativeCloud } from './define'
 import { startLocalCloud, type LocalCloud } from './local-cloud'
 import { resolveOptions, type MpcloudPluginOptions } from './options'
 import { turnOffUrlCheck } from './project-config'
@@ -55,7 +56,8 @@ export default function mpcloudTaroPlugin(ctx: TaroPluginContext, given?: Mpclou
   let cloud: LocalCloud | undefined
 
   ctx.modifyRunnerOpts(({ opts }) => {
-    opts.defineConstants = Object.assign({}, opts.defineConstants, endpointDefine(address && address.endpoint))
+    const nativeOnly = !development && !options.runtimeEndpoint && hasNativeCloud(command.platform)
+    opts.defineConstants = Object.assign({}, opts.defineConstants, cloudDefines(address && address.endpoint, nativeOnly))
   })
 
   ctx.onBuildStart(async () => {

@@ -14,11 +14,12 @@
  * goes to the emulator; starts the emulator with the dev server (`configureServer`, stopped when the server
  * closes) or with a watch build (`buildStart`, stopped when the watcher closes); and turns WeChat DevTools'
  * domain check off in the output's `project.config.json` (mp-weixin). In production the constant is
- * `undefined`: the native cloud, and no endpoint in the bundle.
+ * `undefined`: the native cloud, and no endpoint in the bundle; for mp-weixin and mp-alipay, no endpoint
+ * client either (`__MPCLOUD_NATIVE_ONLY__`, unless `runtimeEndpoint: true`).
  */
 import { join, resolve } from 'node:path'
 import { addressFor, type Address } from './address'
-import { endpointDefine } from './define'
+import { cloudDefines, hasNativeCloud } from './define'
 import { startLocalCloud, type LocalCloud } from './local-cloud'
 import { resolveOptions, type MpcloudPluginOptions } from './options'
 import { turnOffUrlCheck, withUrlCheckOff } from './project-config'
@@ -79,7 +80,8 @@ export default function mpcloud(given?: MpcloudPluginOptions): MpcloudVitePlugin
     config(_config, env) {
       const development = options.mode ? options.mode === 'development' : env.mode === 'development'
       address = development ? addressFor(options.host, options.port, PLUGIN) : undefined
-      return { define: endpointDefine(address && address.endpoint) }
+      const nativeOnly = !development && !options.runtimeEndpoint && hasNativeCloud(uniPlatform())
+      return { define: cloudDefines(address && address.endpoint, nativeOnly) }
     },
     configResolved(config) {
       root = config.root

@@ -3,7 +3,7 @@
  * over a platform built on first use, so importing the entry where the host global is missing (a unit
  * test, server-side rendering) costs nothing until it is called.
  */
-import { Aggregate, CloudError, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, storageCalls, type Cloud, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
+import { Aggregate, CloudError, connectHttp, createCloud, createCommand, createRealtime, invokeFunction, storageCalls, type Cloud, type CloudOptions, type DatabaseConfig, type InitConfig, type Platform } from '../../src/index'
 
 /**
  * `new cloud.Cloud({ resourceEnv })`: another environment with the same calls as `wx.cloud`, ready after
@@ -42,6 +42,20 @@ export function compiledEndpoint(): string | undefined {
   return typeof endpoint === 'string' && endpoint ? endpoint : undefined
 }
 
+declare const __MPCLOUD_NATIVE_ONLY__: boolean | undefined
+
+/**
+ * The endpoint client (HTTP with sign-in, the realtime socket), or nothing where the build left it out:
+ * `mpcloud/taro-plugin` and `mpcloud/vite` define `__MPCLOUD_NATIVE_ONLY__` as `true` in production builds
+ * for a host with a cloud of its own (weapp, alipay, mp-weixin, mp-alipay). A bare name under `typeof`, so
+ * that it reads as `false` where nothing defined it; tested in one expression, so that where it was defined
+ * every minifier (esbuild's too, which does not carry constants across statements) folds the branch and
+ * drops the client.
+ */
+function endpointClient(): Pick<CloudOptions, 'connect' | 'realtime'> | undefined {
+  return typeof __MPCLOUD_NATIVE_ONLY__ !== 'undefined' && __MPCLOUD_NATIVE_ONLY__ === true ? undefined : { connect: connectHttp, realtime: createRealtime }
+}
+
 /** `config` with the compiled-in endpoint when it names none: an explicit `endpoint` always wins. */
 function withCompiledEndpoint(config: InitConfig | undefined): InitConfig | undefined {
   const endpoint = config && config.endpoint !== undefined ? undefined : compiledEndpoint()
@@ -67,7 +81,12 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
   let cloud: Cloud | undefined
   let initial: InitConfig | undefined
   const create = () =>
-    createCloud({ platform: platform || (platform = makePlatform()), connect: connectHttp, realtime: createRealtime, functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate })
+    createCloud(
+      Object.assign(
+        { platform: platform || (platform = makePlatform()), functions: invokeFunction, storage: storageCalls, commands: createCommand, aggregate: Aggregate },
+        endpointClient(),
+      ),
+    )
   const main = () => cloud || (cloud = create())
 
   function Instance(this: CloudInstance, options: CloudInstanceOptions): void {
@@ -87,6 +106,9 @@ export function hostCloud(makePlatform: () => Platform): HostCloud {
 
   return Object.assign(callsOf(main), {
     init(given?: InitConfig) {
+      if (given && given.endpoint !== undefined && !endpointClient()) {
+        throw new CloudError('cloud.init', 'INVALID_ARGUMENT', 'this production build has no endpoint client (mpcloud/taro-plugin and mpcloud/vite leave it out for the host\'s own cloud): remove { endpoint }, or set the plugin option runtimeEndpoint: true to keep it')
+      }
       const config = withCompiledEndpoint(given)
       main().init(config)
       // As on wx, the first call wins; instances inherit its endpoint and identity.

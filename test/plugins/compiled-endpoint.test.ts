@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startEmulator, type RunningEmulator } from '../../emulator/index'
 import { createTaro } from '../fakes/taro'
 import { createUni } from '../fakes/uni'
+import { createWxCloud } from '../fakes/clouds'
 import { createWx } from '../fakes/wx'
 
 let emulator: RunningEmulator
@@ -20,6 +21,7 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 afterEach(() => {
   delete process.env.MPCLOUD_ENDPOINT
+  delete globals.__MPCLOUD_NATIVE_ONLY__
   delete globals.wx
   delete globals.uni
   delete globals.Taro
@@ -93,4 +95,46 @@ describe('process.env.MPCLOUD_ENDPOINT, the endpoint a development build compile
       expect(emulator.events.recent().length).toBe(requests)
     })
   }
+})
+
+/**
+ * `__MPCLOUD_NATIVE_ONLY__`, which the plugins define as `true` in production builds for WeChat and Alipay:
+ * the adapters are made without the endpoint client. A defined name reads here as a global of that name
+ * (what vite's dev server does with a define, and what a bundler's replacement amounts to); that the
+ * minifiers then drop the client is checked on the real builds (test/plugins/vite.test.ts, test/toolchains).
+ */
+describe('__MPCLOUD_NATIVE_ONLY__, a production build for a host with a cloud of its own', () => {
+  it('cloud.init({ env }) uses the host\'s cloud; init({ env, endpoint }) fails saying how to keep the endpoint client', async () => {
+    globals.__MPCLOUD_NATIVE_ONLY__ = true
+    globals.wx = createWx({ cloud: (await createWxCloud(emulator)) as never }).wx
+    const { cloud, CloudError } = await import('../../adapters/wx/index')
+    const before = emulator.events.recent().length
+    const refused = (() => {
+      try {
+        cloud.init({ env: emulator.env, endpoint: emulator.url })
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(refused).toBeInstanceOf(CloudError)
+    // wx.cloud's code for an invalid parameter.
+    expect(refused).toMatchObject({ errCode: -401002 })
+    expect((refused as Error).message).toContain('runtimeEndpoint: true')
+    expect(emulator.events.recent().length).toBe(before)
+
+    // The refused init did not count as the first: this one is, and it reaches the emulator through wx.cloud.
+    cloud.init({ env: emulator.env })
+    const adds = addsSeen()
+    await cloud.database().collection('todos').add({ data: { title: 'native only' } })
+    expect(addsSeen()).toBe(adds + 1)
+  })
+
+  it('false (any other build): init({ endpoint }) works as before', async () => {
+    globals.__MPCLOUD_NATIVE_ONLY__ = false
+    const cloud = await hosts.wx()
+    cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: emulator.createTicket('o-kept') })
+    const adds = addsSeen()
+    await cloud.database().collection('todos').add({ data: { title: 'endpoint kept' } })
+    expect(addsSeen()).toBe(adds + 1)
+  })
 })

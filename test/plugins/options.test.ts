@@ -12,19 +12,20 @@ const P = 'mpcloud/vite'
 
 describe('plugin options', () => {
   it('defaults: port 9000, host localhost, the emulator on, env and mode left to the project and the build', () => {
-    expect(resolveOptions(undefined, P, {})).toEqual({ port: 9000, host: 'localhost', emulator: {} })
-    expect(resolveOptions({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' }, P, {})).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production' })
+    expect(resolveOptions(undefined, P, {})).toEqual({ port: 9000, host: 'localhost', emulator: {}, runtimeEndpoint: false })
+    expect(resolveOptions({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production', runtimeEndpoint: true }, P, {})).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: false, mode: 'production', runtimeEndpoint: true })
   })
 
   const wrong: [string, unknown, string][] = [
-    ['not an object', 'my-env', `${P}: the options must be an object ({ env, port, host, emulator, mode }), not "my-env"`],
-    ['an unknown option', { endpoint: 'http://x' }, `${P}: unknown option "endpoint"; the options are env, port, host, emulator, mode`],
+    ['not an object', 'my-env', `${P}: the options must be an object ({ env, port, host, emulator, mode, runtimeEndpoint }), not "my-env"`],
+    ['an unknown option', { endpoint: 'http://x' }, `${P}: unknown option "endpoint"; the options are env, port, host, emulator, mode, runtimeEndpoint`],
     ['env', { env: 'my env' }, `${P}: option "env" must be an environment id (letters, digits, _ and -, up to 64), not "my env"`],
     ['port 0', { port: 0 }, `${P}: option "port" must be a TCP port from 1 to 65535, not 0`],
     ['port as text', { port: '9000' }, `${P}: option "port" must be a TCP port from 1 to 65535, not "9000"`],
     ['host with a scheme', { host: 'http://10.0.0.2' }, `${P}: option "host" must be "localhost", "lan", or a host name or IPv4 address without scheme or port (e.g. "192.168.1.20"), not "http://10.0.0.2"`],
     ['host with a port', { host: '10.0.0.2:9000' }, `${P}: option "host" must be "localhost", "lan", or a host name or IPv4 address without scheme or port (e.g. "192.168.1.20"), not "10.0.0.2:9000"`],
     ['mode', { mode: 'dev' }, `${P}: option "mode" must be "development" or "production", not "dev"`],
+    ['runtimeEndpoint', { runtimeEndpoint: 'yes' }, `${P}: option "runtimeEndpoint" must be true or false, not "yes"`],
     ['emulator', { emulator: 'yes' }, `${P}: option "emulator" must be true, false or an object ({ project, dataDir, functions, collections, rules, log }), not "yes"`],
     ['an unknown emulator option', { emulator: { data: '.mpcloud' } }, `${P}: unknown option "emulator.data"; the emulator options are project, dataDir, functions, collections, rules, log`],
     ['emulator.dataDir', { emulator: { dataDir: '' } }, `${P}: option "emulator.dataDir" must be a folder path (relative to the app root), not ""`],
@@ -40,9 +41,9 @@ describe('plugin options', () => {
 
   it('MPCLOUD_PORT, MPCLOUD_HOST and MPCLOUD_MODE override the options for one build', () => {
     const environment = { MPCLOUD_PORT: '9100', MPCLOUD_HOST: 'lan', MPCLOUD_MODE: 'development' }
-    expect(resolveOptions({ env: 'my-env-1a2b', port: 9000, mode: 'production' }, P, environment)).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: {}, mode: 'development' })
+    expect(resolveOptions({ env: 'my-env-1a2b', port: 9000, mode: 'production' }, P, environment)).toEqual({ env: 'my-env-1a2b', port: 9100, host: 'lan', emulator: {}, mode: 'development', runtimeEndpoint: false })
     // Empty is unset, as in a shell's `MPCLOUD_PORT= npm run build`.
-    expect(resolveOptions({ port: 9200 }, P, { MPCLOUD_PORT: '' })).toEqual({ port: 9200, host: 'localhost', emulator: {} })
+    expect(resolveOptions({ port: 9200 }, P, { MPCLOUD_PORT: '' })).toEqual({ port: 9200, host: 'localhost', emulator: {}, runtimeEndpoint: false })
   })
 
   it('a wrong environment variable is named as such', () => {

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createContext, runInContext } from 'node:vm'
 import { build, createServer, type InlineConfig, type Plugin, type ViteDevServer } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -242,5 +243,41 @@ describe("mpcloud/vite: DevTools' domain check (project.config.json's setting.ur
   it('untouched in a production build and for other platforms', async () => {
     expect(await outputProject('production', 'mp-weixin')).toEqual(SOURCE_PROJECT)
     expect(await outputProject('development', 'h5')).toEqual(SOURCE_PROJECT)
+  })
+})
+
+/**
+ * What a production build keeps of mpcloud: a page using the real `mpcloud/wx` entry (its sources), built by
+ * vite with the plugin for each kind of target. The endpoint client is found by strings only it has: the
+ * HTTP sign-in's action and the realtime socket's login field.
+ */
+describe('mpcloud/vite: the endpoint client in production builds', () => {
+  const ENDPOINT_CLIENT = ['auth.signInAnonymously', 'exMsgData']
+  const adapter = fileURLToPath(new URL('../../adapters/wx/index.ts', import.meta.url))
+  let page = ''
+  beforeAll(() => {
+    page = mkdtempSync(join(tmpdir(), 'mpcloud-vite-page-'))
+    writeFileSync(join(page, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>\n')
+    writeFileSync(join(page, 'main.js'), `import cloud from ${JSON.stringify(adapter)}\ncloud.init({ env: 'vite-env' })\nwindow.todos = () => cloud.database().collection('todos').get()\n`)
+  })
+  afterAll(() => rmSync(page, { recursive: true, force: true }))
+
+  /** Which of the endpoint client's strings the production build for `platform` carries. */
+  const kept = async (platform: string | undefined, options: MpcloudPluginOptions = {}) => {
+    if (platform) process.env.UNI_PLATFORM = platform
+    const code = codeOf(await build({ root: page, configFile: false, logLevel: 'silent', plugins: [mpcloud({ emulator: false, ...options })], build: { write: false } }))
+    expect(code).toContain('call cloud.init({ env }) first')
+    return ENDPOINT_CLIENT.filter((marker) => code.includes(marker))
+  }
+
+  it('mp-weixin and mp-alipay: left out (the host has a cloud of its own)', async () => {
+    expect(await kept('mp-weixin')).toEqual([])
+    expect(await kept('mp-alipay')).toEqual([])
+  })
+
+  it('kept for H5 (no cloud but an endpoint), and with runtimeEndpoint: true', async () => {
+    expect(await kept('h5')).toEqual(ENDPOINT_CLIENT)
+    expect(await kept(undefined)).toEqual(ENDPOINT_CLIENT)
+    expect(await kept('mp-weixin', { runtimeEndpoint: true })).toEqual(ENDPOINT_CLIENT)
   })
 })

@@ -15,6 +15,15 @@ import { SourceMapConsumer, type RawSourceMap } from 'source-map-js'
  */
 export const MPCLOUD_MARKER = 'call cloud.init({ env }) first'
 
+/**
+ * Strings only the endpoint client has, surviving minification: the HTTP sign-in's action and the realtime
+ * socket's login field. A production build for WeChat carries neither (the plugins' `__MPCLOUD_NATIVE_ONLY__`).
+ */
+export const ENDPOINT_CLIENT_MARKERS = ['auth.signInAnonymously', 'exMsgData']
+
+/** Which of the endpoint client's strings the scripts under `dir` carry. */
+export const endpointClientIn = (dir: string) => ENDPOINT_CLIENT_MARKERS.filter((marker) => Object.keys(occurrences(dir, marker)).length > 0)
+
 /** Every file under `dir` whose name ends with `extension`, as paths relative to `dir`. */
 export function filesIn(dir: string, extension: string): string[] {
   const found: string[] = []
@@ -80,10 +89,14 @@ export function bytesFrom(dir: string, isMpcloud: (source: string) => boolean): 
   return { bytes: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length, sources: [...sources].sort() }
 }
 
-/** A size-limit budget from package.json, by its name. */
-export function budget(name: string): { name: string; limit: string } {
-  const entries = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { 'size-limit': { name: string; limit: string }[] })['size-limit']
+/** A size budget from `.size-limit.mjs`, by its name, with its limit in bytes (1 KB = 1000 bytes, as size-limit counts). */
+export async function budget(name: string): Promise<{ name: string; limit: string; bytes: number }> {
+  // A URL, not a literal specifier: the config is plain JavaScript without typings.
+  const config = (await import(new URL('../../.size-limit.mjs', import.meta.url).href)) as { default: { name: string; limit: string }[] }
+  const entries = config.default
   const entry = entries.find((e) => e.name === name)
-  if (!entry) throw new Error(`package.json has no size-limit entry "${name}" (it has ${entries.map((e) => JSON.stringify(e.name)).join(', ')})`)
-  return { name: entry.name, limit: entry.limit }
+  if (!entry) throw new Error(`.size-limit.mjs has no entry "${name}" (it has ${entries.map((e) => JSON.stringify(e.name)).join(', ')})`)
+  const kilobytes = /^(\d+(?:\.\d+)?) KB$/.exec(entry.limit)
+  if (!kilobytes) throw new Error(`.size-limit.mjs: the limit of "${name}" is ${JSON.stringify(entry.limit)}, not "<number> KB"`)
+  return { name: entry.name, limit: entry.limit, bytes: Math.round(Number(kilobytes[1]) * 1000) }
 }

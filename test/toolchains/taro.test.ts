@@ -15,7 +15,7 @@ import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
 import { removeBuildCopies, runBuild, type BuildMode } from './build'
-import { budget, bytesFrom, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
 import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
 import { checkTodosApp } from './h5-todos'
 import { expectTodosShown } from './mini-program-smoke'
@@ -78,15 +78,18 @@ describe('Taro weapp', () => {
     expect(total(occurrences(dir, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(dir, `http://127.0.0.1:${port}`)).not.toEqual([])
     expect(projectConfig(dir).setting.urlCheck).toBe(false)
+    expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
     // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
     await expectTodosShown(dir, local!.emulator!, seededTitles, 'development')
   })
 
-  test('production: ES2015, one mpcloud, no endpoint, the source domain check, mpcloud measured', async () => {
+  test('production: ES2015, one mpcloud, no endpoint nor its client, the source domain check, mpcloud measured', async () => {
     const { dir } = await build('weapp', 'production')
     expect(notEs2015(dir)).toEqual([])
     expect(total(occurrences(dir, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(dir, '127.0.0.1')).toEqual([])
+    // The host's own cloud only: the endpoint client (HTTP, sign-in, socket) is left out.
+    expect(endpointClientIn(dir)).toEqual([])
     expect(filesContaining(dir, 'MPCLOUD_ENDPOINT')).toEqual([])
     expect(projectConfig(dir).setting.urlCheck).toBe(sourceUrlCheck)
     // Launched with wx.cloud: the page uses it, init()ed with the env alone.
@@ -97,7 +100,9 @@ describe('Taro weapp', () => {
     // What was counted is mpcloud's own build output, and its entry for Taro among it.
     expect(size.sources.every((source) => /_node_modules_mpcloud_dist_[\w.-]+\.js$/.test(source)), size.sources.join('\n')).toBe(true)
     expect(size.sources).toContain('webpack://mpcloud-example-taro/._node_modules_mpcloud_dist_taro.js')
-    recordSize('Taro', 'weapp', 'production', { bytes: size.bytes, gzip: size.gzip }, budget('wx: full drop-in cloud (goal 16 KB)'))
+    const limit = await budget('wx: full drop-in, production build by the plugins (native only)')
+    recordSize('Taro', 'weapp', 'production', { bytes: size.bytes, gzip: size.gzip }, limit)
+    expect(size.gzip, `mpcloud's share of the build, gzipped, against "${limit.name}"`).toBeLessThanOrEqual(limit.bytes)
   })
 })
 
@@ -113,9 +118,11 @@ describe('Taro h5', () => {
     await checkTodosApp(browser, server.url, local!.emulator!, seededTitles)
   })
 
-  test('production: builds, no endpoint', async () => {
+  test('production: builds, no endpoint, the endpoint client kept', async () => {
     const { dir } = await build('h5', 'production')
     expect(existsSync(join(dir, 'index.html'))).toBe(true)
     expect(filesContaining(dir, '127.0.0.1')).toEqual([])
+    // H5 has no cloud of its own: the endpoint client stays, for an init({ env, endpoint }) at run time.
+    expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
   })
 })

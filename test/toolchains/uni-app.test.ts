@@ -16,7 +16,7 @@ import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
 import { removeBuildCopies, runBuild, type BuildMode } from './build'
-import { budget, bytesFrom, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
 import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
 import { checkTodosApp } from './h5-todos'
 import { expectTodosShown } from './mini-program-smoke'
@@ -81,16 +81,19 @@ describe('uni-app mp-weixin', () => {
     expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(out, `http://127.0.0.1:${port}`)).not.toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(false)
+    expect(endpointClientIn(out)).toEqual(ENDPOINT_CLIENT_MARKERS)
     // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
     await expectTodosShown(out, local!.emulator!, seededTitles, 'development')
   })
 
-  test('production: ES2015, one mpcloud, no endpoint, the manifest domain check, mpcloud measured', async () => {
+  test('production: ES2015, one mpcloud, no endpoint nor its client, the manifest domain check, mpcloud measured', async () => {
     const { dir } = await build('mp-weixin', 'production')
     const out = join(dir, 'mp-weixin')
     expect(notEs2015(out)).toEqual([])
     expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
     expect(filesContaining(out, '127.0.0.1')).toEqual([])
+    // The host's own cloud only: the endpoint client (HTTP, sign-in, socket) is left out.
+    expect(endpointClientIn(out)).toEqual([])
     expect(projectConfig(out).setting.urlCheck).toBe(manifestUrlCheck)
     // Launched with wx.cloud: the page uses it, init()ed with the env alone.
     await expectTodosShown(out, local!.emulator!, seededTitles, 'production')
@@ -102,7 +105,9 @@ describe('uni-app mp-weixin', () => {
     const size = bytesFrom(mapped, isMpcloud)
     rmSync(mapped, { recursive: true, force: true })
     expect(size.bytes).toBeGreaterThan(0)
-    recordSize('uni-app', 'mp-weixin', 'production', { bytes: size.bytes, gzip: size.gzip }, budget('wx: full drop-in cloud (goal 16 KB)'))
+    const limit = await budget('wx: full drop-in, production build by the plugins (native only)')
+    recordSize('uni-app', 'mp-weixin', 'production', { bytes: size.bytes, gzip: size.gzip }, limit)
+    expect(size.gzip, `mpcloud's share of the build, gzipped, against "${limit.name}"`).toBeLessThanOrEqual(limit.bytes)
   })
 })
 
@@ -118,9 +123,11 @@ describe('uni-app h5', () => {
     await checkTodosApp(browser, server.url, local!.emulator!, seededTitles)
   })
 
-  test('production: builds, no endpoint', async () => {
+  test('production: builds, no endpoint, the endpoint client kept', async () => {
     const { dir } = await build('h5', 'production')
     expect(existsSync(join(dir, 'index.html'))).toBe(true)
     expect(filesContaining(dir, '127.0.0.1')).toEqual([])
+    // H5 has no cloud of its own: the endpoint client stays, for an init({ env, endpoint }) at run time.
+    expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
   })
 })
