@@ -5,30 +5,20 @@
  * endpoint only in development, DevTools' domain check off only in development) and the production one is
  * measured; the development H5 build is opened in Chromium against the emulator the plugin would start.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startLocalCloud, type LocalCloud } from '../../plugins/local-cloud'
-import { launchChromium } from '../helpers/browser'
-import { serveFolder, type StaticServer } from '../helpers/static-server'
-import { freePort } from '../plugins/ports'
-import { removeBuildCopies, runBuild, type BuildMode } from './build'
-import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
-import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
-import { checkTodosApp } from './h5-todos'
-import { expectTodosShown } from './mini-program-smoke'
-import { recordSize, table } from './report'
+import { describe, test } from 'vitest'
+import { runBuild, type BuildMode } from './build'
+import { exampleSession } from './example-session'
 
 const APP = fileURLToPath(new URL('../../examples/uni-app/', import.meta.url))
 /** uni's CLI, run as `npx uni` runs it. */
 const UNI = 'node_modules/@dcloudio/vite-plugin-uni/bin/uni.js'
 
-/** The fixtures the expectations come from: the app's project file and its manifest. */
-const project = readExampleProject(APP)
-const { seededTitles } = project
+const session = exampleSession('uni-app', APP, 'dist/build')
+/** The manifest the production build's DevTools project comes from. */
 const manifest = JSON.parse(readFileSync(join(APP, 'src/manifest.json'), 'utf8')) as { 'mp-weixin': { setting: { urlCheck: boolean } } }
 const manifestUrlCheck = manifest['mp-weixin'].setting.urlCheck
 
@@ -53,81 +43,38 @@ function build(target: 'mp-weixin' | 'h5', mode: BuildMode, port?: number) {
   })
 }
 
-let port: number
-let browser: Browser | undefined
-let server: StaticServer | undefined
-let local: LocalCloud | undefined
-
-beforeAll(async () => {
-  port = await freePort()
-  // The emulator `npm run dev:h5` / `dev:mp-weixin` start, from the same project files, on the port compiled in.
-  local = await startLocalCloud({ root: APP, port, listen: '127.0.0.1', endpoint: `http://127.0.0.1:${port}`, emulator: {}, plugin: 'test', print: () => {} })
-})
-
-afterAll(async () => {
-  if (server) await server.close()
-  if (local) await local.stop()
-  if (browser) await browser.close()
-  rmSync(join(APP, 'dist/build'), { recursive: true, force: true })
-  removeBuildCopies()
-  console.log(table())
-})
-
 describe('uni-app mp-weixin', () => {
   test('development: ES2015, one mpcloud, the emulator endpoint, DevTools domain check off', async () => {
-    const { dir } = await build('mp-weixin', 'development', port)
+    const { dir } = await build('mp-weixin', 'development', session.port())
     const out = join(dir, 'mp-weixin')
-    expect(notEs2015(out)).toEqual([])
-    expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
-    expect(filesContaining(out, `http://127.0.0.1:${port}`)).not.toEqual([])
-    expect(projectConfig(out).setting.urlCheck).toBe(false)
-    expect(endpointClientIn(out)).toEqual(ENDPOINT_CLIENT_MARKERS)
-    // Launched with only wx (no wx.cloud): the page reaches the emulator through the compiled endpoint.
-    await expectTodosShown(out, local!.emulator!, seededTitles, 'development')
+    await session.checkMiniProgram(out, 'development')
   })
 
   test('production: ES2015, one mpcloud, no endpoint nor its client, the manifest domain check, mpcloud measured', async () => {
     const { dir } = await build('mp-weixin', 'production')
     const out = join(dir, 'mp-weixin')
-    expect(notEs2015(out)).toEqual([])
-    expect(total(occurrences(out, MPCLOUD_MARKER))).toBe(1)
-    expect(filesContaining(out, '127.0.0.1')).toEqual([])
-    // The host's own cloud only: the endpoint client (HTTP, sign-in, socket) is left out.
-    expect(endpointClientIn(out)).toEqual([])
-    expect(projectConfig(out).setting.urlCheck).toBe(manifestUrlCheck)
-    // Launched with wx.cloud: the page uses it, init()ed with the env alone.
-    await expectTodosShown(out, local!.emulator!, seededTitles, 'production')
+    await session.checkMiniProgram(out, 'production', manifestUrlCheck)
 
     // bytesFrom reads each map beside its script: put uni's .sourcemap folder over a copy of the output.
     const mapped = mkdtempSync(join(tmpdir(), 'mpcloud-uni-mapped-'))
     cpSync(out, mapped, { recursive: true })
     cpSync(join(dir, '.sourcemap', 'mp-weixin'), mapped, { recursive: true })
-    const size = bytesFrom(mapped, isMpcloud)
-    rmSync(mapped, { recursive: true, force: true })
-    expect(size.bytes).toBeGreaterThan(0)
-    const limit = await budget('wx: full drop-in, production build by the plugins (native only)')
-    recordSize('uni-app', 'mp-weixin', 'production', { bytes: size.bytes, gzip: size.gzip }, limit)
-    expect(size.gzip, `mpcloud's share of the build, gzipped, against "${limit.name}"`).toBeLessThanOrEqual(limit.bytes)
+    try {
+      await session.measure('mp-weixin', mapped, isMpcloud)
+    } finally {
+      rmSync(mapped, { recursive: true, force: true })
+    }
   })
 })
 
 describe('uni-app h5', () => {
   test('development: the endpoint compiled in, and the todos page works in Chromium against the emulator', async () => {
-    const { dir } = await build('h5', 'development', port)
-    const endpoint = `http://127.0.0.1:${port}`
-    expect(filesContaining(dir, endpoint)).not.toEqual([])
-
-    expect(local!.env).toBe(project.env)
-    server = await serveFolder(dir)
-    browser = await launchChromium()
-    await checkTodosApp(browser, server.url, local!.emulator!, seededTitles)
+    const { dir } = await build('h5', 'development', session.port())
+    await session.checkH5(dir)
   })
 
   test('production: builds, no endpoint, the endpoint client kept', async () => {
     const { dir } = await build('h5', 'production')
-    expect(existsSync(join(dir, 'index.html'))).toBe(true)
-    expect(filesContaining(dir, '127.0.0.1')).toEqual([])
-    // H5 has no cloud of its own: the endpoint client stays, for an init({ env, endpoint }) at run time.
-    expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
+    session.checkH5Production(dir)
   })
 })
