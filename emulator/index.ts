@@ -173,6 +173,8 @@ export interface RunningEmulator {
    * `{ id, time, api, appid, functionName, requestId, data }` with `data` as sent (snake_case keys).
    */
   outbox(query?: OutboxQuery): OutboxEntry[]
+  /** Empties the outbox; entries recorded later keep counting their ids on, so a cursor held across stays valid. For tests. */
+  clearOutbox(): void
   /** Stops serving and closes the store; pending writes have been committed. */
   stop(): Promise<void>
 }
@@ -343,6 +345,7 @@ async function serve(options: EmulatorOptions, env: string, file: string, unlock
     clearStorage: () => storage.clear(),
     fireTrigger: (name, trigger) => timers.fire(name, trigger),
     outbox: (query) => openapi.outbox.list(query).entries,
+    clearOutbox: () => openapi.outbox.clear(),
     async stop() {
       // Every service stops (sockets, workers), whatever another one's stop did; then the server, then the store.
       for (const service of services) {

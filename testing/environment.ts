@@ -61,6 +61,8 @@ export interface TestEnvironment {
    * `{ since: id }` gives only later calls, so a test can ignore the ones before it.
    */
   outbox(query?: OutboxQuery): OutboxEntry[]
+  /** Empties the outbox (between tests, as `clearDatabase`); later calls' ids count on from the last one. */
+  clearOutbox(): Promise<void>
   /** Stops the emulator it started. Using the environment afterwards fails, saying so. */
   cleanup(): Promise<void>
 }
@@ -138,6 +140,10 @@ export async function createTestEnvironment(options: TestEnvironmentOptions = {}
     outbox(query) {
       live()
       return emulator.outbox(query)
+    },
+    async clearOutbox() {
+      live()
+      emulator.clearOutbox()
     },
     async cleanup() {
       if (cleanedUp) return

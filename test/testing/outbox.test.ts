@@ -1,6 +1,7 @@
 /**
  * `mpcloud/testing`'s `outbox()`: a test sees the subscribe message its function sent (real wx-server-sdk in
- * a real function), only the later ones with `{ since }`, and a wrong query is a clear error.
+ * a real function), only the later ones with `{ since }`, none after `clearOutbox()`, and a wrong query is a
+ * clear error.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,6 +41,20 @@ describe('TestEnvironment.outbox', () => {
     expect((await send('oBob')).code).toBeUndefined()
     expect(env.outbox({ since: first!.id }).map((entry) => entry.data.touser)).toEqual(['oBob'])
     expect(env.outbox({ functionName: 'other' })).toEqual([])
+  }, 30_000)
+
+  it('clearOutbox() empties it; a later call is numbered after the ones cleared, so a held cursor still works', async () => {
+    expect((await send('oCid')).code).toBeUndefined()
+    const before = env.outbox()
+    expect(before.length).toBeGreaterThan(0)
+    const cursor = before[before.length - 1]!.id
+    await env.clearOutbox()
+    expect(env.outbox()).toEqual([])
+    expect((await send('oDee')).code).toBeUndefined()
+    const after = env.outbox()
+    expect(after.map((entry) => entry.data.touser)).toEqual(['oDee'])
+    expect(after[0]!.id).toBeGreaterThan(cursor)
+    expect(env.outbox({ since: cursor })).toEqual(after)
   }, 30_000)
 
   it('refuses a wrong query, naming the field', () => {
