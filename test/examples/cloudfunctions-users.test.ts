@@ -1,6 +1,6 @@
 /**
  * The guide's user functions (examples/cloudfunctions) in the emulator, each called through mpcloud (a user
- * signed in with a ticket) and through the official js-sdk (an anonymous user): getUserInfo sees its caller,
+ * signed in with a ticket) and through the official js-sdk in both its modes (an anonymous user each): getUserInfo sees its caller,
  * updateUserProfile and the batch functions change only the caller's documents, login returns the caller's
  * identity, customLogin checks the seed's password, a function calling getUserInfo carries its caller
  * (SOURCE wx_client,scf), and the logging example's cloud.logger() records are in functions.getLogs.
@@ -10,18 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningEmulator } from '../../emulator/index'
 import type { InvocationRecord } from '../../emulator/pipeline/events'
 import { adminCall } from '../helpers/admin'
+import { JS_SDK_MODES, type JsSdkMode } from '../helpers/js-sdk-adapter'
 import { adminDatabase, jsSdkCaller, mpcloudCaller, seedOf, startGuideProject, type Call } from './guide-project'
 
 let emulator: RunningEmulator
 let db: any
-const callers: Record<string, { call: Call; openid: string }> = {}
+let ours: { call: Call; openid: string }
 
 beforeAll(async () => {
   emulator = await startGuideProject()
   db = adminDatabase(emulator)
-  callers.mpcloud = { call: mpcloudCaller(emulator, 'o-ada-phone'), openid: 'o-ada-phone' }
-  const official = await jsSdkCaller(emulator)
-  callers['js-sdk'] = { call: official.call, openid: official.uid }
+  ours = { call: mpcloudCaller(emulator, 'o-ada-phone'), openid: 'o-ada-phone' }
 }, 30_000)
 afterAll(async () => {
   await emulator.stop()
@@ -33,8 +32,19 @@ async function logsOf(name: string): Promise<InvocationRecord[]> {
   return (answer.data as { logs: InvocationRecord[] }).logs
 }
 
-describe.each(['mpcloud', 'js-sdk'])('through %s', (via) => {
-  const caller = () => callers[via]!
+/**
+ * The caller through `via`: mpcloud signed in with a ticket, or the js-sdk in a mode, signed in anonymously
+ * when its block starts. The js-sdk keeps one user per env in a process (the last sign-in is who calls, as in
+ * one browser page), so each mode's user is made right before its tests.
+ */
+const callerThrough = async (via: string) => (via === 'mpcloud' ? ours : await jsSdkCaller(emulator, via.replace('js-sdk ', '') as JsSdkMode).then(({ call, uid }) => ({ call, openid: uid })))
+
+describe.each(['mpcloud', ...JS_SDK_MODES.map((mode) => `js-sdk ${mode}`)])('through %s', (via) => {
+  let current: { call: Call; openid: string } | undefined
+  beforeAll(async () => {
+    current = await callerThrough(via)
+  })
+  const caller = () => current!
 
   it('getUserInfo creates the caller’s user once, then finds it', async () => {
     const { call, openid } = caller()
@@ -92,14 +102,15 @@ describe('customLogin', () => {
   it('the seed user’s password gives a token of 7 days, kept in sessions; a wrong one is refused', async () => {
     // The fixture's hash is SHA-256 of the password and the salt.
     expect(createHash('sha256').update('open-sesame' + ada!.salt).digest('hex')).toBe(ada!.password)
-    const call = callers.mpcloud!.call
+    const call = ours.call
     const result = await call('customLogin', { username: 'ada', password: 'open-sesame' })
     expect(result).toMatchObject({ success: true, token: expect.stringMatching(/^[0-9a-f]{64}$/), user: { _id: ada!._id, username: 'ada', nickname: ada!.nickname, role: ada!.role } })
     expect(Date.parse(result.expiresAt) - Date.now()).toBeGreaterThan(7 * 24 * 3600 * 1000 - 60_000)
     const { data } = await db.collection('sessions').where({ token: result.token }).get()
-    expect(data).toEqual([expect.objectContaining({ userId: ada!._id, openid: callers.mpcloud!.openid })])
+    expect(data).toEqual([expect.objectContaining({ userId: ada!._id, openid: ours.openid })])
+    const official = (await jsSdkCaller(emulator)).call
     for (const wrong of [{ username: 'ada', password: 'open-sesame!' }, { username: 'nobody', password: 'open-sesame' }]) {
-      expect(await callers['js-sdk']!.call('customLogin', wrong)).toEqual({ success: false, error: 'Invalid username or password' })
+      expect(await official('customLogin', wrong)).toEqual({ success: false, error: 'Invalid username or password' })
     }
   }, 30_000)
 })
@@ -107,11 +118,11 @@ describe('customLogin', () => {
 describe('logging', () => {
   it('each cloud.logger() record is in the run’s Log of functions.getLogs, fields as strings', async () => {
     const books = seedOf('products').filter((product) => product.category === 'books').length
-    expect(await callers.mpcloud!.call('logging', { category: 'books' })).toEqual({ success: true, total: books })
+    expect(await ours.call('logging', { category: 'books' })).toEqual({ success: true, total: books })
     const run = (await logsOf('logging')).at(-1)!
     expect(run.RetCode).toBe(0)
     expect(run.Log.split('\n').map((line) => JSON.parse(line))).toEqual([
-      { message: 'Function started', openid: callers.mpcloud!.openid, category: 'books' },
+      { message: 'Function started', openid: ours.openid, category: 'books' },
       { message: 'Function completed', total: String(books) },
     ])
   }, 30_000)

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { readProject } from '../../emulator/cli/project'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index'
-import { emulatorAdapter, loadJsSdk } from '../helpers/js-sdk-adapter'
+import { emulatorAdapter, loadJsSdk, modeConfig, type JsSdkMode } from '../helpers/js-sdk-adapter'
 import { connectHttp, createCloud, invokeFunction, nodePlatform } from '../helpers/sdk'
 
 /** The example project's folder. */
@@ -49,12 +49,17 @@ export function mpcloudCaller(emulator: RunningEmulator, openid: string): Call {
   return async (name, data = {}) => (await cloud.callFunction({ name, data })).result
 }
 
-/** Calls functions through the official @cloudbase/js-sdk (its default gateway mode), signed in anonymously; that user's id, and the js-sdk app. */
-export async function jsSdkCaller(emulator: RunningEmulator): Promise<{ call: Call; uid: string; app: any }> {
+/**
+ * Calls functions through the official @cloudbase/js-sdk, signed in anonymously, in `mode` (its default
+ * GATEWAY, the `/v1` REST dialect, or CLOUD_API, the classic `/web` one); that user's id, and the js-sdk app.
+ */
+export async function jsSdkCaller(emulator: RunningEmulator, mode: JsSdkMode = 'GATEWAY'): Promise<{ call: Call; uid: string; app: any }> {
   const cloudbase = loadJsSdk()
   cloudbase.useAdapters(emulatorAdapter(emulator.url))
-  const app = cloudbase.init({ env: emulator.env, region: 'ap-shanghai' })
-  const { user } = await app.auth({ persistence: 'local' }).signInAnonymously()
+  const app = cloudbase.init({ env: emulator.env, region: 'ap-shanghai', ...modeConfig(mode) })
+  // 'none': a session of this app's own. With 'local', the js-sdk apps of one env in a process share the
+  // stored session, so a second caller would be the first one's user.
+  const { user } = await app.auth({ persistence: 'none' }).signInAnonymously()
   return { call: async (name, data = {}) => (await app.callFunction({ name, data })).result, uid: user.uid, app }
 }
 
