@@ -5,12 +5,17 @@
  *   `cloud.init({ env })` then goes to the platform's own cloud.
  * - `__MPCLOUD_NATIVE_ONLY__`, `true` in production builds for a host with a cloud of its own: the adapters
  *   then leave the endpoint client (HTTP, sign-in, the realtime socket) out, and the minifier drops it.
+ * - `__MPCLOUD_TARGET__`, the build's target in its tool's words (Taro's `weapp`, uni's `mp-weixin`), the
+ *   value `process.env.TARO_ENV` / `UNI_PLATFORM` get: the adapters read those inside a try/catch (there is
+ *   no `process` where nothing replaced them), which no minifier sees through, so the other hosts' native
+ *   code (Alipay's on weapp, both on H5) would stay. This one is read under `typeof`, and folds.
  */
 
 /** The expression, written in full as the adapters write it: bundlers replace only the exact member chain. */
 export const ENDPOINT_CONSTANT = 'process.env.MPCLOUD_ENDPOINT'
-/** A bare name, which the adapters read under `typeof` (safe where nothing defined it). */
+/** Bare names, which the adapters read under `typeof` (safe where nothing defined them). */
 export const NATIVE_ONLY_CONSTANT = '__MPCLOUD_NATIVE_ONLY__'
+export const TARGET_CONSTANT = '__MPCLOUD_TARGET__'
 
 /**
  * The build targets (Taro's `--type`, uni's `-p`) whose hosts have a cloud the adapters use natively:
@@ -23,10 +28,20 @@ export function hasNativeCloud(target: string | undefined): boolean {
   return target !== undefined && NATIVE_CLOUD_TARGETS.indexOf(target) >= 0
 }
 
+/** What a build is: its endpoint (development), whether it leaves the endpoint client out, its target. */
+export interface BuildFacts {
+  endpoint: string | undefined
+  nativeOnly: boolean
+  target: string | undefined
+}
+
+const code = (value: string | undefined) => (value === undefined ? 'undefined' : JSON.stringify(value))
+
 /** The constants' definitions (code, as webpack's DefinePlugin, Taro's `defineConstants` and vite's `define` take it). */
-export function cloudDefines(endpoint: string | undefined, nativeOnly: boolean): Record<string, string> {
+export function cloudDefines(build: BuildFacts): Record<string, string> {
   return {
-    [ENDPOINT_CONSTANT]: endpoint === undefined ? 'undefined' : JSON.stringify(endpoint),
-    [NATIVE_ONLY_CONSTANT]: String(nativeOnly),
+    [ENDPOINT_CONSTANT]: code(build.endpoint),
+    [NATIVE_ONLY_CONSTANT]: String(build.nativeOnly),
+    [TARGET_CONSTANT]: code(build.target),
   }
 }

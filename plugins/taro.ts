@@ -57,7 +57,7 @@ export default function mpcloudTaroPlugin(ctx: TaroPluginContext, given?: Mpclou
 
   ctx.modifyRunnerOpts(({ opts }) => {
     const nativeOnly = !development && !options.runtimeEndpoint && hasNativeCloud(command.platform)
-    opts.defineConstants = Object.assign({}, opts.defineConstants, cloudDefines(address && address.endpoint, nativeOnly))
+    opts.defineConstants = Object.assign({}, opts.defineConstants, cloudDefines({ endpoint: address && address.endpoint, nativeOnly, target: command.platform }))
   })
 
   ctx.onBuildStart(async () => {

@@ -80,8 +80,9 @@ export default function mpcloud(given?: MpcloudPluginOptions): MpcloudVitePlugin
     config(_config, env) {
       const development = options.mode ? options.mode === 'development' : env.mode === 'development'
       address = development ? addressFor(options.host, options.port, PLUGIN) : undefined
-      const nativeOnly = !development && !options.runtimeEndpoint && hasNativeCloud(uniPlatform())
-      return { define: cloudDefines(address && address.endpoint, nativeOnly) }
+      const target = uniPlatform()
+      const nativeOnly = !development && !options.runtimeEndpoint && hasNativeCloud(target)
+      return { define: cloudDefines({ endpoint: address && address.endpoint, nativeOnly, target }) }
     },
     configResolved(config) {
       root = config.root

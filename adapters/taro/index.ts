@@ -29,10 +29,18 @@ export function taroEnv(): string | undefined {
   return env || (Taro.getEnv ? Taro.getEnv().toLowerCase() : undefined)
 }
 
+declare const __MPCLOUD_TARGET__: string | undefined
+
 export const cloud = /*#__PURE__*/ hostCloud(() => {
-  // On weapp Taro.cloud is wx.cloud; on Alipay it is my.cloud (Taro copies it over as it is).
-  const env = taroEnv()
-  const native = env === 'weapp' ? wxNative(Taro.cloud as WxCloudLike, createNativeWatch) : env === 'alipay' ? myNative(Taro.cloud as MyCloudLike) : undefined
+  // On weapp Taro.cloud is wx.cloud; on Alipay it is my.cloud (Taro copies it over as it is). Each test reads
+  // the target whole, so that the one the build plugins compiled in folds it and the other host's native
+  // code is dropped (plugins/define.ts); minifiers do not reliably carry a variable's value into a test.
+  const native =
+    (typeof __MPCLOUD_TARGET__ !== 'undefined' ? __MPCLOUD_TARGET__ : taroEnv()) === 'weapp'
+      ? wxNative(Taro.cloud as WxCloudLike, createNativeWatch)
+      : (typeof __MPCLOUD_TARGET__ !== 'undefined' ? __MPCLOUD_TARGET__ : taroEnv()) === 'alipay'
+        ? myNative(Taro.cloud as MyCloudLike)
+        : undefined
   return taroPlatform(Taro, native)
 })
 export default cloud

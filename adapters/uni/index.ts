@@ -34,11 +34,18 @@ export function uniPlatform(): string | undefined {
   return platform || (info && info.uniPlatform)
 }
 
+declare const __MPCLOUD_TARGET__: string | undefined
+
 export const cloud = /*#__PURE__*/ hostCloud(() => {
   if (typeof uni === 'undefined') throw missingHost('mpcloud/uni', 'uni')
-  const platform = uniPlatform()
+  // Each test reads the target whole, so that the one the build plugins compiled in folds it and the other
+  // host's native code is dropped (plugins/define.ts); minifiers do not reliably carry a variable's value into a test.
   const native =
-    platform === 'mp-weixin' && typeof wx !== 'undefined' ? wxNative(wx.cloud, createNativeWatch) : platform === 'mp-alipay' && typeof my !== 'undefined' ? myNative(my.cloud) : undefined
+    (typeof __MPCLOUD_TARGET__ !== 'undefined' ? __MPCLOUD_TARGET__ : uniPlatform()) === 'mp-weixin' && typeof wx !== 'undefined'
+      ? wxNative(wx.cloud, createNativeWatch)
+      : (typeof __MPCLOUD_TARGET__ !== 'undefined' ? __MPCLOUD_TARGET__ : uniPlatform()) === 'mp-alipay' && typeof my !== 'undefined'
+        ? myNative(my.cloud)
+        : undefined
   return wxPlatform(uniApis(), native)
 })
 

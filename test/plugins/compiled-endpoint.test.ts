@@ -22,6 +22,7 @@ afterAll(() => emulator.stop())
 afterEach(() => {
   delete process.env.MPCLOUD_ENDPOINT
   delete globals.__MPCLOUD_NATIVE_ONLY__
+  delete globals.__MPCLOUD_TARGET__
   delete globals.wx
   delete globals.uni
   delete globals.Taro
@@ -135,6 +136,31 @@ describe('__MPCLOUD_NATIVE_ONLY__, a production build for a host with a cloud of
     cloud.init({ env: emulator.env, endpoint: emulator.url, ticket: emulator.createTicket('o-kept') })
     const adds = addsSeen()
     await cloud.database().collection('todos').add({ data: { title: 'endpoint kept' } })
+    expect(addsSeen()).toBe(adds + 1)
+  })
+})
+
+/**
+ * `__MPCLOUD_TARGET__`, the build's target the plugins compile in: it decides which native cloud the Taro and
+ * uni adapters use, before what they read at run time (so the other host's code folds away in a build).
+ */
+describe('__MPCLOUD_TARGET__, the build target compiled in', () => {
+  it('taro: an h5 build uses no native cloud, even where Taro.cloud is there', async () => {
+    globals.__MPCLOUD_TARGET__ = 'h5'
+    // Taro on weapp with WeChat's cloud: without the constant, init({ env }) would use it.
+    globals.Taro = createTaro({ env: 'WEAPP', cloud: (await createWxCloud(emulator)) as never }).Taro
+    const { cloud } = await import('../../adapters/taro/index')
+    cloud.init({ env: emulator.env })
+    expect(() => cloud.database()).toThrow(/has no cloud of its own/)
+  })
+
+  it('uni: an mp-weixin build uses wx.cloud, whatever getSystemInfoSync() says', async () => {
+    globals.__MPCLOUD_TARGET__ = 'mp-weixin'
+    globals.wx = createWx({ cloud: (await createWxCloud(emulator)) as never }).wx
+    const cloud = await hosts.uni()
+    cloud.init({ env: emulator.env })
+    const adds = addsSeen()
+    await cloud.database().collection('todos').add({ data: { title: 'uni on wx.cloud' } })
     expect(addsSeen()).toBe(adds + 1)
   })
 })

@@ -104,7 +104,7 @@ describe('mpcloud/taro-plugin in taro build (the real CLI)', () => {
     expect(result.ok, result.output).toBe(true)
     const runner = json(join(dir, 'dist/runner-config.json'))
     expect(runner.mode).toBe('production')
-    expect(runner.defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': 'undefined', __MPCLOUD_NATIVE_ONLY__: 'true' })
+    expect(runner.defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': 'undefined', __MPCLOUD_NATIVE_ONLY__: 'true', __MPCLOUD_TARGET__: '"weapp"' })
     expect((json(join(dir, 'dist/project.config.json')).setting as Record<string, unknown>).urlCheck).toBe(true)
     expect(await emulatorAnswer(port, 'taro-env')).toBe('refused')
   }, 60_000)
@@ -113,7 +113,7 @@ describe('mpcloud/taro-plugin in taro build (the real CLI)', () => {
     const dir = app('runtime-endpoint', { port: await freePort(), runtimeEndpoint: true })
     const result = await buildOnce(dir)
     expect(result.ok, result.output).toBe(true)
-    expect(json(join(dir, 'dist/runner-config.json')).defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': 'undefined', __MPCLOUD_NATIVE_ONLY__: 'false' })
+    expect(json(join(dir, 'dist/runner-config.json')).defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': 'undefined', __MPCLOUD_NATIVE_ONLY__: 'false', __MPCLOUD_TARGET__: '"weapp"' })
   }, 60_000)
 
   it('taro build --type weapp --watch: the endpoint compiled in, urlCheck off in dist only, the emulator up until the build is interrupted', async () => {
@@ -123,7 +123,7 @@ describe('mpcloud/taro-plugin in taro build (the real CLI)', () => {
     try {
       const runner = json(join(dir, 'dist/runner-config.json'))
       expect(runner.mode).toBe('development')
-      expect(runner.defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': JSON.stringify(`http://127.0.0.1:${port}`), __MPCLOUD_NATIVE_ONLY__: 'false' })
+      expect(runner.defineConstants).toEqual({ APP_CONSTANT: '"kept"', 'process.env.MPCLOUD_ENDPOINT': JSON.stringify(`http://127.0.0.1:${port}`), __MPCLOUD_NATIVE_ONLY__: 'false', __MPCLOUD_TARGET__: '"weapp"' })
       expect(json(join(dir, 'dist/project.config.json')).setting).toEqual({ urlCheck: false, es6: true })
       expect(json(join(dir, 'project.config.json'))).toEqual(SOURCE_PROJECT)
       expect(await emulatorAnswer(port, 'taro-env'), output()).toBe('INVALID_ACTION')

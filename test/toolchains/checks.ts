@@ -21,6 +21,13 @@ export const MPCLOUD_MARKER = 'call cloud.init({ env }) first'
  */
 export const ENDPOINT_CLIENT_MARKERS = ['auth.signInAnonymously', 'exMsgData']
 
+/** The native adapters' names (their `HostDifferences.name`): a build carries only its own host's (the plugins' `__MPCLOUD_TARGET__`). */
+export const NATIVE_ADAPTER_MARKERS = { wx: 'WeChat (wx.cloud)', my: 'Alipay (my.cloud)' }
+
+/** Which native adapters (`wx`, `my`) the scripts under `dir` carry. */
+export const nativeAdaptersIn = (dir: string) =>
+  (Object.keys(NATIVE_ADAPTER_MARKERS) as (keyof typeof NATIVE_ADAPTER_MARKERS)[]).filter((host) => Object.keys(occurrences(dir, NATIVE_ADAPTER_MARKERS[host])).length > 0)
+
 /** Which of the endpoint client's strings the scripts under `dir` carry. */
 export const endpointClientIn = (dir: string) => ENDPOINT_CLIENT_MARKERS.filter((marker) => Object.keys(occurrences(dir, marker)).length > 0)
 

@@ -16,7 +16,7 @@ import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
 import { removeBuildCopies, type BuildMode } from './build'
-import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, notEs2015, occurrences } from './checks'
+import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, nativeAdaptersIn, notEs2015, occurrences } from './checks'
 import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
 import { checkTodosApp } from './h5-todos'
 import { expectTodosShown } from './mini-program-smoke'
@@ -32,15 +32,15 @@ export interface ExampleSession {
   port(): number
   emulator(): RunningEmulator
   /**
-   * A mini program build's output (`dir`, the folder DevTools opens) as WeChat loads it: ES2015 scripts and one
-   * copy of mpcloud. Development: the endpoint and its client compiled in, DevTools' domain check off, and
+   * A mini program build's output (`dir`, the folder DevTools opens) as WeChat loads it: ES2015 scripts, one
+   * copy of mpcloud, WeChat's native adapter and not Alipay's. Development: the endpoint and its client compiled in, DevTools' domain check off, and
    * the page, launched with `wx` alone, reaching the emulator. Production: neither the endpoint nor its
    * client, the source's domain check (`urlCheck`) kept, and the page on `wx.cloud` (mini-program-smoke.ts).
    */
   checkMiniProgram(dir: string, mode: BuildMode, urlCheck?: boolean): Promise<void>
   /** Serves the development H5 build in `dir` and works its todos page in Chromium against the emulator (h5-todos.ts). */
   checkH5(dir: string): Promise<void>
-  /** A production H5 build: a page, no endpoint, and the endpoint client kept (H5 has no cloud of its own). */
+  /** A production H5 build: a page, no endpoint, the endpoint client kept and no native adapter (H5 has no cloud of its own). */
   checkH5Production(dir: string): void
   /**
    * Measures what mpcloud adds to the production mini program build in `dir` (its source maps beside its
@@ -88,6 +88,8 @@ export function exampleSession(example: string, app: string, output: string): Ex
       const endpoint = `http://127.0.0.1:${port}`
       expect(notEs2015(dir)).toEqual([])
       expect(total(occurrences(dir, MPCLOUD_MARKER))).toBe(1)
+      // WeChat's native adapter only: Alipay's is dropped in every build for WeChat.
+      expect(nativeAdaptersIn(dir)).toEqual(['wx'])
       if (mode === 'development') {
         expect(filesContaining(dir, endpoint)).not.toEqual([])
         expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
@@ -103,6 +105,8 @@ export function exampleSession(example: string, app: string, output: string): Ex
     },
     async checkH5(dir) {
       expect(filesContaining(dir, `http://127.0.0.1:${port}`)).not.toEqual([])
+      // No host of H5 has a cloud of its own: neither native adapter is in the page.
+      expect(nativeAdaptersIn(dir)).toEqual([])
       expect(local!.env).toBe(project.env)
       if (server) await server.close()
       server = await serveFolder(dir)
@@ -114,6 +118,7 @@ export function exampleSession(example: string, app: string, output: string): Ex
       expect(filesContaining(dir, '127.0.0.1')).toEqual([])
       // For an init({ env, endpoint }) at run time: the only way an H5 page reaches a cloud.
       expect(endpointClientIn(dir)).toEqual(ENDPOINT_CLIENT_MARKERS)
+      expect(nativeAdaptersIn(dir)).toEqual([])
     },
     async measure(target, dir, isMpcloud) {
       const size = bytesFrom(dir, isMpcloud)
