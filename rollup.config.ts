@@ -3,11 +3,15 @@
  * `require`). A circular import fails the build (docs/architecture.md, import rule 8); modules are declared
  * side-effect free so unused features drop out.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin, type RollupLog } from 'rollup'
 import { dts } from 'rollup-plugin-dts'
 import esbuild, { minify } from 'rollup-plugin-esbuild'
+
+// Shared chunks are named by their content's hash: a build over an old dist/ would leave the old chunks
+// beside the new ones, and `npm pack` would ship them. Each build starts from an empty dist/.
+rmSync(fileURLToPath(new URL('./dist', import.meta.url)), { recursive: true, force: true })
 
 /** Entries that ship to mini programs and browsers: ES2015, no dependencies. */
 const entries = {
