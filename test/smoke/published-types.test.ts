@@ -2,7 +2,7 @@
  * The published typings of every entry (`dist/*.d.ts`), compiled as a user compiles them: by the package
  * name, strict, without skipLibCheck, without Node types. (`npm test` builds first.) Each with the
  * TypeScript this repository builds with (5.9, what the build plugins support) and with the newest (7,
- * the native compiler, what a user's editor may already run); the type-level tests of the query builder
+ * the native compiler, what a user's editor may already run; installed in test/typescript-7); the type-level tests of the query builder
  * (test/types, checked by vitest with 5.9) with the newest too.
  */
 import { execFileSync } from 'node:child_process'
@@ -10,12 +10,19 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-const require = createRequire(import.meta.url)
-/** A package's `tsc` by its folder: TypeScript 7 exports no `./bin/tsc` subpath, only its package.json. */
-const tscOf = (name: string) => join(dirname(require.resolve(`${name}/package.json`)), 'bin', 'tsc')
+/** A TypeScript's `tsc` by its package folder, as `require` from `from` finds it (7 exports no `./bin/tsc`, only its package.json). */
+function tscOf(from: string): string {
+  const require = createRequire(new URL(from, import.meta.url))
+  try {
+    return join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc')
+  } catch {
+    throw new Error(`no TypeScript installed for ${from}: run npm run typescript-7:install (npm test does)`)
+  }
+}
 const COMPILERS = [
-  ['5.9', tscOf('typescript')],
-  ['7', tscOf('typescript-7')],
+  ['5.9', tscOf('./')],
+  // Installed in its own folder: in the root's node_modules its `tsc` bin would take the place of 5.9's.
+  ['7', tscOf('../typescript-7/package.json')],
 ] as const
 
 /** Runs `tsc -p project`; on errors, fails with the compiler's own report. */
