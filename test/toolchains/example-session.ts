@@ -33,9 +33,10 @@ export interface ExampleSession {
   emulator(): RunningEmulator
   /**
    * A mini program build's output (`dir`, the folder DevTools opens) as WeChat loads it: ES2015 scripts, one
-   * copy of mpcloud, WeChat's native adapter and not Alipay's. Development: the endpoint and its client compiled in, DevTools' domain check off, and
-   * the page, launched with `wx` alone, reaching the emulator. Production: neither the endpoint nor its
-   * client, the source's domain check (`urlCheck`) kept, and the page on `wx.cloud` (mini-program-smoke.ts).
+   * copy of mpcloud, WeChat's native adapter and not Alipay's. Development: the endpoint and its client
+   * compiled in, DevTools' domain check off, and the page, launched with `wx` alone, reaching the emulator.
+   * Production: neither the endpoint nor its client, the source's domain check (`urlCheck`) kept, and the
+   * page on `wx.cloud` (mini-program-smoke.ts).
    */
   checkMiniProgram(dir: string, mode: BuildMode, urlCheck?: boolean): Promise<void>
   /** Serves the development H5 build in `dir` and works its todos page in Chromium against the emulator (h5-todos.ts). */
