@@ -1,9 +1,9 @@
 /**
  * The published typings of every entry (`dist/*.d.ts`), compiled as a user compiles them: by the package
  * name, strict, without skipLibCheck, without Node types. (`npm test` builds first.) Each with the
- * TypeScript this repository builds with (5.9, what the build plugins support) and with the newest (7,
- * the native compiler, what a user's editor may already run; installed in test/typescript-7); the type-level tests of the query builder
- * (test/types, checked by vitest with 5.9) with the newest too.
+ * TypeScript this repository builds with (5.9, what the build plugins support) and with the newest (7, the
+ * native compiler, what a user's editor may already run; installed in test/typescript-7); the type-level
+ * tests of the query builder (test/types, checked by vitest with 5.9) with the newest too.
  */
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'

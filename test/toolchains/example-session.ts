@@ -6,7 +6,7 @@
  * measured and held to its budget; and at the end everything stopped, the build output and its copies
  * removed, and the builds' table printed.
  */
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
@@ -16,11 +16,26 @@ import { launchChromium } from '../helpers/browser'
 import { serveFolder, type StaticServer } from '../helpers/static-server'
 import { freePort } from '../plugins/ports'
 import { removeBuildCopies, type BuildMode } from './build'
-import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, MPCLOUD_MARKER, nativeAdaptersIn, notEs2015, occurrences } from './checks'
-import { filesContaining, projectConfig, readExampleProject, total } from './example-app'
+import { budget, bytesFrom, ENDPOINT_CLIENT_MARKERS, endpointClientIn, filesContaining, MPCLOUD_MARKER, nativeAdaptersIn, notEs2015, occurrences, projectConfig, total } from './checks'
 import { checkTodosApp } from './h5-todos'
 import { expectTodosShown } from './mini-program-smoke'
 import { recordSize, table } from './report'
+
+interface SeedTodo {
+  title: string
+  done: boolean
+  priority: number
+}
+
+/** The app's mpcloud.json: its env, and its open seeded todos' titles as the page lists them (highest priority first). */
+function readExampleProject(app: string): { env: string; seededTitles: string[] } {
+  const project = JSON.parse(readFileSync(join(app, 'mpcloud.json'), 'utf8')) as { env: string; seed: { todos: SeedTodo[] } }
+  const seededTitles = project.seed.todos
+    .filter((todo) => !todo.done)
+    .sort((a, b) => b.priority - a.priority)
+    .map((todo) => todo.title)
+  return { env: project.env, seededTitles }
+}
 
 /** The size case a production mini program build is held to (.size-limit.mjs): the drop-in, endpoint client left out. */
 const PRODUCTION_BUDGET = 'wx: full drop-in, production build by the plugins (native only)'
